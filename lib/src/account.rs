@@ -1,0 +1,124 @@
+//! The admin-created, account-wide resources Mint depends on, found by their fixed names and
+//! tags (design.md "AWS access"): instance profile `mint-instance-profile`, the EFS file
+//! system tagged `mint=true` + `mint:component=efs`, the `mint-efs` security group, and the
+//! default VPC with a public subnet.
+
+use crate::aws::{Aws, AwsError, AwsResult};
+use crate::tags;
+use anyhow::Result;
+use aws_sdk_ec2::types::Subnet;
+use thiserror::Error;
+
+pub const INSTANCE_PROFILE: &str = "mint-instance-profile";
+pub const EFS_SECURITY_GROUP: &str = "mint-efs";
+pub const ADMIN_DOC: &str = "the README's \"Admin setup\" section";
+
+#[derive(Debug, Error)]
+pub enum Missing {
+    #[error("instance profile `{INSTANCE_PROFILE}` not found; an AWS admin must create it once per account (see {ADMIN_DOC})")]
+    InstanceProfile,
+    #[error("no EFS file system tagged mint=true and mint:component=efs in {0}; an AWS admin must create it once per account (see {ADMIN_DOC})")]
+    Efs(String),
+    #[error("security group `{EFS_SECURITY_GROUP}` not found in the default VPC of {0}; an AWS admin must create it with the EFS file system (see {ADMIN_DOC})")]
+    EfsSecurityGroup(String),
+    #[error("no default VPC in {0}; Mint runs VMs in the default VPC: ask an admin to create one (`aws ec2 create-default-vpc`) or pick another region with `mint init --region`")]
+    DefaultVpc(String),
+    #[error("the default VPC of {0} has no public subnet (none maps public IPs on launch); ask an admin to enable auto-assign public IPv4 on a default subnet")]
+    PublicSubnet(String),
+}
+
+pub async fn check_instance_profile(aws: &Aws) -> Result<()> {
+    match aws
+        .iam()
+        .get_instance_profile()
+        .instance_profile_name(INSTANCE_PROFILE)
+        .send()
+        .await
+        .aws("GetInstanceProfile")
+    {
+        Ok(_) => Ok(()),
+        Err(e) if e.code() == Some("NoSuchEntity") => Err(Missing::InstanceProfile.into()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The shared EFS file system's id.
+pub async fn efs_file_system(aws: &Aws) -> Result<String> {
+    let out = aws
+        .efs()
+        .describe_file_systems()
+        .send()
+        .await
+        .aws("DescribeFileSystems")?;
+    out.file_systems()
+        .iter()
+        .find(|fs| {
+            let has = |k: &str, v: &str| fs.tags().iter().any(|t| t.key() == k && t.value() == v);
+            has(tags::MINT, "true") && has(tags::COMPONENT, "efs")
+        })
+        .map(|fs| fs.file_system_id().to_string())
+        .ok_or_else(|| Missing::Efs(aws.region().to_string()).into())
+}
+
+pub async fn default_vpc(aws: &Aws) -> Result<String> {
+    let out = aws
+        .ec2()
+        .describe_vpcs()
+        .filters(tags::filter("isDefault", &["true"]))
+        .send()
+        .await
+        .aws("DescribeVpcs")?;
+    out.vpcs()
+        .iter()
+        .find_map(|v| v.vpc_id())
+        .map(str::to_string)
+        .ok_or_else(|| Missing::DefaultVpc(aws.region().to_string()).into())
+}
+
+/// The default VPC's public subnets (those that map public IPs on launch), sorted by AZ so
+/// the choice is stable; optionally only in one AZ (where the project volume lives).
+pub async fn public_subnets(aws: &Aws, az: Option<&str>) -> Result<Vec<Subnet>> {
+    let mut req = aws
+        .ec2()
+        .describe_subnets()
+        .filters(tags::filter("default-for-az", &["true"]));
+    if let Some(az) = az {
+        req = req.filters(tags::filter("availability-zone", &[az]));
+    }
+    let out = req.send().await.aws("DescribeSubnets")?;
+    let mut subnets: Vec<Subnet> = out
+        .subnets()
+        .iter()
+        .filter(|s| s.map_public_ip_on_launch() == Some(true))
+        .cloned()
+        .collect();
+    subnets.sort_by(|a, b| a.availability_zone().cmp(&b.availability_zone()));
+    if subnets.is_empty() {
+        return Err(Missing::PublicSubnet(aws.region().to_string()).into());
+    }
+    Ok(subnets)
+}
+
+/// The admin's `mint-efs` security group in the default VPC.
+pub async fn efs_security_group(aws: &Aws, vpc_id: &str) -> Result<String> {
+    let out = aws
+        .ec2()
+        .describe_security_groups()
+        .filters(tags::filter("group-name", &[EFS_SECURITY_GROUP]))
+        .filters(tags::filter("vpc-id", &[vpc_id]))
+        .send()
+        .await
+        .aws("DescribeSecurityGroups")?;
+    out.security_groups()
+        .iter()
+        .find_map(|g| g.group_id())
+        .map(str::to_string)
+        .ok_or_else(|| Missing::EfsSecurityGroup(aws.region().to_string()).into())
+}
+
+/// Whether an error is an AWS error with one of these codes.
+pub fn has_code(err: &anyhow::Error, codes: &[&str]) -> bool {
+    err.downcast_ref::<AwsError>()
+        .and_then(|e| e.code())
+        .is_some_and(|c| codes.contains(&c))
+}

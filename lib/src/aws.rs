@@ -1,0 +1,230 @@
+//! AWS access: one SdkConfig per process (region from mint config, never the CLI default),
+//! client constructors that log every call, and a typed error that says what went wrong
+//! and what to do next.
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::context::{
+    BeforeSerializationInterceptorContextRef, FinalizerInterceptorContextRef,
+};
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::{ConfigBag, Storable, StoreReplace};
+use aws_smithy_types::error::display::DisplayErrorContext;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use std::time::Instant;
+use thiserror::Error;
+
+#[derive(Clone, Debug)]
+pub struct Aws {
+    sdk: SdkConfig,
+}
+
+impl Aws {
+    pub async fn load(region: &str) -> Aws {
+        let sdk = aws_config::defaults(BehaviorVersion::latest())
+            .region(Region::new(region.to_string()))
+            .load()
+            .await;
+        Aws { sdk }
+    }
+
+    pub fn region(&self) -> &str {
+        self.sdk.region().map(|r| r.as_ref()).unwrap_or_default()
+    }
+
+    pub fn ec2(&self) -> aws_sdk_ec2::Client {
+        let conf = aws_sdk_ec2::config::Builder::from(&self.sdk)
+            .interceptor(CallLog)
+            .build();
+        aws_sdk_ec2::Client::from_conf(conf)
+    }
+
+    pub fn sts(&self) -> aws_sdk_sts::Client {
+        let conf = aws_sdk_sts::config::Builder::from(&self.sdk)
+            .interceptor(CallLog)
+            .build();
+        aws_sdk_sts::Client::from_conf(conf)
+    }
+
+    pub fn iam(&self) -> aws_sdk_iam::Client {
+        let conf = aws_sdk_iam::config::Builder::from(&self.sdk)
+            .interceptor(CallLog)
+            .build();
+        aws_sdk_iam::Client::from_conf(conf)
+    }
+
+    pub fn efs(&self) -> aws_sdk_efs::Client {
+        let conf = aws_sdk_efs::config::Builder::from(&self.sdk)
+            .interceptor(CallLog)
+            .build();
+        aws_sdk_efs::Client::from_conf(conf)
+    }
+
+    pub fn ssm(&self) -> aws_sdk_ssm::Client {
+        let conf = aws_sdk_ssm::config::Builder::from(&self.sdk)
+            .interceptor(CallLog)
+            .build();
+        aws_sdk_ssm::Client::from_conf(conf)
+    }
+
+    pub fn quotas(&self) -> aws_sdk_servicequotas::Client {
+        let conf = aws_sdk_servicequotas::config::Builder::from(&self.sdk)
+            .interceptor(CallLog)
+            .build();
+        aws_sdk_servicequotas::Client::from_conf(conf)
+    }
+}
+
+/// Logs service, operation, duration and result of every call (spec: Observability).
+#[derive(Debug)]
+struct CallLog;
+
+#[derive(Debug, Clone)]
+struct CallStart(Instant);
+
+impl Storable for CallStart {
+    type Storer = StoreReplace<Self>;
+}
+
+impl Intercept for CallLog {
+    fn name(&self) -> &'static str {
+        "MintCallLog"
+    }
+
+    fn read_before_execution(
+        &self,
+        _ctx: &BeforeSerializationInterceptorContextRef<'_>,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        cfg.interceptor_state().store_put(CallStart(Instant::now()));
+        Ok(())
+    }
+
+    fn read_after_execution(
+        &self,
+        ctx: &FinalizerInterceptorContextRef<'_>,
+        _rc: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let millis = cfg
+            .load::<CallStart>()
+            .map(|s| s.0.elapsed().as_millis())
+            .unwrap_or_default();
+        let (service, operation) = cfg
+            .load::<Metadata>()
+            .map(|m| (m.service().to_string(), m.name().to_string()))
+            .unwrap_or_default();
+        let status = ctx.response().map(|r| r.status().as_u16());
+        let result = match (ctx.output_or_error(), status) {
+            (Some(Ok(_)), _) => "ok".to_string(),
+            (_, Some(code)) => format!("error (HTTP {code})"),
+            _ => "error (no response)".to_string(),
+        };
+        crate::ui::log_aws_call(&service, &operation, millis, &result);
+        Ok(())
+    }
+}
+
+/// An AWS call that failed, sorted by what the user can do about it.
+#[derive(Debug, Error)]
+pub enum AwsError {
+    #[error("no AWS credentials found ({op}): configure them with `aws configure` or `aws sso login`, or set AWS_PROFILE / AWS_ACCESS_KEY_ID")]
+    NoCredentials { op: &'static str },
+    #[error("cannot reach AWS ({op}): {detail}; check your network connection (and AWS_ENDPOINT_URL, if you set it)")]
+    Unreachable { op: &'static str, detail: String },
+    #[error("AWS refused {op}: {code}: {message}")]
+    Service {
+        op: &'static str,
+        code: String,
+        message: String,
+    },
+    #[error("{op} failed: {detail}")]
+    Other { op: &'static str, detail: String },
+}
+
+impl AwsError {
+    /// The AWS error code, for callers that branch on it (e.g. `NoSuchEntity`).
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            AwsError::Service { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+
+    pub fn from_sdk<E, R>(op: &'static str, err: SdkError<E, R>) -> AwsError
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        R: std::fmt::Debug + Send + Sync + 'static,
+    {
+        let detail = DisplayErrorContext(&err).to_string();
+        if let SdkError::ServiceError(se) = &err {
+            let e = se.err();
+            return AwsError::Service {
+                op,
+                code: e.code().unwrap_or("Unknown").to_string(),
+                message: e.message().unwrap_or("(no message)").to_string(),
+            };
+        }
+        let lower = detail.to_lowercase();
+        if lower.contains("credentials") && !lower.contains("connection refused") {
+            return AwsError::NoCredentials { op };
+        }
+        match &err {
+            SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => AwsError::Unreachable {
+                op,
+                detail: short(&detail),
+            },
+            _ => AwsError::Other {
+                op,
+                detail: short(&detail),
+            },
+        }
+    }
+}
+
+/// The SDK's error chains repeat themselves; keep the innermost, most specific part.
+fn short(detail: &str) -> String {
+    detail
+        .rsplit(": ")
+        .find(|s| !s.trim().is_empty())
+        .unwrap_or(detail)
+        .trim()
+        .trim_end_matches(')')
+        .to_string()
+}
+
+/// `.aws("Op")?` on an SDK result: converts to AwsError with the operation named.
+pub trait AwsResult<T> {
+    fn aws(self, op: &'static str) -> Result<T, AwsError>;
+}
+
+impl<T, E, R> AwsResult<T> for Result<T, SdkError<E, R>>
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    fn aws(self, op: &'static str) -> Result<T, AwsError> {
+        self.map_err(|e| AwsError::from_sdk(op, e))
+    }
+}
+
+/// A ClientToken unique to this invocation: an SDK retry of the same call reuses it (no
+/// twin), while a re-run finds the first run's resources by their tags instead.
+pub fn client_token(purpose: &str) -> String {
+    use std::sync::OnceLock;
+    static TOKEN: OnceLock<String> = OnceLock::new();
+    TOKEN
+        .get_or_init(|| {
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or_default();
+            format!("mint-{}-{nanos:x}", std::process::id())
+        })
+        .clone()
+        + "-"
+        + purpose
+}

@@ -1,0 +1,155 @@
+//! One module per tool: its clap `command()` and its `main()`. The binaries in `bins/` are
+//! one-line calls into these.
+
+pub mod dispatch;
+pub mod vm;
+
+use crate::record;
+use crate::ui;
+use anyhow::{Context, Result};
+use std::future::Future;
+use std::io::Read;
+use std::process::ExitCode;
+
+/// Runs a tool's async body on a single-threaded runtime (the work is a handful of network
+/// calls; a thread pool only costs start-up time), prints an error once as
+/// `<tool>: <message>` with its chain, and writes the audit line.
+pub fn run<F: Future<Output = Result<()>>>(
+    tool: &'static str,
+    verbose: bool,
+    debug: bool,
+    body: F,
+) -> ExitCode {
+    ui::init(tool, verbose, debug);
+    let result = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+        .and_then(|rt| rt.block_on(body));
+    let code = match result {
+        Ok(()) => 0,
+        Err(e) if is_broken_pipe(&e) => 0,
+        Err(e) => {
+            let msg = format!("{e:#}");
+            eprintln!("{tool}: {msg}");
+            ui::log("error", &msg);
+            1
+        }
+    };
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    crate::audit::record(tool, &args, code);
+    ExitCode::from(code)
+}
+
+/// `mint list --json | head -1` closes our stdout early; that is success, not an error.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Which VMs a command acts on: `--vm NAME`, else VM records piped on stdin
+/// (`mint status --json | mint down`), else `default`. Stdin is read only when it is a pipe
+/// or a file, so a command run from a terminal or with no stdin never waits for input.
+pub fn targets(vm_flag: Option<&str>) -> Result<Vec<String>> {
+    if let Some(vm) = vm_flag {
+        crate::vm::validate_vm_name(vm)?;
+        return Ok(vec![vm.to_string()]);
+    }
+    if stdin_has_data_source() {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .context("cannot read VM records from stdin")?;
+        if !text.trim().is_empty() {
+            let recs = record::parse_records(&text)?;
+            let mut names: Vec<String> = recs.into_iter().map(|r| r.vm).collect();
+            names.dedup();
+            for n in &names {
+                crate::vm::validate_vm_name(n)?;
+            }
+            return Ok(names);
+        }
+    }
+    Ok(vec!["default".to_string()])
+}
+
+fn stdin_has_data_source() -> bool {
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::FileTypeExt;
+    let Ok(fd) = std::io::stdin().as_fd().try_clone_to_owned() else {
+        return false;
+    };
+    std::fs::File::from(fd)
+        .metadata()
+        .map(|m| m.file_type().is_fifo() || m.file_type().is_file())
+        .unwrap_or(false)
+}
+
+/// Parses "7m", "90s", "1h" or a plain number of seconds.
+pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    let s = s.trim();
+    let (num, mult) = match s.char_indices().last() {
+        Some((i, 's')) => (&s[..i], 1),
+        Some((i, 'm')) => (&s[..i], 60),
+        Some((i, 'h')) => (&s[..i], 3600),
+        _ => (s, 1),
+    };
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("`{s}` is not a duration (try 7m, 90s or 1h)"))?;
+    Ok(std::time::Duration::from_secs(n * mult))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("7m").unwrap().as_secs(), 420);
+        assert_eq!(parse_duration("90s").unwrap().as_secs(), 90);
+        assert_eq!(parse_duration("2").unwrap().as_secs(), 2);
+        assert_eq!(parse_duration("1h").unwrap().as_secs(), 3600);
+        assert!(parse_duration("soon").is_err());
+    }
+
+    /// The dispatcher's table (kept free of clap so `mint` starts in ~1 ms) must match the
+    /// tools' real commands and descriptions.
+    #[test]
+    fn dispatch_table_matches_tools() {
+        let tools = [("mint-vm", vm::Cli::command())];
+        for (tool, cmd) in tools {
+            let table = dispatch::TOOLS
+                .iter()
+                .find(|t| t.0 == tool)
+                .unwrap_or_else(|| panic!("{tool} missing from dispatch::TOOLS"));
+            let real: Vec<(String, String)> = cmd
+                .get_subcommands()
+                .filter(|c| c.get_name() != "help")
+                .map(|c| {
+                    (
+                        c.get_name().to_string(),
+                        c.get_about().map(|a| a.to_string()).unwrap_or_default(),
+                    )
+                })
+                .collect();
+            let listed: Vec<(String, String)> = table
+                .1
+                .iter()
+                .map(|(n, a)| (n.to_string(), a.to_string()))
+                .collect();
+            assert_eq!(
+                listed, real,
+                "dispatch::TOOLS entry for {tool} is out of date"
+            );
+        }
+        assert_eq!(
+            dispatch::TOOLS.len(),
+            1,
+            "a tool is in dispatch::TOOLS but not checked here"
+        );
+    }
+}

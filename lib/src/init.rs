@@ -1,0 +1,216 @@
+//! `mint init` (spec: Per-User Init): validate the admin's resources, then create — or find,
+//! on a re-run — the user's security group and EFS access point, and record the region.
+
+use crate::account;
+use crate::aws::{Aws, AwsResult};
+use crate::config::{self, Config, Key, Setting};
+use crate::owner::Owner;
+use crate::tags::{self, component};
+use crate::ui;
+use anyhow::{Context, Result};
+use aws_sdk_ec2::types::{IpPermission, IpRange, Ipv6Range, ResourceType};
+use std::path::Path;
+
+pub const SSH_PORT: i32 = 41122;
+pub const MOSH_PORTS: (i32, i32) = (60000, 61000);
+
+pub struct InitReport {
+    pub owner: Owner,
+    pub region: String,
+    pub security_group_id: String,
+    pub security_group_created: bool,
+    pub access_point_id: String,
+    pub access_point_created: bool,
+    pub config_changed: bool,
+}
+
+pub async fn run(config_path: &Path, cfg: &Config, region: &str) -> Result<InitReport> {
+    let aws = Aws::load(region).await;
+    ui::phase(&format!("Checking AWS account setup in {region}..."));
+    let (owner, profile, efs, vpc) = tokio::join!(
+        crate::owner::caller(&aws),
+        account::check_instance_profile(&aws),
+        account::efs_file_system(&aws),
+        async {
+            let vpc = account::default_vpc(&aws).await?;
+            account::public_subnets(&aws, None).await?;
+            account::efs_security_group(&aws, &vpc).await?;
+            Ok::<_, anyhow::Error>(vpc)
+        }
+    );
+    let owner = owner?;
+    // Report every missing admin resource at once, so the admin fixes them in one go.
+    let problems: Vec<String> = [
+        profile.err(),
+        efs.as_ref().err().map(|e| anyhow::anyhow!("{e:#}")),
+        vpc.as_ref().err().map(|e| anyhow::anyhow!("{e:#}")),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|e| format!("{e:#}"))
+    .collect();
+    if !problems.is_empty() {
+        anyhow::bail!(
+            "this AWS account is not set up for Mint yet:\n  - {}",
+            problems.join("\n  - ")
+        );
+    }
+    let (efs, vpc) = (efs?, vpc?);
+    ui::step(&format!("owner {} ({})", owner.name, owner.arn));
+
+    let ((sg, sg_created), (ap, ap_created)) = tokio::try_join!(
+        ensure_security_group(&aws, &owner, &vpc),
+        ensure_access_point(&aws, &owner, &efs),
+    )?;
+
+    let config_changed = cfg.region.as_deref() != Some(region);
+    if config_changed {
+        config::set(config_path, Key::Region, &Setting::Text(region.to_string()))?;
+    }
+    Ok(InitReport {
+        owner,
+        region: region.to_string(),
+        security_group_id: sg,
+        security_group_created: sg_created,
+        access_point_id: ap,
+        access_point_created: ap_created,
+        config_changed,
+    })
+}
+
+fn sg_name(owner: &str) -> String {
+    format!("mint-{owner}")
+}
+
+/// The user's security group: SSH on 41122 and mosh on UDP 60000-61000 from anywhere
+/// (ADR-0016: key-only auth is the protection). Found by tags; rules a killed run did not
+/// add yet are added now.
+async fn ensure_security_group(aws: &Aws, owner: &Owner, vpc: &str) -> Result<(String, bool)> {
+    let ec2 = aws.ec2();
+    let found = ec2
+        .describe_security_groups()
+        .set_filters(Some(tags::owned(
+            &owner.name,
+            None,
+            component::SECURITY_GROUP,
+        )))
+        .filters(tags::filter("vpc-id", &[vpc]))
+        .send()
+        .await
+        .aws("DescribeSecurityGroups")?;
+    let (group, created) = match found.security_groups().first() {
+        Some(g) => (g.clone(), false),
+        None => {
+            ui::phase("Creating security group...");
+            let tags = tags::standard(owner, None, component::SECURITY_GROUP);
+            let id = ec2
+                .create_security_group()
+                .group_name(sg_name(&owner.name))
+                .description(format!(
+                    "Mint VMs of {}: SSH 41122/tcp, mosh 60000-61000/udp",
+                    owner.name
+                ))
+                .vpc_id(vpc)
+                .tag_specifications(tags::spec(ResourceType::SecurityGroup, &tags))
+                .send()
+                .await
+                .aws("CreateSecurityGroup")?
+                .group_id()
+                .context("CreateSecurityGroup returned no group id")?
+                .to_string();
+            let group = aws_sdk_ec2::types::SecurityGroup::builder()
+                .group_id(id)
+                .build();
+            (group, true)
+        }
+    };
+    let id = group.group_id().unwrap_or_default().to_string();
+    let wanted = [
+        ("tcp", SSH_PORT, SSH_PORT),
+        ("udp", MOSH_PORTS.0, MOSH_PORTS.1),
+    ];
+    let missing: Vec<IpPermission> = wanted
+        .iter()
+        .filter(|(proto, from, to)| {
+            !group.ip_permissions().iter().any(|p| {
+                p.ip_protocol() == Some(*proto)
+                    && p.from_port() == Some(*from)
+                    && p.to_port() == Some(*to)
+                    && p.ip_ranges()
+                        .iter()
+                        .any(|r| r.cidr_ip() == Some("0.0.0.0/0"))
+            })
+        })
+        .map(|(proto, from, to)| {
+            IpPermission::builder()
+                .ip_protocol(*proto)
+                .from_port(*from)
+                .to_port(*to)
+                .ip_ranges(IpRange::builder().cidr_ip("0.0.0.0/0").build())
+                .ipv6_ranges(Ipv6Range::builder().cidr_ipv6("::/0").build())
+                .build()
+        })
+        .collect();
+    if !missing.is_empty() {
+        ui::step(&format!("adding {} inbound rule(s) to {id}", missing.len()));
+        ec2.authorize_security_group_ingress()
+            .group_id(&id)
+            .set_ip_permissions(Some(missing))
+            .send()
+            .await
+            .aws("AuthorizeSecurityGroupIngress")?;
+    }
+    Ok((id, created))
+}
+
+/// The user's EFS access point for persistent config (/mint/user on every VM), rooted at a
+/// per-user directory owned by the VM's `ubuntu` user (uid/gid 1000).
+async fn ensure_access_point(aws: &Aws, owner: &Owner, fs: &str) -> Result<(String, bool)> {
+    use aws_sdk_efs::types::{CreationInfo, PosixUser, RootDirectory, Tag};
+    let efs = aws.efs();
+    let existing = efs
+        .describe_access_points()
+        .file_system_id(fs)
+        .send()
+        .await
+        .aws("DescribeAccessPoints")?;
+    let mine = existing.access_points().iter().find(|ap| {
+        let has = |k: &str, v: &str| ap.tags().iter().any(|t| t.key() == k && t.value() == v);
+        has(tags::OWNER, &owner.name) && has(tags::COMPONENT, component::EFS_ACCESS_POINT)
+    });
+    if let Some(ap) = mine {
+        return Ok((ap.access_point_id().unwrap_or_default().to_string(), false));
+    }
+    ui::phase("Creating EFS access point...");
+    let tags = tags::standard(owner, None, component::EFS_ACCESS_POINT)
+        .into_iter()
+        .map(|(k, v)| Tag::builder().key(k).value(v).build())
+        .collect::<Result<Vec<_>, _>>()?;
+    let out = efs
+        .create_access_point()
+        .client_token(crate::aws::client_token("access-point"))
+        .file_system_id(fs)
+        .posix_user(PosixUser::builder().uid(1000).gid(1000).build()?)
+        .root_directory(
+            RootDirectory::builder()
+                .path(format!("/mint/users/{}", owner.name))
+                .creation_info(
+                    CreationInfo::builder()
+                        .owner_uid(1000)
+                        .owner_gid(1000)
+                        .permissions("0750")
+                        .build()?,
+                )
+                .build(),
+        )
+        .set_tags(Some(tags))
+        .send()
+        .await
+        .aws("CreateAccessPoint")?;
+    Ok((
+        out.access_point_id()
+            .context("CreateAccessPoint returned no id")?
+            .to_string(),
+        true,
+    ))
+}

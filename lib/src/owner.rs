@@ -1,0 +1,102 @@
+//! The owner name, derived from the caller's ARN (spec: Owner Identity). Never stored.
+
+use crate::aws::{Aws, AwsResult};
+use anyhow::{Context, Result};
+use thiserror::Error;
+
+/// Who is acting: the friendly owner name and the full caller ARN.
+#[derive(Debug, Clone)]
+pub struct Owner {
+    pub name: String,
+    pub arn: String,
+}
+
+/// Asks STS who the caller is; the one place the owner comes from.
+pub async fn caller(aws: &Aws) -> Result<Owner> {
+    let out = aws
+        .sts()
+        .get_caller_identity()
+        .send()
+        .await
+        .aws("GetCallerIdentity")?;
+    let arn = out
+        .arn()
+        .context("STS GetCallerIdentity returned no ARN")?
+        .to_string();
+    let name = owner_from_arn(&arn)?;
+    crate::audit::set_caller(&arn);
+    Ok(Owner { name, arn })
+}
+
+#[derive(Debug, Error, PartialEq, Eq)]
+#[error("cannot derive an owner name from the caller ARN `{0}`")]
+pub struct OwnerError(pub String);
+
+/// `arn:aws:iam::1:user/ryan` → `ryan`; `…:assumed-role/AWSReservedSSO_X/ryan@example.com` →
+/// `ryan`; `…:assumed-role/Role/session-name` → `session-name`.
+pub fn owner_from_arn(arn: &str) -> Result<String, OwnerError> {
+    let resource = arn
+        .splitn(6, ':')
+        .nth(5)
+        .filter(|_| arn.starts_with("arn:"))
+        .ok_or_else(|| OwnerError(arn.to_string()))?;
+    let trailing = resource.rsplit('/').next().unwrap_or(resource);
+    let local = trailing.split('@').next().unwrap_or(trailing);
+    let owner: String = local
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    if owner.trim_matches('-').is_empty() {
+        return Err(OwnerError(arn.to_string()));
+    }
+    Ok(owner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spec_table() {
+        assert_eq!(
+            owner_from_arn("arn:aws:iam::123456789012:user/ryan").unwrap(),
+            "ryan"
+        );
+        assert_eq!(
+            owner_from_arn(
+                "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_PowerUser_abc/ryan@example.com"
+            )
+            .unwrap(),
+            "ryan"
+        );
+        assert_eq!(
+            owner_from_arn("arn:aws:sts::123456789012:assumed-role/RoleName/session-name").unwrap(),
+            "session-name"
+        );
+    }
+
+    #[test]
+    fn normalizes() {
+        assert_eq!(
+            owner_from_arn("arn:aws:iam::1:user/eng/Ryan.Smith").unwrap(),
+            "ryan-smith"
+        );
+        assert_eq!(
+            owner_from_arn("arn:aws:sts::1:assumed-role/R/Ana_B@corp.example").unwrap(),
+            "ana-b"
+        );
+        assert_eq!(owner_from_arn("arn:aws:iam::1:root").unwrap(), "root");
+    }
+
+    #[test]
+    fn rejects_garbage() {
+        assert!(owner_from_arn("not-an-arn").is_err());
+        assert!(owner_from_arn("arn:aws:iam::1:user/@x").is_err());
+    }
+}

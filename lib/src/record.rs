@@ -1,0 +1,170 @@
+//! The VM record: the JSON the tools compose with (design.md "The VM record"). Fields are
+//! added, never renamed; `schema` changes only on a breaking change.
+
+use crate::tags;
+use anyhow::{bail, Context, Result};
+use aws_sdk_ec2::types::Instance;
+use serde::{Deserialize, Serialize};
+
+pub const SCHEMA: &str = "mint.vm/1";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Idle {
+    pub timeout_minutes: Option<i64>,
+    pub deadline: Option<String>,
+    pub overdue: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VmRecord {
+    pub schema: String,
+    pub vm: String,
+    pub owner: String,
+    pub instance_id: Option<String>,
+    pub state: String,
+    pub instance_type: Option<String>,
+    pub public_ip: Option<String>,
+    pub availability_zone: Option<String>,
+    pub launch_time: Option<String>,
+    pub bootstrap: Option<String>,
+    pub health: Option<String>,
+    pub idle: Idle,
+    pub project_volume_id: Option<String>,
+    pub elastic_ip_allocation_id: Option<String>,
+    pub region: String,
+}
+
+/// Device name the project volume is attached at (spec: Project EBS).
+pub const PROJECT_DEVICE: &str = "/dev/sdf";
+
+impl VmRecord {
+    /// Everything one DescribeInstances entry tells; the EIP allocation id needs
+    /// DescribeAddresses and is filled in by callers that made that call.
+    pub fn from_instance(inst: &Instance, region: &str) -> VmRecord {
+        let t = inst.tags();
+        let state = inst
+            .state()
+            .and_then(|s| s.name())
+            .map(|n| n.as_str().to_string())
+            .unwrap_or_else(|| "unknown".to_string());
+        let timeout = tags::get(t, tags::IDLE_TIMEOUT).and_then(|v| v.parse().ok());
+        let deadline = tags::get(t, tags::IDLE_DEADLINE).map(str::to_string);
+        // Overdue: running past the deadline the VM itself last published, i.e. auto-stop
+        // has not happened when it should have.
+        let overdue = state == "running"
+            && deadline
+                .as_deref()
+                .and_then(crate::time::parse_rfc3339)
+                .is_some_and(|d| d.secs() < crate::time::now().secs());
+        let project_volume_id = inst
+            .block_device_mappings()
+            .iter()
+            .find(|m| m.device_name() == Some(PROJECT_DEVICE))
+            .and_then(|m| m.ebs())
+            .and_then(|e| e.volume_id())
+            .map(str::to_string);
+        VmRecord {
+            schema: SCHEMA.to_string(),
+            vm: tags::get(t, tags::VM).unwrap_or_default().to_string(),
+            owner: tags::get(t, tags::OWNER).unwrap_or_default().to_string(),
+            instance_id: inst.instance_id().map(str::to_string),
+            state,
+            instance_type: inst.instance_type().map(|i| i.as_str().to_string()),
+            public_ip: inst.public_ip_address().map(str::to_string),
+            availability_zone: inst
+                .placement()
+                .and_then(|p| p.availability_zone())
+                .map(str::to_string),
+            launch_time: inst.launch_time().map(crate::time::rfc3339),
+            bootstrap: tags::get(t, tags::BOOTSTRAP).map(str::to_string),
+            health: tags::get(t, tags::HEALTH).map(str::to_string),
+            idle: Idle {
+                timeout_minutes: timeout,
+                deadline,
+                overdue,
+            },
+            project_volume_id,
+            elastic_ip_allocation_id: None,
+            region: region.to_string(),
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a VmRecord always serializes")
+    }
+}
+
+/// Reads VM records from stdin text: one JSON object per line (NDJSON), as `--json` prints.
+pub fn parse_records(text: &str) -> Result<Vec<VmRecord>> {
+    let mut out = Vec::new();
+    for (i, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let value: serde_json::Value = serde_json::from_str(line).with_context(|| {
+            format!(
+                "stdin line {}: expected a VM record (JSON from `mint list --json` or `mint status --json`), got something that is not JSON",
+                i + 1
+            )
+        })?;
+        match value.get("schema").and_then(|s| s.as_str()) {
+            Some(SCHEMA) => {}
+            Some(other) => bail!(
+                "stdin line {}: VM record schema `{other}` is not supported (expected `{SCHEMA}`); update Mint",
+                i + 1
+            ),
+            None => bail!(
+                "stdin line {}: expected a VM record with \"schema\":\"{SCHEMA}\" (from `mint status --json`)",
+                i + 1
+            ),
+        }
+        let rec: VmRecord = serde_json::from_value(value)
+            .with_context(|| format!("stdin line {}: malformed VM record", i + 1))?;
+        if rec.vm.is_empty() {
+            bail!("stdin line {}: the VM record has an empty `vm` name", i + 1);
+        }
+        out.push(rec);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_records_and_rejects_garbage() {
+        let rec = VmRecord {
+            schema: SCHEMA.into(),
+            vm: "default".into(),
+            owner: "ryan".into(),
+            instance_id: Some("i-1".into()),
+            state: "running".into(),
+            instance_type: Some("m6i.xlarge".into()),
+            public_ip: None,
+            availability_zone: None,
+            launch_time: None,
+            bootstrap: None,
+            health: None,
+            idle: Idle {
+                timeout_minutes: Some(60),
+                deadline: None,
+                overdue: false,
+            },
+            project_volume_id: None,
+            elastic_ip_allocation_id: None,
+            region: "us-east-1".into(),
+        };
+        let text = format!("{}\n\n{}\n", rec.to_json(), rec.to_json());
+        assert_eq!(parse_records(&text).unwrap(), vec![rec.clone(), rec]);
+        let e = parse_records("hello").unwrap_err().to_string();
+        assert!(e.contains("expected a VM record"), "{e}");
+        let e = parse_records("{\"vm\":\"x\"}").unwrap_err().to_string();
+        assert!(e.contains("schema"), "{e}");
+        let e = parse_records("{\"schema\":\"mint.vm/9\"}")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("not supported"), "{e}");
+    }
+}

@@ -1,0 +1,87 @@
+//! Tag keys (spec: Resource Tagging), tag specifications for creating calls, and the filters
+//! discovery uses. Mint finds its resources by these tags only.
+
+use crate::owner::Owner;
+use aws_sdk_ec2::types::{Filter, ResourceType, Tag, TagSpecification};
+
+pub const MINT: &str = "mint";
+pub const COMPONENT: &str = "mint:component";
+pub const VM: &str = "mint:vm";
+pub const OWNER: &str = "mint:owner";
+pub const OWNER_ARN: &str = "mint:owner-arn";
+pub const BOOTSTRAP: &str = "mint:bootstrap";
+pub const HEALTH: &str = "mint:health";
+pub const PENDING_ATTACH: &str = "mint:pending-attach";
+pub const IDLE_TIMEOUT: &str = "mint:idle-timeout";
+pub const IDLE_DEADLINE: &str = "mint:idle-deadline";
+pub const IDLE_EXTENDED_UNTIL: &str = "mint:idle-extended-until";
+pub const NAME: &str = "Name";
+
+/// `mint:component` values.
+pub mod component {
+    pub const INSTANCE: &str = "instance";
+    pub const VOLUME: &str = "volume";
+    pub const SECURITY_GROUP: &str = "security-group";
+    pub const ELASTIC_IP: &str = "elastic-ip";
+    pub const PROJECT_VOLUME: &str = "project-volume";
+    pub const EFS_ACCESS_POINT: &str = "efs-access-point";
+}
+
+/// The tags every Mint resource of a VM carries. `vm` is None for user-scoped resources
+/// (security group, EFS access point).
+pub fn standard(owner: &Owner, vm: Option<&str>, component: &str) -> Vec<(String, String)> {
+    let mut tags = vec![
+        (MINT.to_string(), "true".to_string()),
+        (COMPONENT.to_string(), component.to_string()),
+        (OWNER.to_string(), owner.name.clone()),
+        (OWNER_ARN.to_string(), owner.arn.clone()),
+    ];
+    match vm {
+        Some(vm) => {
+            tags.push((VM.to_string(), vm.to_string()));
+            tags.push((NAME.to_string(), format!("mint/{}/{vm}", owner.name)));
+        }
+        None => tags.push((NAME.to_string(), format!("mint/{}", owner.name))),
+    }
+    tags
+}
+
+pub fn ec2_tags(tags: &[(String, String)]) -> Vec<Tag> {
+    tags.iter()
+        .map(|(k, v)| Tag::builder().key(k).value(v).build())
+        .collect()
+}
+
+pub fn spec(resource: ResourceType, tags: &[(String, String)]) -> TagSpecification {
+    TagSpecification::builder()
+        .resource_type(resource)
+        .set_tags(Some(ec2_tags(tags)))
+        .build()
+}
+
+pub fn filter(name: &str, values: &[&str]) -> Filter {
+    Filter::builder()
+        .name(name)
+        .set_values(Some(values.iter().map(|v| v.to_string()).collect()))
+        .build()
+}
+
+/// Filters for one owner's resources of one component, optionally of one VM.
+pub fn owned(owner: &str, vm: Option<&str>, component: &str) -> Vec<Filter> {
+    let mut f = vec![
+        filter(&format!("tag:{MINT}"), &["true"]),
+        filter(&format!("tag:{OWNER}"), &[owner]),
+        filter(&format!("tag:{COMPONENT}"), &[component]),
+    ];
+    if let Some(vm) = vm {
+        f.push(filter(&format!("tag:{VM}"), &[vm]));
+    }
+    f
+}
+
+/// The value of `key` among EC2 tags.
+pub fn get<'a>(tags: &'a [Tag], key: &str) -> Option<&'a str> {
+    tags.iter()
+        .find(|t| t.key() == Some(key))
+        .and_then(|t| t.value())
+}

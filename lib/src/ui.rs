@@ -1,0 +1,156 @@
+//! Everything a person sees: phase labels and logs on stderr, results on stdout, prompts,
+//! and the log file under ~/.config/mint/logs/. Results never mix with progress, so
+//! `mint list --json | jq` always gets clean JSON.
+
+use anyhow::{bail, Result};
+use std::fs::File;
+use std::io::{IsTerminal, Write};
+use std::sync::{Mutex, OnceLock};
+
+struct Ui {
+    tool: &'static str,
+    verbose: bool,
+    debug: bool,
+    log: Mutex<Option<File>>,
+}
+
+static UI: OnceLock<Ui> = OnceLock::new();
+
+/// Called once by each tool's main before anything else.
+pub fn init(tool: &'static str, verbose: bool, debug: bool) {
+    let log = open_log(tool);
+    let _ = UI.set(Ui {
+        tool,
+        verbose: verbose || debug,
+        debug,
+        log: Mutex::new(log),
+    });
+}
+
+fn open_log(tool: &str) -> Option<File> {
+    // Logging is best-effort: a read-only home must not stop a command from working.
+    let dir = crate::paths::logs_dir().ok()?;
+    std::fs::create_dir_all(&dir).ok()?;
+    let day = &crate::time::rfc3339(&crate::time::now())[..10];
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join(format!("{tool}-{day}.log")))
+        .ok()
+}
+
+pub fn tool() -> &'static str {
+    UI.get().map(|u| u.tool).unwrap_or("mint")
+}
+
+pub fn verbose() -> bool {
+    UI.get().is_some_and(|u| u.verbose)
+}
+
+pub fn debug() -> bool {
+    UI.get().is_some_and(|u| u.debug)
+}
+
+/// A phase label ("Launching instance..."): always shown, on stderr.
+pub fn phase(msg: &str) {
+    eprintln!("{msg}");
+    log("phase", msg);
+}
+
+/// Detail shown with --verbose.
+pub fn step(msg: &str) {
+    if verbose() {
+        eprintln!("  {msg}");
+    }
+    log("step", msg);
+}
+
+pub fn warn(msg: &str) {
+    eprintln!("warning: {msg}");
+    log("warning", msg);
+}
+
+/// One line to the log file, and to stderr with --debug when `kind` is "aws".
+pub fn log(kind: &str, msg: &str) {
+    let Some(ui) = UI.get() else { return };
+    if let Ok(mut guard) = ui.log.lock() {
+        if let Some(f) = guard.as_mut() {
+            let line = serde_json::json!({
+                "ts": crate::time::rfc3339(&crate::time::now()),
+                "tool": ui.tool,
+                "kind": kind,
+                "msg": msg,
+            });
+            let _ = writeln!(f, "{line}");
+        }
+    }
+}
+
+pub fn log_aws_call(service: &str, operation: &str, millis: u128, result: &str) {
+    let msg = format!("{service} {operation} {millis}ms {result}");
+    if debug() {
+        eprintln!("[aws] {msg}");
+    }
+    log("aws", &msg);
+}
+
+pub fn stdin_is_tty() -> bool {
+    std::io::stdin().is_terminal()
+}
+
+pub fn stdout_is_tty() -> bool {
+    std::io::stdout().is_terminal()
+}
+
+/// Writes to stdout; a closed pipe surfaces as an io::Error the binary edge treats as success.
+pub fn out(text: &str) -> std::io::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    if !text.ends_with('\n') {
+        stdout.write_all(b"\n")?;
+    }
+    stdout.flush()
+}
+
+/// A yes/no question. `--yes` answers it; without a TTY and without the flag we refuse rather
+/// than guess, naming the flag.
+pub fn confirm(question: &str, yes: bool, what: &str) -> Result<bool> {
+    if yes {
+        return Ok(true);
+    }
+    if !stdin_is_tty() {
+        bail!(
+            "refusing to {what} without confirmation: no terminal to ask on; pass --yes to confirm"
+        );
+    }
+    Ok(dialoguer::Confirm::new()
+        .with_prompt(question)
+        .default(false)
+        .interact()?)
+}
+
+/// A choice among items; only called when a TTY is present.
+pub fn select(prompt: &str, items: &[&str]) -> Result<usize> {
+    Ok(dialoguer::Select::new()
+        .with_prompt(prompt)
+        .items(items)
+        .default(0)
+        .interact()?)
+}
+
+/// A plain table for humans; columns padded, no borders (easy to read and to grep).
+pub fn table(header: &[&str], rows: Vec<Vec<String>>) -> String {
+    let mut t = comfy_table::Table::new();
+    t.load_style(comfy_table::presets::NOTHING)
+        .set_content_arrangement(comfy_table::ContentArrangement::Disabled)
+        .set_header(header.iter().map(|h| h.to_string()));
+    for r in rows {
+        t.add_row(r);
+    }
+    let mut s = String::new();
+    for line in t.to_string().lines() {
+        s.push_str(line.trim_end().trim_start_matches(' '));
+        s.push('\n');
+    }
+    s
+}

@@ -1,0 +1,173 @@
+//! `mint destroy`: terminate the instance (its root volume goes with it), release the Elastic
+//! IP and delete the project volume. Everything is found by tags, so a killed destroy re-run
+//! finds what is left and finishes. The user's EFS access point and security group are
+//! user-scoped and stay.
+
+use super::{discover, up::wait_for_state, up::wait_for_volume, Ctx};
+use crate::aws::AwsResult;
+use crate::tags;
+use crate::ui;
+use anyhow::Result;
+use aws_sdk_ec2::types::{Address, Instance, InstanceStateName, Volume, VolumeState};
+
+pub struct Plan {
+    pub vm: String,
+    pub instance: Option<Instance>,
+    pub addresses: Vec<Address>,
+    pub volumes: Vec<Volume>,
+}
+
+impl Plan {
+    pub fn is_empty(&self) -> bool {
+        self.instance.is_none() && self.addresses.is_empty() && self.volumes.is_empty()
+    }
+
+    /// What will be deleted, one line each, for the confirmation prompt.
+    pub fn lines(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(i) = &self.instance {
+            out.push(format!(
+                "instance {} ({}, {})",
+                i.instance_id().unwrap_or("?"),
+                i.instance_type().map(|t| t.as_str()).unwrap_or("?"),
+                discover::state(i).map(|s| s.as_str()).unwrap_or("?")
+            ));
+        }
+        for v in &self.volumes {
+            let kind = tags::get(v.tags(), tags::COMPONENT).unwrap_or("volume");
+            out.push(format!(
+                "{} {} ({} GB)",
+                if kind == tags::component::PROJECT_VOLUME {
+                    "project volume"
+                } else {
+                    "root volume"
+                },
+                v.volume_id().unwrap_or("?"),
+                v.size().unwrap_or_default()
+            ));
+        }
+        for a in &self.addresses {
+            out.push(format!("Elastic IP {}", a.public_ip().unwrap_or("?")));
+        }
+        out
+    }
+}
+
+/// Every resource tagged for this VM: the live instance, its EIP, its volumes.
+pub async fn plan(ctx: &Ctx, vm: &str) -> Result<Plan> {
+    let (ec2, owner) = (&ctx.ec2, ctx.owner.name.as_str());
+    let (instance, addresses, volumes) = tokio::join!(
+        discover::live_instance(ec2, owner, vm),
+        discover::addresses(ec2, owner, vm),
+        vm_volumes(ctx, vm),
+    );
+    Ok(Plan {
+        vm: vm.to_string(),
+        instance: instance?,
+        addresses: addresses?,
+        volumes: volumes?,
+    })
+}
+
+async fn vm_volumes(ctx: &Ctx, vm: &str) -> Result<Vec<Volume>> {
+    let filters = vec![
+        tags::filter(&format!("tag:{}", tags::MINT), &["true"]),
+        tags::filter(&format!("tag:{}", tags::OWNER), &[&ctx.owner.name]),
+        tags::filter(&format!("tag:{}", tags::VM), &[vm]),
+    ];
+    let pages: Vec<_> = ctx
+        .ec2
+        .describe_volumes()
+        .set_filters(Some(filters))
+        .into_paginator()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+        .aws("DescribeVolumes")?;
+    Ok(pages
+        .iter()
+        .flat_map(|p| p.volumes())
+        .filter(|v| {
+            v.state() != Some(&VolumeState::Deleting) && v.state() != Some(&VolumeState::Deleted)
+        })
+        .cloned()
+        .collect())
+}
+
+pub async fn execute(ctx: &Ctx, plan: &Plan) -> Result<()> {
+    tokio::try_join!(
+        terminate(ctx, plan.instance.as_ref()),
+        release(ctx, &plan.addresses)
+    )?;
+    // Volumes are re-read: terminating detached them and took the root volume along.
+    for v in vm_volumes(ctx, &plan.vm).await? {
+        delete_volume(ctx, &v).await?;
+    }
+    Ok(())
+}
+
+async fn terminate(ctx: &Ctx, inst: Option<&Instance>) -> Result<()> {
+    let Some(id) = inst.and_then(|i| i.instance_id()) else {
+        return Ok(());
+    };
+    ui::phase("Terminating instance...");
+    ctx.ec2
+        .terminate_instances()
+        .instance_ids(id)
+        .send()
+        .await
+        .aws("TerminateInstances")?;
+    wait_for_state(ctx, id, InstanceStateName::Terminated).await?;
+    Ok(())
+}
+
+async fn release(ctx: &Ctx, addresses: &[Address]) -> Result<()> {
+    for a in addresses {
+        ui::phase("Releasing Elastic IP...");
+        // AWS refuses to release an associated address.
+        if let Some(assoc) = a.association_id() {
+            ctx.ec2
+                .disassociate_address()
+                .association_id(assoc)
+                .send()
+                .await
+                .aws("DisassociateAddress")?;
+        }
+        ctx.ec2
+            .release_address()
+            .set_allocation_id(a.allocation_id().map(str::to_string))
+            .send()
+            .await
+            .aws("ReleaseAddress")?;
+    }
+    Ok(())
+}
+
+async fn delete_volume(ctx: &Ctx, v: &Volume) -> Result<()> {
+    let Some(id) = v.volume_id() else {
+        return Ok(());
+    };
+    ui::phase(&format!("Deleting volume {id}..."));
+    if v.state() != Some(&VolumeState::Available) {
+        // Still attached to an instance that is not ours to terminate (or detaching).
+        for a in v.attachments() {
+            if let Some(inst) = a.instance_id() {
+                ctx.ec2
+                    .detach_volume()
+                    .volume_id(id)
+                    .instance_id(inst)
+                    .send()
+                    .await
+                    .aws("DetachVolume")?;
+            }
+        }
+        wait_for_volume(ctx, id, VolumeState::Available).await?;
+    }
+    ctx.ec2
+        .delete_volume()
+        .volume_id(id)
+        .send()
+        .await
+        .aws("DeleteVolume")?;
+    Ok(())
+}

@@ -1,0 +1,106 @@
+//! Finding a user's resources by their tags: the only way Mint knows what exists.
+
+use crate::aws::{AwsError, AwsResult};
+use crate::tags::{self, component};
+use aws_sdk_ec2::types::{Address, Instance, InstanceStateName, Volume};
+use aws_sdk_ec2::Client;
+
+/// Instances that are not (being) terminated; they are what a VM name refers to.
+pub fn is_live(i: &Instance) -> bool {
+    !matches!(
+        i.state().and_then(|s| s.name()),
+        Some(InstanceStateName::Terminated | InstanceStateName::ShuttingDown)
+    )
+}
+
+/// All of the owner's Mint instances (one VM, or every VM), terminated ones included.
+pub async fn instances(
+    ec2: &Client,
+    owner: &str,
+    vm: Option<&str>,
+) -> Result<Vec<Instance>, AwsError> {
+    let pages: Vec<_> = ec2
+        .describe_instances()
+        .set_filters(Some(tags::owned(owner, vm, component::INSTANCE)))
+        .into_paginator()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+        .aws("DescribeInstances")?;
+    Ok(pages
+        .iter()
+        .flat_map(|p| p.reservations())
+        .flat_map(|r| r.instances())
+        .cloned()
+        .collect())
+}
+
+/// The live instance of one VM, if any.
+pub async fn live_instance(
+    ec2: &Client,
+    owner: &str,
+    vm: &str,
+) -> Result<Option<Instance>, anyhow::Error> {
+    let mut live: Vec<Instance> = instances(ec2, owner, Some(vm))
+        .await?
+        .into_iter()
+        .filter(is_live)
+        .collect();
+    if live.len() > 1 {
+        let ids: Vec<_> = live.iter().filter_map(|i| i.instance_id()).collect();
+        anyhow::bail!(
+            "VM `{vm}` has {} instances ({}); Mint expects one. Terminate the extra one in the EC2 console, then re-run",
+            live.len(),
+            ids.join(", ")
+        );
+    }
+    Ok(live.pop())
+}
+
+pub async fn addresses(ec2: &Client, owner: &str, vm: &str) -> Result<Vec<Address>, AwsError> {
+    Ok(ec2
+        .describe_addresses()
+        .set_filters(Some(tags::owned(owner, Some(vm), component::ELASTIC_IP)))
+        .send()
+        .await
+        .aws("DescribeAddresses")?
+        .addresses()
+        .to_vec())
+}
+
+pub async fn volumes(
+    ec2: &Client,
+    owner: &str,
+    vm: &str,
+    component: &str,
+) -> Result<Vec<Volume>, AwsError> {
+    let pages: Vec<_> = ec2
+        .describe_volumes()
+        .set_filters(Some(tags::owned(owner, Some(vm), component)))
+        .into_paginator()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+        .aws("DescribeVolumes")?;
+    Ok(pages.iter().flat_map(|p| p.volumes()).cloned().collect())
+}
+
+/// Re-reads one instance by id (after launch or a state change).
+pub async fn instance_by_id(ec2: &Client, id: &str) -> Result<Option<Instance>, AwsError> {
+    let out = ec2
+        .describe_instances()
+        .instance_ids(id)
+        .send()
+        .await
+        .aws("DescribeInstances")?;
+    Ok(out
+        .reservations()
+        .iter()
+        .flat_map(|r| r.instances())
+        .next()
+        .cloned())
+}
+
+pub fn state(i: &Instance) -> Option<&InstanceStateName> {
+    i.state().and_then(|s| s.name())
+}

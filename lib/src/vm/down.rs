@@ -1,0 +1,43 @@
+//! `mint down`: stop the VM. Volumes, EFS and the Elastic IP stay, so the address survives.
+
+use super::{discover, up::wait_for_state, Ctx, VmNotFound};
+use crate::aws::AwsResult;
+use crate::record::VmRecord;
+use crate::ui;
+use anyhow::{Context, Result};
+use aws_sdk_ec2::types::InstanceStateName;
+
+pub async fn down(ctx: &Ctx, vm: &str) -> Result<VmRecord> {
+    let inst = discover::live_instance(&ctx.ec2, &ctx.owner.name, vm)
+        .await?
+        .ok_or_else(|| VmNotFound {
+            vm: vm.to_string(),
+            owner: ctx.owner.name.clone(),
+            region: ctx.region().to_string(),
+        })?;
+    let id = inst
+        .instance_id()
+        .context("instance without an id")?
+        .to_string();
+    let inst = match discover::state(&inst) {
+        Some(InstanceStateName::Stopped) => {
+            ui::step(&format!("{id} is already stopped"));
+            inst
+        }
+        Some(InstanceStateName::Stopping) => {
+            ui::phase("Waiting for the instance to stop...");
+            wait_for_state(ctx, &id, InstanceStateName::Stopped).await?
+        }
+        _ => {
+            ui::phase("Stopping instance...");
+            ctx.ec2
+                .stop_instances()
+                .instance_ids(&id)
+                .send()
+                .await
+                .aws("StopInstances")?;
+            wait_for_state(ctx, &id, InstanceStateName::Stopped).await?
+        }
+    };
+    Ok(VmRecord::from_instance(&inst, ctx.region()))
+}

@@ -1,0 +1,517 @@
+//! `mint up`: start a stopped VM, or create one; every step finds what a killed earlier run
+//! left (by tags) and finishes it, so one VM name never gets a second instance, EIP or
+//! project volume.
+
+use super::{discover, poll, quota, Ctx};
+use crate::account;
+use crate::aws::{client_token, AwsResult};
+use crate::record::{VmRecord, PROJECT_DEVICE};
+use crate::tags::{self, component};
+use crate::ui;
+use anyhow::{bail, Context, Result};
+use aws_sdk_ec2::types::{
+    Address, BlockDeviceMapping, DomainType, EbsBlockDevice, HttpTokensState,
+    IamInstanceProfileSpecification, Instance, InstanceMetadataEndpointState,
+    InstanceMetadataOptionsRequest, InstanceMetadataTagsState, InstanceStateName, InstanceType,
+    ResourceType, Volume, VolumeState, VolumeType,
+};
+use std::time::Duration;
+
+pub const AMI_PARAMETER: &str =
+    "/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id";
+pub const ROOT_VOLUME_GB: i32 = 200;
+// Canonical's Ubuntu AMIs all use this root device name.
+const ROOT_DEVICE: &str = "/dev/sda1";
+pub const DEFAULT_BOOTSTRAP_TIMEOUT: Duration = Duration::from_secs(7 * 60);
+const STATE_TIMEOUT: Duration = Duration::from_secs(10 * 60);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnTimeout {
+    Stop,
+    Terminate,
+    Leave,
+}
+
+pub struct UpOptions {
+    pub vm: String,
+    pub bootstrap_timeout: Duration,
+    pub on_timeout: Option<OnTimeout>,
+}
+
+pub async fn up(ctx: &Ctx, opts: &UpOptions) -> Result<VmRecord> {
+    let (ec2, owner, vm) = (&ctx.ec2, ctx.owner.name.as_str(), opts.vm.as_str());
+    let (inst, eips, vols) = tokio::join!(
+        discover::live_instance(ec2, owner, vm),
+        discover::addresses(ec2, owner, vm),
+        discover::volumes(ec2, owner, vm, component::PROJECT_VOLUME),
+    );
+    let (inst, eips, vols) = (inst?, eips?, vols?);
+    let eip = single(eips, "Elastic IPs", |a| a.allocation_id())?;
+    let vol = single(vols, "project volumes", |v| v.volume_id())?;
+
+    let instance = match inst {
+        Some(i) => start_existing(ctx, i).await?,
+        // A project volume outliving its instance pins the new one to its AZ.
+        None => {
+            let az = vol.as_ref().and_then(|v| v.availability_zone());
+            launch(ctx, vm, az, eip.is_none()).await?
+        }
+    };
+    let id = instance
+        .instance_id()
+        .context("EC2 returned an instance without an id")?
+        .to_string();
+    let az = instance
+        .placement()
+        .and_then(|p| p.availability_zone())
+        .context("EC2 returned an instance without an availability zone")?
+        .to_string();
+
+    // The Elastic IP and the project volume are made while the instance boots.
+    let (eip, vol, _) = tokio::try_join!(
+        ensure_eip(ctx, vm, eip),
+        ensure_project_volume(ctx, vm, vol, &az),
+        wait_for_state(ctx, &id, InstanceStateName::Running),
+    )?;
+    tokio::try_join!(associate(ctx, &eip, &id), attach(ctx, &vol, &id))?;
+
+    let inst = discover::instance_by_id(ec2, &id)
+        .await?
+        .context("the instance disappeared while starting")?;
+    let inst = if tags::get(inst.tags(), tags::BOOTSTRAP) == Some("complete") {
+        inst
+    } else {
+        wait_for_bootstrap(ctx, vm, &id, opts).await?
+    };
+    let mut rec = VmRecord::from_instance(&inst, ctx.region());
+    rec.elastic_ip_allocation_id = eip.allocation_id().map(str::to_string);
+    rec.project_volume_id = vol.volume_id().map(str::to_string);
+    // The Elastic IP is the VM's stable address, whatever the instance reports mid-start.
+    if let Some(ip) = eip.public_ip() {
+        rec.public_ip = Some(ip.to_string());
+    }
+    Ok(rec)
+}
+
+/// At most one of each per VM; more means someone made one by hand with our tags.
+fn single<T>(mut found: Vec<T>, what: &str, id: impl Fn(&T) -> Option<&str>) -> Result<Option<T>> {
+    if found.len() > 1 {
+        let ids: Vec<_> = found.iter().filter_map(&id).collect();
+        bail!(
+            "found {} {what} tagged for this VM ({}); Mint expects one. Delete the extra one in the EC2 console, then re-run",
+            found.len(),
+            ids.join(", ")
+        );
+    }
+    Ok(found.pop())
+}
+
+async fn start_existing(ctx: &Ctx, inst: Instance) -> Result<Instance> {
+    let id = inst.instance_id().unwrap_or_default().to_string();
+    let state = discover::state(&inst).cloned();
+    if tags::get(inst.tags(), tags::BOOTSTRAP) == Some("failed") {
+        bail!("instance {id} is tagged mint:bootstrap=failed; remove it with `mint destroy --vm {}` and run `mint up` again", tags::get(inst.tags(), tags::VM).unwrap_or("default"));
+    }
+    match state {
+        Some(InstanceStateName::Stopping) => {
+            ui::phase("Waiting for the instance to finish stopping...");
+            wait_for_state(ctx, &id, InstanceStateName::Stopped).await?;
+            start(ctx, &id).await?;
+        }
+        Some(InstanceStateName::Stopped) => start(ctx, &id).await?,
+        _ => ui::step(&format!(
+            "instance {id} is already {}",
+            state.as_ref().map(|s| s.as_str()).unwrap_or("?")
+        )),
+    }
+    Ok(inst)
+}
+
+async fn start(ctx: &Ctx, id: &str) -> Result<()> {
+    ui::phase("Starting instance...");
+    ctx.ec2
+        .start_instances()
+        .instance_ids(id)
+        .send()
+        .await
+        .aws("StartInstances")?;
+    // The last heartbeat is from before the stop; restart the idle clock so `mint list`
+    // does not flag the fresh start as an auto-stop failure.
+    refresh_idle_tags(ctx, id).await
+}
+
+fn idle_tags(ctx: &Ctx) -> Vec<(String, String)> {
+    let timeout = ctx.config.idle_timeout_minutes;
+    let deadline = aws_smithy_types::DateTime::from_secs(crate::time::now().secs() + timeout * 60);
+    vec![
+        (tags::IDLE_TIMEOUT.to_string(), timeout.to_string()),
+        (
+            tags::IDLE_DEADLINE.to_string(),
+            crate::time::rfc3339(&deadline),
+        ),
+    ]
+}
+
+async fn refresh_idle_tags(ctx: &Ctx, id: &str) -> Result<()> {
+    ctx.ec2
+        .create_tags()
+        .resources(id)
+        .set_tags(Some(tags::ec2_tags(&idle_tags(ctx))))
+        .send()
+        .await
+        .aws("CreateTags")?;
+    Ok(())
+}
+
+async fn resolve_ami(ctx: &Ctx) -> Result<String> {
+    let out = ctx
+        .aws
+        .ssm()
+        .get_parameter()
+        .name(AMI_PARAMETER)
+        .send()
+        .await
+        .aws("GetParameter")
+        .with_context(|| {
+            format!("cannot resolve the Ubuntu 24.04 AMI from SSM parameter {AMI_PARAMETER}")
+        })?;
+    out.parameter()
+        .and_then(|p| p.value())
+        .map(str::to_string)
+        .with_context(|| format!("SSM parameter {AMI_PARAMETER} has no value"))
+}
+
+/// The user's security group from `mint init`.
+async fn user_security_group(ctx: &Ctx, vpc: &str) -> Result<String> {
+    let out = ctx
+        .ec2
+        .describe_security_groups()
+        .set_filters(Some(tags::owned(
+            &ctx.owner.name,
+            None,
+            component::SECURITY_GROUP,
+        )))
+        .filters(tags::filter("vpc-id", &[vpc]))
+        .send()
+        .await
+        .aws("DescribeSecurityGroups")?;
+    out.security_groups()
+        .iter()
+        .find_map(|g| g.group_id())
+        .map(str::to_string)
+        .with_context(|| {
+            format!(
+                "no Mint security group for {} in {}: run `mint init` first",
+                ctx.owner.name,
+                ctx.region()
+            )
+        })
+}
+
+async fn launch(ctx: &Ctx, vm: &str, az: Option<&str>, check_quota: bool) -> Result<Instance> {
+    // Verify the payload before any AWS call: a tampered build must not launch anything.
+    let user_data = crate::bootstrap::user_data()?;
+    ui::phase("Launching instance...");
+    let (ami, (user_sg, efs_sg), subnets, ()) = tokio::try_join!(
+        resolve_ami(ctx),
+        async {
+            let vpc = account::default_vpc(&ctx.aws).await?;
+            tokio::try_join!(
+                user_security_group(ctx, &vpc),
+                account::efs_security_group(&ctx.aws, &vpc)
+            )
+        },
+        account::public_subnets(&ctx.aws, az),
+        async {
+            if check_quota {
+                quota::check_eip_headroom(ctx).await
+            } else {
+                Ok(())
+            }
+        },
+    )?;
+    let subnet = subnets[0].subnet_id().context("subnet without an id")?;
+    ui::step(&format!(
+        "AMI {ami}, subnet {subnet}, security groups {user_sg} {efs_sg}"
+    ));
+
+    let mut instance_tags = tags::standard(&ctx.owner, Some(vm), component::INSTANCE);
+    instance_tags.extend(idle_tags(ctx));
+    let volume_tags = tags::standard(&ctx.owner, Some(vm), component::VOLUME);
+    let out = ctx
+        .ec2
+        .run_instances()
+        .image_id(ami)
+        .instance_type(InstanceType::from(ctx.config.instance_type.as_str()))
+        .min_count(1)
+        .max_count(1)
+        .subnet_id(subnet)
+        .security_group_ids(user_sg)
+        .security_group_ids(efs_sg)
+        .iam_instance_profile(
+            IamInstanceProfileSpecification::builder()
+                .name(account::INSTANCE_PROFILE)
+                .build(),
+        )
+        .block_device_mappings(
+            BlockDeviceMapping::builder()
+                .device_name(ROOT_DEVICE)
+                .ebs(
+                    EbsBlockDevice::builder()
+                        .volume_size(ROOT_VOLUME_GB)
+                        .volume_type(VolumeType::Gp3)
+                        .delete_on_termination(true)
+                        .build(),
+                )
+                .build(),
+        )
+        .metadata_options(
+            InstanceMetadataOptionsRequest::builder()
+                .http_tokens(HttpTokensState::Required)
+                .http_endpoint(InstanceMetadataEndpointState::Enabled)
+                .instance_metadata_tags(InstanceMetadataTagsState::Enabled)
+                // Containers on the VM are one hop further away from IMDS.
+                .http_put_response_hop_limit(2)
+                .build(),
+        )
+        .tag_specifications(tags::spec(ResourceType::Instance, &instance_tags))
+        .tag_specifications(tags::spec(ResourceType::Volume, &volume_tags))
+        .user_data(user_data)
+        .client_token(client_token("instance"))
+        .send()
+        .await
+        .aws("RunInstances")?;
+    let inst = out
+        .instances()
+        .first()
+        .cloned()
+        .context("RunInstances returned no instance")?;
+    ui::step(&format!("launched {}", inst.instance_id().unwrap_or("?")));
+    Ok(inst)
+}
+
+async fn ensure_eip(ctx: &Ctx, vm: &str, found: Option<Address>) -> Result<Address> {
+    if let Some(a) = found {
+        ui::step(&format!(
+            "Elastic IP {} already allocated",
+            a.public_ip().unwrap_or("?")
+        ));
+        return Ok(a);
+    }
+    ui::phase("Allocating Elastic IP...");
+    let eip_tags = tags::standard(&ctx.owner, Some(vm), component::ELASTIC_IP);
+    let out = ctx
+        .ec2
+        .allocate_address()
+        .domain(DomainType::Vpc)
+        .tag_specifications(tags::spec(ResourceType::ElasticIp, &eip_tags))
+        .send()
+        .await
+        .aws("AllocateAddress")?;
+    Ok(Address::builder()
+        .set_allocation_id(out.allocation_id().map(str::to_string))
+        .set_public_ip(out.public_ip().map(str::to_string))
+        .build())
+}
+
+async fn associate(ctx: &Ctx, eip: &Address, instance_id: &str) -> Result<()> {
+    if eip.instance_id() == Some(instance_id) {
+        return Ok(());
+    }
+    ui::step(&format!(
+        "associating {} with {instance_id}",
+        eip.public_ip().unwrap_or("?")
+    ));
+    ctx.ec2
+        .associate_address()
+        .set_allocation_id(eip.allocation_id().map(str::to_string))
+        .instance_id(instance_id)
+        .allow_reassociation(false)
+        .send()
+        .await
+        .aws("AssociateAddress")?;
+    Ok(())
+}
+
+async fn ensure_project_volume(
+    ctx: &Ctx,
+    vm: &str,
+    found: Option<Volume>,
+    az: &str,
+) -> Result<Volume> {
+    if let Some(v) = found {
+        let vaz = v.availability_zone().unwrap_or_default();
+        if vaz != az {
+            bail!(
+                "project volume {} is in {vaz} but the instance is in {az}; EBS volumes attach only within one AZ. Run `mint destroy --vm {vm}` to start over (this deletes the project volume)",
+                v.volume_id().unwrap_or("?")
+            );
+        }
+        return Ok(v);
+    }
+    ui::phase("Creating project volume...");
+    let size =
+        i32::try_from(ctx.config.volume_size_gb).context("volume_size_gb is out of range")?;
+    let vol_tags = tags::standard(&ctx.owner, Some(vm), component::PROJECT_VOLUME);
+    let out = ctx
+        .ec2
+        .create_volume()
+        .availability_zone(az)
+        .size(size)
+        .volume_type(VolumeType::Gp3)
+        .tag_specifications(tags::spec(ResourceType::Volume, &vol_tags))
+        .client_token(client_token("project-volume"))
+        .send()
+        .await
+        .aws("CreateVolume")?;
+    Ok(Volume::builder()
+        .set_volume_id(out.volume_id().map(str::to_string))
+        .set_availability_zone(out.availability_zone().map(str::to_string))
+        .set_state(out.state().cloned())
+        .set_tags(Some(out.tags().to_vec()))
+        .build())
+}
+
+async fn attach(ctx: &Ctx, vol: &Volume, instance_id: &str) -> Result<()> {
+    let vol_id = vol.volume_id().context("volume without an id")?.to_string();
+    let attached_here = vol
+        .attachments()
+        .iter()
+        .any(|a| a.instance_id() == Some(instance_id));
+    if !attached_here {
+        if vol.state() != Some(&VolumeState::Available) {
+            ui::step(&format!("waiting for {vol_id} to become available"));
+            wait_for_volume(ctx, &vol_id, VolumeState::Available).await?;
+        }
+        ui::phase("Attaching project volume...");
+        ctx.ec2
+            .attach_volume()
+            .volume_id(&vol_id)
+            .instance_id(instance_id)
+            .device(PROJECT_DEVICE)
+            .send()
+            .await
+            .aws("AttachVolume")?;
+    }
+    // An interrupted `mint recreate` leaves this tag; the attach above finished its job.
+    if tags::get(vol.tags(), tags::PENDING_ATTACH).is_some() {
+        ctx.ec2
+            .delete_tags()
+            .resources(&vol_id)
+            .tags(
+                aws_sdk_ec2::types::Tag::builder()
+                    .key(tags::PENDING_ATTACH)
+                    .build(),
+            )
+            .send()
+            .await
+            .aws("DeleteTags")?;
+    }
+    Ok(())
+}
+
+pub async fn wait_for_state(ctx: &Ctx, id: &str, want: InstanceStateName) -> Result<Instance> {
+    let got = poll(
+        STATE_TIMEOUT,
+        &format!("{id} to be {}", want.as_str()),
+        || async {
+            let inst = discover::instance_by_id(&ctx.ec2, id).await?;
+            Ok(inst.filter(|i| discover::state(i) == Some(&want)))
+        },
+    )
+    .await?;
+    got.with_context(|| {
+        format!(
+            "instance {id} did not become {} within {} minutes; check it in the EC2 console",
+            want.as_str(),
+            STATE_TIMEOUT.as_secs() / 60
+        )
+    })
+}
+
+pub async fn wait_for_volume(ctx: &Ctx, id: &str, want: VolumeState) -> Result<()> {
+    let got = poll(
+        STATE_TIMEOUT,
+        &format!("{id} to be {}", want.as_str()),
+        || async {
+            let out = ctx
+                .ec2
+                .describe_volumes()
+                .volume_ids(id)
+                .send()
+                .await
+                .aws("DescribeVolumes")?;
+            Ok(out
+                .volumes()
+                .iter()
+                .find(|v| v.state() == Some(&want))
+                .map(|_| ()))
+        },
+    )
+    .await?;
+    got.with_context(|| format!("volume {id} did not become {} in time", want.as_str()))
+}
+
+async fn wait_for_bootstrap(ctx: &Ctx, vm: &str, id: &str, opts: &UpOptions) -> Result<Instance> {
+    ui::phase("Waiting for bootstrap...");
+    let got = poll(opts.bootstrap_timeout, "the mint:bootstrap tag", || async {
+        let inst = discover::instance_by_id(&ctx.ec2, id).await?;
+        match inst.as_ref().and_then(|i| tags::get(i.tags(), tags::BOOTSTRAP)) {
+            Some("complete") => Ok(inst),
+            Some("failed") => bail!("bootstrap failed on {id}; see `mint ssh` and journalctl on the VM, or `mint destroy --vm {vm}`"),
+            _ => Ok(None),
+        }
+    })
+    .await?;
+    if let Some(inst) = got {
+        return Ok(inst);
+    }
+    on_bootstrap_timeout(ctx, vm, id, opts).await
+}
+
+async fn on_bootstrap_timeout(ctx: &Ctx, vm: &str, id: &str, opts: &UpOptions) -> Result<Instance> {
+    let mins = opts.bootstrap_timeout.as_secs_f64() / 60.0;
+    ui::warn(&format!(
+        "bootstrap did not finish within {mins:.1} minutes on {id}"
+    ));
+    let choice = match opts.on_timeout {
+        Some(c) => c,
+        None if ui::stdin_is_tty() => {
+            match ui::select(
+                "What should happen to the instance?",
+                &[
+                    "Stop it (halts billing, keeps it for debugging)",
+                    "Terminate it and clean up its resources",
+                    "Leave it running (debug with `mint ssh`)",
+                ],
+            )? {
+                0 => OnTimeout::Stop,
+                1 => OnTimeout::Terminate,
+                _ => OnTimeout::Leave,
+            }
+        }
+        None => {
+            ui::warn("no terminal to ask on: stopping the instance (choose with --on-timeout stop|terminate|leave)");
+            OnTimeout::Stop
+        }
+    };
+    match choice {
+        OnTimeout::Stop => {
+            ctx.ec2.stop_instances().instance_ids(id).send().await.aws("StopInstances")?;
+            bail!("bootstrap timed out; instance {id} is stopping. `mint up --vm {vm}` starts it again, `mint destroy --vm {vm}` removes it")
+        }
+        OnTimeout::Terminate => {
+            ctx.ec2
+                .create_tags()
+                .resources(id)
+                .tags(aws_sdk_ec2::types::Tag::builder().key(tags::BOOTSTRAP).value("failed").build())
+                .send()
+                .await
+                .aws("CreateTags")?;
+            let plan = super::destroy::plan(ctx, vm).await?;
+            super::destroy::execute(ctx, &plan).await?;
+            bail!("bootstrap timed out; instance {id} was tagged mint:bootstrap=failed and terminated, and its Elastic IP and volumes removed")
+        }
+        OnTimeout::Leave => bail!("bootstrap timed out; instance {id} is left running for debugging: `mint ssh --vm {vm}`, then `sudo journalctl -u cloud-final`"),
+    }
+}

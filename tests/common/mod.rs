@@ -1,0 +1,268 @@
+//! The test harness: a moto server on a free loopback port (seeded as an admin would leave
+//! the account, see scripts/moto-launcher.py), a hermetic HOME per test, the real binaries
+//! run with assert_cmd, and SDK clients to check what they did through the AWS API.
+#![allow(dead_code)]
+
+use aws_sdk_ec2::config::Credentials;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+pub const REGION: &str = "us-east-1";
+pub const ACCOUNT: &str = "123456789012";
+
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub struct Moto {
+    child: Child,
+    pub port: u16,
+}
+
+impl Moto {
+    /// moto with the admin resources, playing each VM's bootstrap health check.
+    pub fn start() -> Moto {
+        Moto::start_with(&["--play-bootstrap"])
+    }
+
+    pub fn start_with(args: &[&str]) -> Moto {
+        let python = std::env::var("MINT_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
+        let mut child = Command::new(&python)
+            .arg(repo_root().join("scripts/moto-launcher.py"))
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot run {python} scripts/moto-launcher.py: {e} (is moto[server] installed? see .ci/run)"));
+        let stdout = child.stdout.take().expect("piped stdout");
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(port) = line.strip_prefix("READY ") {
+                    let _ = tx.send(port.trim().parse::<u16>().expect("port"));
+                }
+            }
+        });
+        let port = rx
+            .recv_timeout(Duration::from_secs(90))
+            .expect("moto-launcher did not print READY within 90 s");
+        Moto { child, port }
+    }
+
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One user's machine: a temp HOME and the environment the binaries see.
+pub struct Env {
+    pub home: tempfile::TempDir,
+    pub endpoint: String,
+    pub creds: (String, String, Option<String>),
+}
+
+impl Env {
+    pub fn new(moto: &Moto) -> Env {
+        Env::with_endpoint(&moto.endpoint())
+    }
+
+    pub fn with_endpoint(endpoint: &str) -> Env {
+        let home = tempfile::tempdir().expect("temp HOME");
+        std::fs::create_dir_all(home.path().join("tmp")).unwrap();
+        Env {
+            home,
+            endpoint: endpoint.to_string(),
+            creds: ("testing".into(), "testing".into(), None),
+        }
+    }
+
+    pub fn home(&self) -> &Path {
+        self.home.path()
+    }
+
+    pub fn config_file(&self) -> PathBuf {
+        self.home().join(".config/mint/config.toml")
+    }
+
+    /// A binary with a hermetic environment: nothing inherited but PATH.
+    pub fn cmd(&self, bin: &str) -> assert_cmd::Command {
+        let mut c = assert_cmd::Command::cargo_bin(bin).expect("binary built");
+        c.env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", self.home())
+            .env("TMPDIR", self.home().join("tmp"))
+            .env("AWS_ENDPOINT_URL", &self.endpoint)
+            // The SDK would otherwise try instance metadata at a link-local address.
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("AWS_ACCESS_KEY_ID", &self.creds.0)
+            .env("AWS_SECRET_ACCESS_KEY", &self.creds.1)
+            .env("NO_COLOR", "1")
+            .timeout(Duration::from_secs(120));
+        if let Some(t) = &self.creds.2 {
+            c.env("AWS_SESSION_TOKEN", t);
+        }
+        c
+    }
+
+    /// The same environment for a std Command (for tests that spawn and kill).
+    pub fn std_cmd(&self, bin: &str) -> Command {
+        let mut c = Command::new(assert_cmd::cargo::cargo_bin(bin));
+        c.env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", self.home())
+            .env("TMPDIR", self.home().join("tmp"))
+            .env("AWS_ENDPOINT_URL", &self.endpoint)
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("AWS_ACCESS_KEY_ID", &self.creds.0)
+            .env("AWS_SECRET_ACCESS_KEY", &self.creds.1)
+            .stdin(Stdio::null());
+        if let Some(t) = &self.creds.2 {
+            c.env("AWS_SESSION_TOKEN", t);
+        }
+        c
+    }
+
+    pub fn mint(&self, args: &[&str]) -> assert_cmd::Command {
+        let mut c = self.cmd("mint");
+        c.args(args);
+        c
+    }
+
+    pub fn init(&self) {
+        self.mint(&["init", "--region", REGION]).assert().success();
+    }
+
+    /// Runs and decodes a `--json` command's stdout (NDJSON) into values.
+    pub fn json(&self, args: &[&str]) -> Vec<serde_json::Value> {
+        let out = self.mint(args).output().expect("runs");
+        assert!(
+            out.status.success(),
+            "{args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
+            .collect()
+    }
+}
+
+/// Runs async SDK checks from a plain #[test].
+pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(f)
+}
+
+pub fn sdk_config(endpoint: &str) -> aws_config::SdkConfig {
+    block_on(
+        aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .endpoint_url(endpoint)
+            .region(aws_config::Region::new(REGION))
+            .credentials_provider(Credentials::new("admin", "admin", None, None, "test"))
+            .load(),
+    )
+}
+
+pub fn ec2(moto: &Moto) -> aws_sdk_ec2::Client {
+    aws_sdk_ec2::Client::new(&sdk_config(&moto.endpoint()))
+}
+
+pub fn tag<'a>(tags: &'a [aws_sdk_ec2::types::Tag], key: &str) -> Option<&'a str> {
+    tags.iter()
+        .find(|t| t.key() == Some(key))
+        .and_then(|t| t.value())
+}
+
+pub fn filter(name: &str, value: &str) -> aws_sdk_ec2::types::Filter {
+    aws_sdk_ec2::types::Filter::builder()
+        .name(name)
+        .values(value)
+        .build()
+}
+
+/// The instances tagged for a VM that are not terminated.
+pub fn live_instances(ec2: &aws_sdk_ec2::Client, vm: &str) -> Vec<aws_sdk_ec2::types::Instance> {
+    let out = block_on(
+        ec2.describe_instances()
+            .filters(filter("tag:mint:vm", vm))
+            .send(),
+    )
+    .unwrap();
+    out.reservations()
+        .iter()
+        .flat_map(|r| r.instances())
+        .filter(|i| {
+            !matches!(
+                i.state().and_then(|s| s.name()).map(|n| n.as_str()),
+                Some("terminated") | Some("shutting-down")
+            )
+        })
+        .cloned()
+        .collect()
+}
+
+pub fn vm_addresses(ec2: &aws_sdk_ec2::Client, vm: &str) -> Vec<aws_sdk_ec2::types::Address> {
+    block_on(
+        ec2.describe_addresses()
+            .filters(filter("tag:mint:vm", vm))
+            .send(),
+    )
+    .unwrap()
+    .addresses()
+    .to_vec()
+}
+
+pub fn vm_volumes(
+    ec2: &aws_sdk_ec2::Client,
+    vm: &str,
+    component: &str,
+) -> Vec<aws_sdk_ec2::types::Volume> {
+    block_on(
+        ec2.describe_volumes()
+            .filters(filter("tag:mint:vm", vm))
+            .filters(filter("tag:mint:component", component))
+            .send(),
+    )
+    .unwrap()
+    .volumes()
+    .to_vec()
+}
+
+/// Asserts a failed command printed exactly one `<tool>: ` error line containing `needle`,
+/// and no panic.
+pub fn assert_clear_error(out: &std::process::Output, tool: &str, needle: &str) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success(),
+        "expected failure, got success; stderr:\n{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "panicked:\n{stderr}");
+    let errors: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with(&format!("{tool}: ")))
+        .collect();
+    assert_eq!(
+        errors.len(),
+        1,
+        "expected one `{tool}: ` line, got:\n{stderr}"
+    );
+    assert!(
+        errors[0].contains(needle),
+        "error line lacks `{needle}`:\n{stderr}"
+    );
+}

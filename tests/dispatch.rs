@@ -1,0 +1,92 @@
+//! The `mint` dispatcher: finds the tool, passes args and exit codes through, helps.
+
+mod common;
+use common::*;
+
+#[test]
+fn help_lists_every_command() {
+    let env = Env::with_endpoint("http://127.0.0.1:9");
+    for args in [&["help"][..], &[], &["--help"]] {
+        let out = env.mint(args).output().unwrap();
+        assert!(out.status.success());
+        let text = String::from_utf8_lossy(&out.stdout);
+        for cmd in [
+            "init", "up", "down", "destroy", "list", "status", "config", "version",
+        ] {
+            assert!(
+                text.contains(&format!("\n  {cmd} ")),
+                "`{cmd}` missing from:\n{text}"
+            );
+        }
+    }
+    // `mint help up` and `mint up --help` are mint-vm's own help for `up`.
+    for args in [&["help", "up"][..], &["up", "--help"]] {
+        let out = env.mint(args).output().unwrap();
+        assert!(out.status.success());
+        assert!(String::from_utf8_lossy(&out.stdout).contains("--bootstrap-timeout"));
+    }
+}
+
+#[test]
+fn unknown_command_suggests() {
+    let env = Env::with_endpoint("http://127.0.0.1:9");
+    let out = env.mint(&["lst"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `list`?"));
+    let out = env.mint(&["frobnicate"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("mint help"));
+}
+
+#[test]
+fn versions_of_all_tools() {
+    let env = Env::with_endpoint("http://127.0.0.1:9");
+    let out = env.mint(&["version"]).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let v = env!("CARGO_PKG_VERSION");
+    assert!(
+        text.contains(&format!("mint {v}")) && text.contains(&format!("mint-vm {v}")),
+        "{text}"
+    );
+}
+
+#[test]
+fn exit_codes_and_flags_pass_through() {
+    let env = Env::with_endpoint("http://127.0.0.1:9");
+    // clap's usage error (2) and a command failure (1) arrive unchanged.
+    let out = env.mint(&["up", "--no-such-flag"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let direct = env
+        .cmd("mint-vm")
+        .args(["config", "set", "volume_size_gb", "1"])
+        .output()
+        .unwrap();
+    let via = env
+        .mint(&["--verbose", "config", "set", "volume_size_gb", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(direct.status.code(), Some(1));
+    assert_eq!(via.status.code(), Some(1));
+    assert_eq!(direct.stderr, via.stderr);
+    // A global flag before the command, with a value, is moved behind it.
+    let out = env
+        .mint(&["--vm", "x", "--debug", "config", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "clap rejects --vm on config: the args arrived"
+    );
+}
+
+/// The dispatcher must not carry the AWS SDK (it exists to start in ~1 ms).
+#[test]
+fn dispatcher_does_not_link_the_sdk() {
+    let bytes = std::fs::read(assert_cmd::cargo::cargo_bin("mint")).unwrap();
+    let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    assert!(!has(b"aws_sdk_ec2"), "mint links aws_sdk_ec2");
+    assert!(!has(b"aws_smithy"), "mint links smithy");
+    assert!(!has(b"clap_builder"), "mint links clap");
+}

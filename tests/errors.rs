@@ -1,0 +1,139 @@
+//! Bad input gets one clear error line and a non-zero exit, never a panic.
+
+mod common;
+use common::*;
+
+#[test]
+fn unknown_vm_and_bad_names() {
+    let moto = Moto::start();
+    let env = Env::new(&moto);
+    env.init();
+    for cmd in [
+        &["status", "--vm", "nope"][..],
+        &["down", "--vm", "nope"],
+        &["destroy", "--vm", "nope", "--yes"],
+    ] {
+        let out = env.mint(cmd).output().unwrap();
+        assert_clear_error(&out, "mint-vm", "no VM named `nope`");
+    }
+    let out = env.mint(&["up", "--vm", "Bad Name"]).output().unwrap();
+    assert_clear_error(&out, "mint-vm", "invalid VM name");
+}
+
+#[test]
+fn garbage_on_stdin() {
+    let moto = Moto::start();
+    let env = Env::new(&moto);
+    env.init();
+    let out = env
+        .mint(&["status"])
+        .write_stdin("hello world\n")
+        .output()
+        .unwrap();
+    assert_clear_error(&out, "mint-vm", "expected a VM record");
+    let out = env
+        .mint(&["down"])
+        .write_stdin("{\"vm\":\"x\"}\n")
+        .output()
+        .unwrap();
+    assert_clear_error(&out, "mint-vm", "schema");
+}
+
+#[test]
+fn config_validation() {
+    let moto = Moto::start();
+    let env = Env::new(&moto);
+    env.init();
+    for (args, needle) in [
+        (
+            &["config", "set", "volume_size_gb", "10"][..],
+            "at least 50",
+        ),
+        (
+            &["config", "set", "idle_timeout_minutes", "5"],
+            "at least 15",
+        ),
+        (
+            &["config", "set", "idle_timeout_minutes", "soon"],
+            "not a whole number",
+        ),
+        (
+            &["config", "set", "colour", "red"],
+            "unknown config key `colour`",
+        ),
+        (
+            &["config", "set", "instance_type", "m6i.enormous"],
+            "not an EC2 instance type",
+        ),
+        (
+            &["config", "set", "ssh_config_approved", "maybe"],
+            "true or false",
+        ),
+    ] {
+        let out = env.mint(args).output().unwrap();
+        assert_clear_error(&out, "mint-vm", needle);
+    }
+    // Valid values land in the file, comments kept; instance_type checked against EC2.
+    let path = env.config_file();
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        format!("# my mint\n{text}# cheaper\ninstance_type = \"m6i.xlarge\"\n"),
+    )
+    .unwrap();
+    env.mint(&["config", "set", "idle_timeout_minutes", "90"])
+        .assert()
+        .success();
+    env.mint(&["config", "set", "instance_type", "t3.medium"])
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.contains("# my mint") && text.contains("# cheaper\ninstance_type = \"t3.medium\""),
+        "{text}"
+    );
+    let cfg = &env.json(&["config", "--json"])[0];
+    assert_eq!(cfg["idle_timeout_minutes"], 90);
+    assert_eq!(cfg["instance_type"], "t3.medium");
+    assert_eq!(cfg["region"], "us-east-1");
+    assert_eq!(cfg["volume_size_gb"], 50);
+
+    // A hand-broken file is reported with its path, by every command.
+    std::fs::write(&path, "region = \n").unwrap();
+    let out = env.mint(&["list"]).output().unwrap();
+    assert_clear_error(&out, "mint-vm", "config.toml is not valid TOML");
+    std::fs::write(&path, "region = \"us-east-1\"\nvolume_size_gb = 1\n").unwrap();
+    let out = env.mint(&["config"]).output().unwrap();
+    assert_clear_error(&out, "mint-vm", "at least 50");
+}
+
+#[test]
+fn no_credentials() {
+    let moto = Moto::start();
+    let env = Env::new(&moto);
+    env.init();
+    let out = env
+        .mint(&["list"])
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .output()
+        .unwrap();
+    assert_clear_error(&out, "mint-vm", "no AWS credentials found");
+}
+
+#[test]
+fn aws_unreachable_and_no_region() {
+    // A port nothing listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let env = Env::with_endpoint(&format!("http://127.0.0.1:{port}"));
+    let out = env.mint(&["list"]).output().unwrap();
+    assert_clear_error(&out, "mint-vm", "no region configured");
+    let out = env.mint(&["init", "--region", REGION]).output().unwrap();
+    assert_clear_error(&out, "mint-vm", "cannot reach AWS");
+    let out = env.mint(&["init", "--region", "moon-1"]).output().unwrap();
+    assert_clear_error(&out, "mint-vm", "not an AWS region name");
+}

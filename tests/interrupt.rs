@@ -1,0 +1,167 @@
+//! A killed `up` or `destroy`, re-run, finishes the job: kill after every AWS call in turn
+//! (counted from the --debug call log) and check AWS holds exactly one of each resource.
+//! moto runs with a realistic per-request latency so the kill lands between calls.
+
+mod common;
+use common::*;
+use std::io::{BufRead, BufReader};
+use std::process::Stdio;
+
+/// Runs `mint-vm <args> --debug` and SIGKILLs it right after its `n`-th AWS call finished.
+/// Returns how many calls it had logged (less than `n` if it finished first).
+fn run_killed_after(env: &Env, args: &[&str], n: usize) -> usize {
+    let mut child = env
+        .std_cmd("mint-vm")
+        .args(args)
+        .arg("--debug")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let mut calls = 0;
+    for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+        if line.starts_with("[aws] ") {
+            calls += 1;
+            if calls == n {
+                let _ = child.kill();
+                break;
+            }
+        }
+    }
+    let _ = child.wait();
+    calls
+}
+
+fn count_calls(env: &Env, args: &[&str]) -> usize {
+    let out = env
+        .std_cmd("mint-vm")
+        .args(args)
+        .arg("--debug")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .filter(|l| l.starts_with("[aws] "))
+        .count()
+}
+
+fn assert_one_of_each(moto: &Moto, vm: &str, after: &str) {
+    let ec2 = ec2(moto);
+    let inst = live_instances(&ec2, vm);
+    assert_eq!(inst.len(), 1, "{after}: instances {inst:?}");
+    let id = inst[0].instance_id().unwrap();
+    let eips = vm_addresses(&ec2, vm);
+    assert_eq!(eips.len(), 1, "{after}: EIPs {eips:?}");
+    assert_eq!(
+        eips[0].instance_id(),
+        Some(id),
+        "{after}: EIP not associated"
+    );
+    let vols = vm_volumes(&ec2, vm, "project-volume");
+    assert_eq!(vols.len(), 1, "{after}: project volumes {vols:?}");
+    assert_eq!(
+        vols[0].attachments().first().and_then(|a| a.instance_id()),
+        Some(id),
+        "{after}: volume not attached"
+    );
+}
+
+fn assert_nothing_left(moto: &Moto, vm: &str, after: &str) {
+    let ec2 = ec2(moto);
+    assert!(
+        live_instances(&ec2, vm).is_empty(),
+        "{after}: instance left"
+    );
+    assert!(vm_addresses(&ec2, vm).is_empty(), "{after}: EIP left");
+    let vols = block_on(
+        ec2.describe_volumes()
+            .filters(filter("tag:mint:vm", vm))
+            .send(),
+    )
+    .unwrap();
+    assert!(
+        vols.volumes().is_empty(),
+        "{after}: volumes left {:?}",
+        vols.volumes()
+    );
+}
+
+#[test]
+fn killed_up_rerun_leaves_exactly_one_of_each() {
+    let moto = Moto::start_with(&["--play-bootstrap", "--latency-ms", "60"]);
+    let env = Env::new(&moto);
+    env.init();
+    let total = count_calls(&env, &["up", "--vm", "probe"]);
+    env.mint(&["destroy", "--vm", "probe", "--yes"])
+        .assert()
+        .success();
+    assert!(total >= 10, "a fresh up made only {total} calls");
+
+    let ec2 = ec2(&moto);
+    let mut partial = 0;
+    for n in 1..=total {
+        run_killed_after(&env, &["up", "--vm", "killed"], n);
+        // What the killed run left: something, but not a finished VM (EIP associated with
+        // the instance, project volume attached to it).
+        let inst = live_instances(&ec2, "killed");
+        let eips = vm_addresses(&ec2, "killed");
+        let vols = vm_volumes(&ec2, "killed", "project-volume");
+        let id = inst.first().and_then(|i| i.instance_id());
+        let finished = id.is_some()
+            && eips.first().and_then(|a| a.instance_id()) == id
+            && vols
+                .first()
+                .and_then(|v| v.attachments().first())
+                .and_then(|a| a.instance_id())
+                == id;
+        if !finished && (!inst.is_empty() || !eips.is_empty() || !vols.is_empty()) {
+            partial += 1;
+        }
+        let out = env.mint(&["up", "--vm", "killed"]).output().unwrap();
+        assert!(
+            out.status.success(),
+            "re-run after kill at call {n}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_one_of_each(&moto, "killed", &format!("up killed after call {n}"));
+        env.mint(&["destroy", "--vm", "killed", "--yes"])
+            .assert()
+            .success();
+        assert_nothing_left(&moto, "killed", &format!("destroy after kill at {n}"));
+    }
+    // The kills really landed mid-way: several left a half-made VM for the re-run to finish.
+    assert!(
+        partial >= 2,
+        "only {partial} of {total} kills left a partial VM"
+    );
+}
+
+#[test]
+fn killed_destroy_rerun_removes_everything() {
+    let moto = Moto::start_with(&["--play-bootstrap", "--latency-ms", "60"]);
+    let env = Env::new(&moto);
+    env.init();
+    env.mint(&["up", "--vm", "probe"]).assert().success();
+    let total = count_calls(&env, &["destroy", "--vm", "probe", "--yes"]);
+    assert!(total >= 5, "destroy made only {total} calls");
+
+    for n in 1..=total {
+        env.mint(&["up", "--vm", "doomed"]).assert().success();
+        run_killed_after(&env, &["destroy", "--vm", "doomed", "--yes"], n);
+        let out = env
+            .mint(&["destroy", "--vm", "doomed", "--yes"])
+            .output()
+            .unwrap();
+        // Killed after its last call, the first run had already finished everything.
+        if !out.status.success() {
+            assert_clear_error(&out, "mint-vm", "no VM named `doomed`");
+        }
+        assert_nothing_left(&moto, "doomed", &format!("destroy killed after call {n}"));
+    }
+}

@@ -1,0 +1,461 @@
+//! The VM lifecycle against moto: init, up, list, status, down, restart, destroy, and a
+//! bootstrap that never finishes. State is checked through the AWS API, not just stdout.
+
+mod common;
+use common::*;
+
+#[test]
+fn init_creates_user_resources_once() {
+    let moto = Moto::start();
+    let env = Env::new(&moto);
+    let out = env.mint(&["init", "--region", REGION]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("set up for moto in us-east-1"), "{stdout}");
+    let cfg = std::fs::read_to_string(env.config_file()).unwrap();
+    assert!(cfg.contains("region = \"us-east-1\""), "{cfg}");
+
+    let ec2 = ec2(&moto);
+    let sgs = block_on(
+        ec2.describe_security_groups()
+            .filters(filter("tag:mint:component", "security-group"))
+            .send(),
+    )
+    .unwrap()
+    .security_groups()
+    .to_vec();
+    assert_eq!(sgs.len(), 1);
+    let sg = &sgs[0];
+    assert_eq!(tag(sg.tags(), "mint"), Some("true"));
+    assert_eq!(tag(sg.tags(), "mint:owner"), Some("moto"));
+    assert_eq!(
+        tag(sg.tags(), "mint:owner-arn"),
+        Some("arn:aws:sts::123456789012:user/moto")
+    );
+    let rule = |proto: &str, from: i32, to: i32| {
+        sg.ip_permissions().iter().any(|p| {
+            p.ip_protocol() == Some(proto)
+                && p.from_port() == Some(from)
+                && p.to_port() == Some(to)
+                && p.ip_ranges()
+                    .iter()
+                    .any(|r| r.cidr_ip() == Some("0.0.0.0/0"))
+        })
+    };
+    assert!(rule("tcp", 41122, 41122), "{:?}", sg.ip_permissions());
+    assert!(rule("udp", 60000, 61000), "{:?}", sg.ip_permissions());
+
+    let efs = aws_sdk_efs::Client::new(&sdk_config(&moto.endpoint()));
+    let aps = block_on(efs.describe_access_points().send()).unwrap();
+    assert_eq!(aps.access_points().len(), 1);
+    let ap = &aps.access_points()[0];
+    assert!(ap
+        .tags()
+        .iter()
+        .any(|t| t.key() == "mint:component" && t.value() == "efs-access-point"));
+    assert!(ap
+        .tags()
+        .iter()
+        .any(|t| t.key() == "mint:owner" && t.value() == "moto"));
+
+    // A re-run (region now from the config) finds both and changes nothing.
+    let before = std::fs::read_to_string(env.config_file()).unwrap();
+    let out = env.mint(&["init"]).output().unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("(found)") && !stdout.contains("(created)"),
+        "{stdout}"
+    );
+    let sgs_after = block_on(
+        ec2.describe_security_groups()
+            .filters(filter("tag:mint:component", "security-group"))
+            .send(),
+    )
+    .unwrap();
+    assert_eq!(sgs_after.security_groups().len(), 1);
+    assert_eq!(
+        sgs_after.security_groups()[0].ip_permissions().len(),
+        sg.ip_permissions().len()
+    );
+    assert_eq!(
+        block_on(efs.describe_access_points().send())
+            .unwrap()
+            .access_points()
+            .len(),
+        1
+    );
+    assert_eq!(std::fs::read_to_string(env.config_file()).unwrap(), before);
+}
+
+#[test]
+fn init_names_every_missing_admin_resource() {
+    let moto = Moto::start_with(&["--no-admin"]);
+    let env = Env::new(&moto);
+    let out = env.mint(&["init", "--region", REGION]).output().unwrap();
+    assert_clear_error(&out, "mint-vm", "not set up for Mint");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for needle in [
+        "mint-instance-profile",
+        "EFS file system",
+        "mint-efs",
+        "Admin setup",
+    ] {
+        assert!(stderr.contains(needle), "missing `{needle}` in:\n{stderr}");
+    }
+    // Nothing of the user's was created, and no region was recorded.
+    let sgs = block_on(
+        ec2(&moto)
+            .describe_security_groups()
+            .filters(filter("tag:mint:owner", "moto"))
+            .send(),
+    )
+    .unwrap();
+    assert!(sgs.security_groups().is_empty());
+    assert!(!env.config_file().exists());
+}
+
+#[test]
+fn owner_is_derived_from_each_kind_of_arn() {
+    let moto = Moto::start();
+    let conf = sdk_config(&moto.endpoint());
+    let iam = aws_sdk_iam::Client::new(&conf);
+    let sts = aws_sdk_sts::Client::new(&conf);
+
+    // IAM user
+    block_on(iam.create_user().user_name("Ryan").send()).unwrap();
+    let key = block_on(iam.create_access_key().user_name("Ryan").send()).unwrap();
+    let key = key.access_key().unwrap();
+    let mut cases = vec![(
+        (
+            key.access_key_id().to_string(),
+            key.secret_access_key().to_string(),
+            None,
+        ),
+        "ryan",
+        "arn:aws:iam::123456789012:user/Ryan".to_string(),
+    )];
+    // SSO and a plain assumed role
+    for (role, session, owner) in [
+        (
+            "AWSReservedSSO_PowerUser_0123abcd",
+            "ana.b@example.com",
+            "ana-b",
+        ),
+        ("RoleName", "session-name", "session-name"),
+    ] {
+        let r = block_on(
+            iam.create_role()
+                .role_name(role)
+                .assume_role_policy_document("{}")
+                .send(),
+        )
+        .unwrap();
+        let c = block_on(
+            sts.assume_role()
+                .role_arn(r.role().unwrap().arn())
+                .role_session_name(session)
+                .send(),
+        )
+        .unwrap();
+        let c = c.credentials().unwrap();
+        cases.push((
+            (
+                c.access_key_id().to_string(),
+                c.secret_access_key().to_string(),
+                Some(c.session_token().to_string()),
+            ),
+            owner,
+            format!("arn:aws:sts::123456789012:assumed-role/{role}/{session}"),
+        ));
+    }
+
+    let ec2 = ec2(&moto);
+    for (creds, owner, arn) in cases {
+        let mut env = Env::new(&moto);
+        env.creds = creds;
+        let out = env.mint(&["init", "--region", REGION]).output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            stdout.contains(&format!("set up for {owner} in")),
+            "{stdout}"
+        );
+        let sg = block_on(
+            ec2.describe_security_groups()
+                .filters(filter("tag:mint:owner", owner))
+                .send(),
+        )
+        .unwrap();
+        let sg = &sg.security_groups()[0];
+        assert_eq!(tag(sg.tags(), "mint:owner-arn"), Some(arn.as_str()));
+        assert_eq!(
+            tag(sg.tags(), "Name"),
+            Some(format!("mint/{owner}").as_str())
+        );
+    }
+}
+
+#[test]
+fn up_list_down_restart_destroy() {
+    let moto = Moto::start();
+    let env = Env::new(&moto);
+    env.init();
+    let ec2 = ec2(&moto);
+
+    let rec = &env.json(&["up", "--json"])[0];
+    assert_eq!(rec["schema"], "mint.vm/1");
+    assert_eq!(rec["vm"], "default");
+    assert_eq!(rec["state"], "running");
+    assert_eq!(rec["bootstrap"], "complete");
+    let id = rec["instance_id"].as_str().unwrap().to_string();
+
+    // The instance, as AWS sees it.
+    let inst = live_instances(&ec2, "default");
+    assert_eq!(inst.len(), 1);
+    let inst = &inst[0];
+    assert_eq!(inst.instance_id(), Some(id.as_str()));
+    assert_eq!(inst.instance_type().map(|t| t.as_str()), Some("m6i.xlarge"));
+    for (k, v) in [
+        ("mint", "true"),
+        ("mint:component", "instance"),
+        ("mint:vm", "default"),
+        ("mint:owner", "moto"),
+        ("mint:owner-arn", "arn:aws:sts::123456789012:user/moto"),
+        ("Name", "mint/moto/default"),
+        ("mint:idle-timeout", "60"),
+    ] {
+        assert_eq!(tag(inst.tags(), k), Some(v), "instance tag {k}");
+    }
+    assert!(inst
+        .iam_instance_profile()
+        .and_then(|p| p.arn())
+        .unwrap_or_default()
+        .ends_with("/mint-instance-profile"));
+    let groups: Vec<_> = inst
+        .security_groups()
+        .iter()
+        .filter_map(|g| g.group_name())
+        .collect();
+    assert!(
+        groups.contains(&"mint-efs") && groups.contains(&"mint-moto"),
+        "{groups:?}"
+    );
+    let md = inst.metadata_options().expect("metadata options");
+    assert_eq!(md.http_tokens().map(|t| t.as_str()), Some("required"));
+    assert_eq!(
+        md.instance_metadata_tags().map(|t| t.as_str()),
+        Some("enabled")
+    );
+    let ud = block_on(
+        ec2.describe_instance_attribute()
+            .instance_id(&id)
+            .attribute(aws_sdk_ec2::types::InstanceAttributeName::UserData)
+            .send(),
+    )
+    .unwrap();
+    let ud =
+        aws_smithy_types::base64::decode(ud.user_data().and_then(|v| v.value()).unwrap()).unwrap();
+    assert_eq!(
+        ud,
+        std::fs::read(repo_root().join("bootstrap/first-boot.sh")).unwrap()
+    );
+
+    // Root and project volumes: sizes, types, tags, AZ, attachment.
+    let root = vm_volumes(&ec2, "default", "volume");
+    assert_eq!(root.len(), 1);
+    assert_eq!(root[0].size(), Some(200));
+    assert_eq!(root[0].volume_type().map(|t| t.as_str()), Some("gp3"));
+    let proj = vm_volumes(&ec2, "default", "project-volume");
+    assert_eq!(proj.len(), 1);
+    let proj = &proj[0];
+    assert_eq!(proj.size(), Some(50));
+    assert_eq!(proj.volume_type().map(|t| t.as_str()), Some("gp3"));
+    assert_eq!(
+        proj.availability_zone(),
+        inst.placement().and_then(|p| p.availability_zone())
+    );
+    assert_eq!(tag(proj.tags(), "mint:owner"), Some("moto"));
+    let att = &proj.attachments()[0];
+    assert_eq!(att.instance_id(), Some(id.as_str()));
+    assert_eq!(att.device(), Some("/dev/sdf"));
+    assert_eq!(rec["project_volume_id"], proj.volume_id().unwrap());
+
+    // The Elastic IP: tagged, associated, and the record's address.
+    let eips = vm_addresses(&ec2, "default");
+    assert_eq!(eips.len(), 1);
+    let eip = &eips[0];
+    assert_eq!(eip.instance_id(), Some(id.as_str()));
+    assert_eq!(tag(eip.tags(), "mint:component"), Some("elastic-ip"));
+    assert_eq!(rec["public_ip"], eip.public_ip().unwrap());
+    assert_eq!(
+        rec["elastic_ip_allocation_id"],
+        eip.allocation_id().unwrap()
+    );
+
+    let listed = env.json(&["list", "--json"]);
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0]["instance_id"], id.as_str());
+    assert_eq!(listed[0]["state"], "running");
+    assert_eq!(listed[0]["idle"]["timeout_minutes"], 60);
+    assert_eq!(listed[0]["idle"]["overdue"], false);
+    let status = &env.json(&["status", "--json"])[0];
+    assert_eq!(
+        status["elastic_ip_allocation_id"],
+        eip.allocation_id().unwrap()
+    );
+    let human = env.mint(&["list"]).output().unwrap();
+    let human = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        human.contains("default") && human.contains("running") && human.contains("stops in"),
+        "{human}"
+    );
+
+    // down: stopped in AWS, EIP kept.
+    env.mint(&["down"]).assert().success();
+    let inst = live_instances(&ec2, "default");
+    assert_eq!(
+        inst[0].state().and_then(|s| s.name()).map(|n| n.as_str()),
+        Some("stopped")
+    );
+    assert_eq!(vm_addresses(&ec2, "default").len(), 1);
+    // down again is a no-op success
+    env.mint(&["down"]).assert().success();
+
+    // up again starts the same instance; nothing new is created.
+    let again = &env.json(&["up", "--json"])[0];
+    assert_eq!(again["instance_id"], id.as_str());
+    assert_eq!(again["state"], "running");
+    assert_eq!(again["public_ip"], eip.public_ip().unwrap());
+    assert_eq!(live_instances(&ec2, "default").len(), 1);
+    assert_eq!(vm_addresses(&ec2, "default").len(), 1);
+    assert_eq!(vm_volumes(&ec2, "default", "project-volume").len(), 1);
+
+    // destroy without --yes and without a terminal refuses and changes nothing.
+    let out = env.mint(&["destroy"]).output().unwrap();
+    assert_clear_error(&out, "mint-vm", "--yes");
+    assert_eq!(live_instances(&ec2, "default").len(), 1);
+
+    env.mint(&["destroy", "--yes"]).assert().success();
+    assert!(live_instances(&ec2, "default").is_empty());
+    assert!(vm_addresses(&ec2, "default").is_empty());
+    let left = block_on(
+        ec2.describe_volumes()
+            .filters(filter("tag:mint", "true"))
+            .send(),
+    )
+    .unwrap();
+    assert!(
+        left.volumes().is_empty(),
+        "volumes left: {:?}",
+        left.volumes()
+    );
+    // The user's EFS access point stays.
+    let efs = aws_sdk_efs::Client::new(&sdk_config(&moto.endpoint()));
+    assert_eq!(
+        block_on(efs.describe_access_points().send())
+            .unwrap()
+            .access_points()
+            .len(),
+        1
+    );
+    assert!(env.json(&["list", "--json"]).is_empty());
+}
+
+#[test]
+fn records_on_stdin_select_the_vm() {
+    let moto = Moto::start();
+    let env = Env::new(&moto);
+    env.init();
+    env.mint(&["up", "--vm", "gpu-box"]).assert().success();
+    let status = env
+        .mint(&["status", "--vm", "gpu-box", "--json"])
+        .output()
+        .unwrap();
+    env.mint(&["down"])
+        .write_stdin(status.stdout)
+        .assert()
+        .success();
+    let inst = live_instances(&ec2(&moto), "gpu-box");
+    assert_eq!(
+        inst[0].state().and_then(|s| s.name()).map(|n| n.as_str()),
+        Some("stopped")
+    );
+}
+
+#[test]
+fn bootstrap_timeout_terminate_tags_failed_and_cleans_up() {
+    // No --play-bootstrap: the health check never tags the instance.
+    let moto = Moto::start_with(&[]);
+    let env = Env::new(&moto);
+    env.init();
+    let ec2 = ec2(&moto);
+    let out = env
+        .mint(&[
+            "up",
+            "--bootstrap-timeout",
+            "1s",
+            "--on-timeout",
+            "terminate",
+        ])
+        .output()
+        .unwrap();
+    assert_clear_error(&out, "mint-vm", "mint:bootstrap=failed");
+    assert!(live_instances(&ec2, "default").is_empty());
+    assert!(vm_addresses(&ec2, "default").is_empty());
+    assert!(vm_volumes(&ec2, "default", "project-volume").is_empty());
+    // Still visible in `mint list`, as the spec asks.
+    let listed = env.json(&["list", "--json"]);
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0]["bootstrap"], "failed");
+    assert_eq!(listed[0]["state"], "terminated");
+
+    // Without a terminal and without --on-timeout, the safe choice: stop.
+    let out = env
+        .mint(&["up", "--vm", "slow", "--bootstrap-timeout", "1s"])
+        .output()
+        .unwrap();
+    assert_clear_error(&out, "mint-vm", "stopping");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--on-timeout"));
+    let inst = live_instances(&ec2, "slow");
+    assert_eq!(inst.len(), 1);
+    let state = inst[0]
+        .state()
+        .and_then(|s| s.name())
+        .map(|n| n.as_str().to_string());
+    assert!(
+        matches!(state.as_deref(), Some("stopping" | "stopped")),
+        "{state:?}"
+    );
+}
+
+#[test]
+fn elastic_ip_quota_is_checked_before_launch() {
+    let moto = Moto::start();
+    let env = Env::new(&moto);
+    env.init();
+    let ec2 = ec2(&moto);
+    // moto's account attribute says 5; use them all up.
+    for _ in 0..5 {
+        block_on(
+            ec2.allocate_address()
+                .domain(aws_sdk_ec2::types::DomainType::Vpc)
+                .send(),
+        )
+        .unwrap();
+    }
+    let out = env.mint(&["up"]).output().unwrap();
+    assert_clear_error(&out, "mint-vm", "Elastic IP quota reached");
+    assert!(
+        live_instances(&ec2, "default").is_empty(),
+        "launched despite the quota"
+    );
+}
