@@ -459,3 +459,54 @@ fn elastic_ip_quota_is_checked_before_launch() {
         "launched despite the quota"
     );
 }
+
+#[test]
+fn warns_at_three_running_and_flags_overdue_vms() {
+    let moto = Moto::start();
+    let env = Env::new(&moto);
+    env.init();
+    env.mint(&["up", "--vm", "a"]).assert().success();
+    let out = env.mint(&["up", "--vm", "b"]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("VMs are running"));
+    let out = env.mint(&["up", "--vm", "c"]).output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("3 VMs are running"));
+
+    // The VM's own heartbeat says it should have stopped an hour ago: auto-stop failed.
+    let ec2 = ec2(&moto);
+    let id = live_instances(&ec2, "b")[0]
+        .instance_id()
+        .unwrap()
+        .to_string();
+    block_on(
+        ec2.create_tags()
+            .resources(&id)
+            .tags(
+                aws_sdk_ec2::types::Tag::builder()
+                    .key("mint:idle-deadline")
+                    .value("2020-01-01T00:00:00Z")
+                    .build(),
+            )
+            .send(),
+    )
+    .unwrap();
+    let out = env.mint(&["list", "--json"]).output().unwrap();
+    let recs: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let overdue: Vec<_> = recs
+        .iter()
+        .filter(|r| r["idle"]["overdue"] == true)
+        .map(|r| r["vm"].clone())
+        .collect();
+    assert_eq!(overdue, vec![serde_json::json!("b")]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("VM b is running past its idle deadline"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("3 VMs are running"), "{stderr}");
+    let human = env.mint(&["list"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&human.stdout).contains("OVERDUE"));
+}

@@ -135,7 +135,7 @@ pub enum AwsError {
     NoCredentials { op: &'static str },
     #[error("cannot reach AWS ({op}): {detail}; check your network connection (and AWS_ENDPOINT_URL, if you set it)")]
     Unreachable { op: &'static str, detail: String },
-    #[error("AWS refused {op}: {code}: {message}")]
+    #[error("AWS refused {op}: {code}: {message}{hint}", hint = hint(code))]
     Service {
         op: &'static str,
         code: String,
@@ -182,6 +182,32 @@ impl AwsError {
                 detail: short(&detail),
             },
         }
+    }
+}
+
+/// What to do next, for the errors users actually meet.
+fn hint(code: &str) -> &'static str {
+    match code {
+        "ExpiredToken" | "ExpiredTokenException" | "RequestExpired" | "TokenRefreshRequired" => {
+            "; your AWS session has expired: run `aws sso login` (or refresh your credentials) and retry"
+        }
+        "InvalidClientTokenId" | "UnrecognizedClientException" | "AuthFailure"
+        | "SignatureDoesNotMatch" | "InvalidAccessKeyId" => {
+            "; AWS does not accept these credentials: check AWS_PROFILE or `aws configure list`"
+        }
+        "UnauthorizedOperation" | "AccessDenied" | "AccessDeniedException" => {
+            "; your AWS identity lacks this permission (Mint users need PowerUser access; ask your admin)"
+        }
+        "InsufficientInstanceCapacity" => {
+            "; AWS has no capacity for this type right now: retry later, or `mint config set instance_type <other>`"
+        }
+        "VcpuLimitExceeded" => {
+            "; your vCPU quota is used up: `mint down` another VM, or ask your admin to raise the quota in Service Quotas"
+        }
+        "AddressLimitExceeded" => {
+            "; the Elastic IP quota is used up: `mint destroy` a VM you no longer need, or ask your admin to raise it"
+        }
+        _ => "",
     }
 }
 

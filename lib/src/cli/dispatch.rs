@@ -23,7 +23,7 @@ pub const TOOLS: &[(&str, &[(&str, &str)])] = &[(
 )];
 
 /// Commands the dispatcher answers itself.
-const OWN: &[(&str, &str)] = &[
+pub const OWN: &[(&str, &str)] = &[
     (
         "help",
         "List every command, or show one command's help (`mint help up`)",

@@ -11,6 +11,39 @@ use std::future::Future;
 use std::io::Read;
 use std::process::ExitCode;
 
+/// Every tool's clap command, for docs and completions.
+pub fn tool_commands() -> Vec<clap::Command> {
+    vec![vm::command()]
+}
+
+/// `mint` as one clap command (every tool's subcommands plus the dispatcher's own), used
+/// to generate `mint`'s completions and man page; the dispatcher itself does not use clap.
+pub fn umbrella_command() -> clap::Command {
+    let mut cmd = clap::Command::new("mint")
+        .version(env!("CARGO_PKG_VERSION"))
+        .about("Persistent cloud dev machines on AWS EC2 for Claude Code in devcontainers")
+        .subcommand_required(true)
+        .disable_help_subcommand(true)
+        .arg(clap::arg!(--verbose "Show progress steps").global(true))
+        .arg(
+            clap::arg!(--debug "Show every AWS call (service, operation, duration, result)")
+                .global(true),
+        );
+    for tool in tool_commands() {
+        for sub in tool.get_subcommands().filter(|s| s.get_name() != "help") {
+            cmd = cmd.subcommand(sub.clone());
+        }
+    }
+    for (name, about) in dispatch::OWN {
+        let mut sub = clap::Command::new(*name).about(*about);
+        if *name == "help" {
+            sub = sub.arg(clap::arg!([COMMAND] "The command to show help for"));
+        }
+        cmd = cmd.subcommand(sub);
+    }
+    cmd
+}
+
 /// Runs a tool's async body on a single-threaded runtime (the work is a handful of network
 /// calls; a thread pool only costs start-up time), prints an error once as
 /// `<tool>: <message>` with its chain, and writes the audit line.
@@ -105,7 +138,6 @@ pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn durations() {
@@ -120,8 +152,9 @@ mod tests {
     /// tools' real commands and descriptions.
     #[test]
     fn dispatch_table_matches_tools() {
-        let tools = [("mint-vm", vm::Cli::command())];
-        for (tool, cmd) in tools {
+        let tools = tool_commands();
+        for cmd in &tools {
+            let tool = cmd.get_name();
             let table = dispatch::TOOLS
                 .iter()
                 .find(|t| t.0 == tool)

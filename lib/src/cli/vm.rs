@@ -184,6 +184,7 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
                     }),
                 };
                 let rec = up::up(&ctx, &opts).await?;
+                warn_many_running(&ctx).await;
                 if json {
                     ui::out(&rec.to_json())?;
                 } else {
@@ -376,13 +377,24 @@ fn print_list(ctx: &Ctx, recs: &[VmRecord], json: bool) -> Result<()> {
             r.vm, r.vm
         ));
     }
+    warn_running(recs);
+    Ok(())
+}
+
+/// The spec's soft limit: say so at 3+ running VMs, never refuse.
+async fn warn_many_running(ctx: &Ctx) {
+    if let Ok(recs) = list::list(ctx).await {
+        warn_running(&recs);
+    }
+}
+
+fn warn_running(recs: &[VmRecord]) {
     let running = recs.iter().filter(|r| r.state == "running").count();
     if running >= 3 {
         ui::warn(&format!(
             "{running} VMs are running; each one is billed. `mint down --vm NAME` stops one"
         ));
     }
-    Ok(())
 }
 
 fn status_text(r: &VmRecord) -> String {

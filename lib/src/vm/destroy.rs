@@ -149,16 +149,34 @@ async fn delete_volume(ctx: &Ctx, v: &Volume) -> Result<()> {
     };
     ui::phase(&format!("Deleting volume {id}..."));
     if v.state() != Some(&VolumeState::Available) {
-        // Still attached to an instance that is not ours to terminate (or detaching).
+        // Still attached: to an instance a killed run left shutting down (AWS detaches it
+        // by itself, and refuses a detach meanwhile), or to one we did not terminate.
         for a in v.attachments() {
             if let Some(inst) = a.instance_id() {
-                ctx.ec2
+                let detached = ctx
+                    .ec2
                     .detach_volume()
                     .volume_id(id)
                     .instance_id(inst)
                     .send()
                     .await
-                    .aws("DetachVolume")?;
+                    .aws("DetachVolume");
+                match detached {
+                    Ok(_) => {}
+                    Err(e)
+                        if matches!(
+                            e.code(),
+                            Some(
+                                "IncorrectState"
+                                    | "IncorrectInstanceState"
+                                    | "InvalidAttachment.NotFound"
+                            )
+                        ) =>
+                    {
+                        ui::step(&format!("{id} is already detaching ({e})"));
+                    }
+                    Err(e) => return Err(e.into()),
+                }
             }
         }
         wait_for_volume(ctx, id, VolumeState::Available).await?;

@@ -1,0 +1,89 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_mint_global_optspecs
+    string join \n verbose debug h/help V/version
+end
+
+function __fish_mint_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_mint_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_mint_using_subcommand
+    set -l cmd (__fish_mint_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c mint -n "__fish_mint_needs_command" -l verbose -d 'Show progress steps'
+complete -c mint -n "__fish_mint_needs_command" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_needs_command" -s h -l help -d 'Print help'
+complete -c mint -n "__fish_mint_needs_command" -s V -l version -d 'Print version'
+complete -c mint -n "__fish_mint_needs_command" -f -a "init" -d 'Set up Mint for you in a region: check the admin\'s resources, create your security group and EFS access point'
+complete -c mint -n "__fish_mint_needs_command" -f -a "up" -d 'Create and start a VM, or start it if it is stopped'
+complete -c mint -n "__fish_mint_needs_command" -f -a "down" -d 'Stop a VM; its volumes, EFS and Elastic IP stay'
+complete -c mint -n "__fish_mint_needs_command" -f -a "destroy" -d 'Delete a VM: instance, root and project volumes, Elastic IP'
+complete -c mint -n "__fish_mint_needs_command" -f -a "list" -d 'List your VMs: state, IP, type, uptime, idle timer'
+complete -c mint -n "__fish_mint_needs_command" -f -a "status" -d 'Show everything AWS knows about one VM'
+complete -c mint -n "__fish_mint_needs_command" -f -a "config" -d 'Show the configuration, or set a value with `config set KEY VALUE`'
+complete -c mint -n "__fish_mint_needs_command" -f -a "help" -d 'List every command, or show one command\'s help (`mint help up`)'
+complete -c mint -n "__fish_mint_needs_command" -f -a "version" -d 'Print the versions of mint and every tool'
+complete -c mint -n "__fish_mint_needs_command" -f -a "update" -d 'Replace the mint tools with the latest release'
+complete -c mint -n "__fish_mint_using_subcommand init" -l region -d 'AWS region to use (stored in the config); required the first time' -r
+complete -c mint -n "__fish_mint_using_subcommand init" -l verbose -d 'Show progress steps'
+complete -c mint -n "__fish_mint_using_subcommand init" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mint -n "__fish_mint_using_subcommand up" -l vm -d 'The VM to act on [default: default, or the VM records on stdin]' -r
+complete -c mint -n "__fish_mint_using_subcommand up" -l bootstrap-timeout -d 'How long to wait for the VM\'s bootstrap (e.g. 7m, 90s)' -r
+complete -c mint -n "__fish_mint_using_subcommand up" -l on-timeout -d 'What to do if bootstrap does not finish in time (asked interactively otherwise; without a terminal: stop)' -r -f -a "stop\t'Stop the instance: halts billing, keeps it for debugging'
+terminate\t'Tag it mint:bootstrap=failed, terminate it and clean up its resources'
+leave\t'Leave it running to debug over SSH'"
+complete -c mint -n "__fish_mint_using_subcommand up" -l json -d 'Print the VM record as JSON'
+complete -c mint -n "__fish_mint_using_subcommand up" -l verbose -d 'Show progress steps'
+complete -c mint -n "__fish_mint_using_subcommand up" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand up" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mint -n "__fish_mint_using_subcommand down" -l vm -d 'The VM to act on [default: default, or the VM records on stdin]' -r
+complete -c mint -n "__fish_mint_using_subcommand down" -l json -d 'Print the VM record as JSON'
+complete -c mint -n "__fish_mint_using_subcommand down" -l verbose -d 'Show progress steps'
+complete -c mint -n "__fish_mint_using_subcommand down" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand down" -s h -l help -d 'Print help'
+complete -c mint -n "__fish_mint_using_subcommand destroy" -l vm -d 'The VM to act on [default: default, or the VM records on stdin]' -r
+complete -c mint -n "__fish_mint_using_subcommand destroy" -s y -l yes -d 'Do not ask for confirmation'
+complete -c mint -n "__fish_mint_using_subcommand destroy" -l verbose -d 'Show progress steps'
+complete -c mint -n "__fish_mint_using_subcommand destroy" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand destroy" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mint -n "__fish_mint_using_subcommand list" -l json -d 'One JSON VM record per line'
+complete -c mint -n "__fish_mint_using_subcommand list" -l verbose -d 'Show progress steps'
+complete -c mint -n "__fish_mint_using_subcommand list" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand list" -s h -l help -d 'Print help'
+complete -c mint -n "__fish_mint_using_subcommand status" -l vm -d 'The VM to act on [default: default, or the VM records on stdin]' -r
+complete -c mint -n "__fish_mint_using_subcommand status" -l json -d 'Print the VM record as JSON'
+complete -c mint -n "__fish_mint_using_subcommand status" -l verbose -d 'Show progress steps'
+complete -c mint -n "__fish_mint_using_subcommand status" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand status" -s h -l help -d 'Print help'
+complete -c mint -n "__fish_mint_using_subcommand config; and not __fish_seen_subcommand_from set" -l json -d 'Print the configuration as JSON'
+complete -c mint -n "__fish_mint_using_subcommand config; and not __fish_seen_subcommand_from set" -l verbose -d 'Show progress steps'
+complete -c mint -n "__fish_mint_using_subcommand config; and not __fish_seen_subcommand_from set" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand config; and not __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
+complete -c mint -n "__fish_mint_using_subcommand config; and not __fish_seen_subcommand_from set" -f -a "set" -d 'Set a value, validated first (instance_type against the EC2 API)'
+complete -c mint -n "__fish_mint_using_subcommand config; and __fish_seen_subcommand_from set" -l verbose -d 'Show progress steps'
+complete -c mint -n "__fish_mint_using_subcommand config; and __fish_seen_subcommand_from set" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand config; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
+complete -c mint -n "__fish_mint_using_subcommand help" -l verbose -d 'Show progress steps'
+complete -c mint -n "__fish_mint_using_subcommand help" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand help" -s h -l help -d 'Print help'
+complete -c mint -n "__fish_mint_using_subcommand version" -l verbose -d 'Show progress steps'
+complete -c mint -n "__fish_mint_using_subcommand version" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand version" -s h -l help -d 'Print help'
+complete -c mint -n "__fish_mint_using_subcommand update" -l verbose -d 'Show progress steps'
+complete -c mint -n "__fish_mint_using_subcommand update" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand update" -s h -l help -d 'Print help'

@@ -1,0 +1,99 @@
+//! completions/ and man/ are generated from the clap definitions and checked in; this test
+//! fails when they are stale. Regenerate with: MINT_BLESS=1 cargo test --test docs
+
+use clap_complete::Shell;
+use std::path::PathBuf;
+
+fn generated() -> Vec<(PathBuf, Vec<u8>)> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    let mut commands = vec![mint::cli::umbrella_command()];
+    commands.extend(mint::cli::tool_commands());
+    for mut cmd in commands {
+        let name = cmd.get_name().to_string();
+        for (shell, file) in [
+            (Shell::Bash, format!("{name}.bash")),
+            (Shell::Zsh, format!("_{name}")),
+            (Shell::Fish, format!("{name}.fish")),
+        ] {
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut cmd, &name, &mut buf);
+            files.push((root.join("completions").join(file), buf));
+        }
+        cmd.build();
+        let mut buf = Vec::new();
+        clap_mangen::Man::new(cmd.clone()).render(&mut buf).unwrap();
+        files.push((root.join("man").join(format!("{name}.1")), buf));
+        for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+            let page = format!("{name}-{}", sub.get_name());
+            let mut buf = Vec::new();
+            let page: &'static str = Box::leak(page.into_boxed_str());
+            clap_mangen::Man::new(sub.clone().name(page))
+                .render(&mut buf)
+                .unwrap();
+            files.push((root.join("man").join(format!("{page}.1")), buf));
+        }
+    }
+    files
+}
+
+#[test]
+fn completions_and_man_pages_are_fresh() {
+    let files = generated();
+    if std::env::var_os("MINT_BLESS").is_some() {
+        for dir in ["completions", "man"] {
+            let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(dir);
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).unwrap();
+        }
+        for (path, bytes) in &files {
+            std::fs::write(path, bytes).unwrap();
+        }
+        return;
+    }
+    for (path, bytes) in &files {
+        let on_disk = std::fs::read(path).unwrap_or_default();
+        assert!(
+            &on_disk == bytes,
+            "{} is stale or missing: run `MINT_BLESS=1 cargo test --test docs` and commit",
+            path.display()
+        );
+    }
+    for dir in ["completions", "man"] {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(dir);
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let p = entry.unwrap().path();
+            assert!(
+                files.iter().any(|(f, _)| *f == p),
+                "{} is no longer generated: delete it",
+                p.display()
+            );
+        }
+    }
+}
+
+/// Every command and option has help text.
+#[test]
+fn every_command_and_option_is_described() {
+    fn walk(cmd: &clap::Command, path: &str) {
+        let path = format!("{path} {}", cmd.get_name());
+        assert!(cmd.get_about().is_some(), "`{path}` has no help text");
+        for arg in cmd.get_arguments() {
+            let id = arg.get_id().as_str();
+            if id == "help" || id == "version" {
+                continue;
+            }
+            assert!(
+                arg.get_help().is_some(),
+                "`{path}` option `{id}` has no help text"
+            );
+        }
+        for sub in cmd.get_subcommands() {
+            walk(sub, &path);
+        }
+    }
+    walk(&mint::cli::umbrella_command(), "");
+    for cmd in mint::cli::tool_commands() {
+        walk(&cmd, "");
+    }
+}
