@@ -396,7 +396,7 @@ _mint__vm() {
             return 0
             ;;
         mint__subcmd__vm__subcmd__up)
-            opts="-h --vm --bootstrap-timeout --on-timeout --json --verbose --debug --help"
+            opts="-y -h --vm --bootstrap-timeout --on-timeout --json --yes --verbose --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -46,6 +46,7 @@ complete -c mint-vm -n "__fish_mint_vm_using_subcommand up" -l on-timeout -d 'Wh
 terminate\t'Tag it mint:bootstrap=failed, terminate it and clean up its resources'
 leave\t'Leave it running to debug over SSH'"
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand up" -l json -d 'Print the VM record as JSON'
+complete -c mint-vm -n "__fish_mint_vm_using_subcommand up" -s y -l yes -d 'Approve adding Mint\'s Include line to ~/.ssh/config without asking'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand up" -l verbose -d 'Show progress steps'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand up" -l debug -d 'Show every AWS call (service, operation, duration, result)'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand up" -s h -l help -d 'Print help (see more with \'--help\')'

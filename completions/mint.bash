@@ -16,8 +16,14 @@ _mint() {
             ",$1")
                 cmd="mint"
                 ;;
+            mint,code)
+                cmd="mint__subcmd__code"
+                ;;
             mint,config)
                 cmd="mint__subcmd__config"
+                ;;
+            mint,connect)
+                cmd="mint__subcmd__connect"
                 ;;
             mint,destroy)
                 cmd="mint__subcmd__destroy"
@@ -31,8 +37,23 @@ _mint() {
             mint,init)
                 cmd="mint__subcmd__init"
                 ;;
+            mint,key)
+                cmd="mint__subcmd__key"
+                ;;
             mint,list)
                 cmd="mint__subcmd__list"
+                ;;
+            mint,mosh)
+                cmd="mint__subcmd__mosh"
+                ;;
+            mint,sessions)
+                cmd="mint__subcmd__sessions"
+                ;;
+            mint,ssh)
+                cmd="mint__subcmd__ssh"
+                ;;
+            mint,ssh-config)
+                cmd="mint__subcmd__ssh__subcmd__config"
                 ;;
             mint,status)
                 cmd="mint__subcmd__status"
@@ -49,6 +70,9 @@ _mint() {
             mint__subcmd__config,set)
                 cmd="mint__subcmd__config__subcmd__set"
                 ;;
+            mint__subcmd__key,add)
+                cmd="mint__subcmd__key__subcmd__add"
+                ;;
             *)
                 ;;
         esac
@@ -56,12 +80,30 @@ _mint() {
 
     case "${cmd}" in
         mint)
-            opts="-h -V --verbose --debug --help --version init up down destroy list status config help version update"
+            opts="-h -V --verbose --debug --help --version init up down destroy list status config ssh mosh connect sessions ssh-config code key help version update"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__code)
+            opts="-y -h --vm --yes --verbose --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -90,6 +132,24 @@ _mint() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__connect)
+            opts="-h --vm --accept-new-host-key --verbose --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -165,6 +225,38 @@ _mint() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mint__subcmd__key)
+            opts="-h --verbose --debug --help add"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__key__subcmd__add)
+            opts="-h --vm --verbose --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mint__subcmd__list)
             opts="-h --json --verbose --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -172,6 +264,78 @@ _mint() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__mosh)
+            opts="-h --vm --accept-new-host-key --verbose --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__sessions)
+            opts="-h --vm --json --verbose --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__ssh)
+            opts="-h --vm --accept-new-host-key --verbose --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__ssh__subcmd__config)
+            opts="-y -h --vm --yes --verbose --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -198,7 +362,7 @@ _mint() {
             return 0
             ;;
         mint__subcmd__up)
-            opts="-h --vm --bootstrap-timeout --on-timeout --json --verbose --debug --help"
+            opts="-y -h --vm --bootstrap-timeout --on-timeout --json --yes --verbose --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

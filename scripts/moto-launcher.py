@@ -9,6 +9,7 @@ through the API, as `mint admin setup` or an admin by hand would make them.
 Prints `READY <port>` on stdout once serving; runs until killed.
 """
 import argparse
+import json
 import logging
 import sys
 import threading
@@ -119,6 +120,39 @@ def play_bootstrap(endpoint, regions):
         time.sleep(0.2)
 
 
+def serve_instance_connect(keys_dir):
+    """moto's Instance Connect accepts anything and remembers nothing. Make it behave like
+    the real service: the instance must exist and run, and each pushed key is recorded as
+    `<epoch> <key>` in <keys_dir>/<os-user>, which a test sshd's AuthorizedKeysCommand serves
+    for 60 seconds, the way the EC2 Instance Connect agent does on a VM."""
+    import os
+    from moto.core.exceptions import JsonRESTError
+    from moto.ec2.models import ec2_backends
+    from moto.ec2instanceconnect.responses import Ec2InstanceConnectResponse
+
+    os.makedirs(keys_dir, exist_ok=True)
+
+    def send_ssh_public_key(self):
+        body = json.loads(self.body or "{}")
+        instance_id, user = body.get("InstanceId", ""), body.get("InstanceOSUser", "")
+        key = body.get("SSHPublicKey", "").strip()
+        backend = ec2_backends[self.current_account][self.region]
+        inst = next((i for i in backend.all_instances() if i.id == instance_id), None)
+        if inst is None or inst.state == "terminated":
+            raise JsonRESTError("EC2InstanceNotFoundException",
+                                f"Instance not found: {instance_id}")
+        if inst.state != "running":
+            raise JsonRESTError("EC2InstanceStateInvalidException",
+                                f"Instance {instance_id} is not in a valid state: {inst.state}")
+        if not key.startswith("ssh-") or not user:
+            raise JsonRESTError("InvalidArgsException", "bad SSHPublicKey or InstanceOSUser")
+        with open(os.path.join(keys_dir, os.path.basename(user)), "a") as f:
+            f.write(f"{int(time.time())} {key}\n")
+        return json.dumps({"RequestId": "mint-test", "Success": True})
+
+    Ec2InstanceConnectResponse.send_ssh_public_key = send_ssh_public_key
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--port", type=int, default=0, help="0 picks a free port")
@@ -126,12 +160,15 @@ def main():
     ap.add_argument("--no-admin", action="store_true", help="leave out the admin resources")
     ap.add_argument("--play-bootstrap", action="store_true",
                     help="tag running Mint instances mint:bootstrap=complete, as a VM would")
+    ap.add_argument("--eic-keys-dir", help="record Instance Connect pushes here (see above)")
     ap.add_argument("--latency-ms", type=int, default=0,
                     help="delay every response, as a real AWS endpoint would")
     args = ap.parse_args()
     regions = args.region or ["us-east-1"]
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
 
+    if args.eic_keys_dir:
+        serve_instance_connect(args.eic_keys_dir)
     server = Server(args.latency_ms, ip_address="127.0.0.1", port=args.port, verbose=False)
     server.start()
     port = server.get_host_and_port()[1]

@@ -70,6 +70,13 @@ impl Aws {
         aws_sdk_ssm::Client::from_conf(conf)
     }
 
+    pub fn eic(&self) -> aws_sdk_ec2instanceconnect::Client {
+        let conf = aws_sdk_ec2instanceconnect::config::Builder::from(&self.sdk)
+            .interceptor(CallLog)
+            .build();
+        aws_sdk_ec2instanceconnect::Client::from_conf(conf)
+    }
+
     pub fn quotas(&self) -> aws_sdk_servicequotas::Client {
         let conf = aws_sdk_servicequotas::config::Builder::from(&self.sdk)
             .interceptor(CallLog)

@@ -12,6 +12,7 @@ pub mod init;
 pub mod owner;
 pub mod paths;
 pub mod record;
+pub mod ssh;
 pub mod tags;
 pub mod time;
 pub mod ui;

@@ -22,3 +22,27 @@ pub fn logs_dir() -> Result<PathBuf> {
 pub fn audit_log() -> Result<PathBuf> {
     Ok(config_dir()?.join("audit.log"))
 }
+
+pub fn home_dir() -> Result<PathBuf> {
+    etcetera::home_dir().context("cannot find your home directory (is HOME set?)")
+}
+
+/// Mint's own ssh_config: one `Host mint-<vm>` block per VM.
+pub fn mint_ssh_config() -> Result<PathBuf> {
+    Ok(config_dir()?.join("ssh_config"))
+}
+
+/// Host keys of Mint VMs, under their `mint-<vm>` aliases.
+pub fn known_hosts() -> Result<PathBuf> {
+    Ok(config_dir()?.join("known_hosts"))
+}
+
+/// The user's own ~/.ssh/config, where Mint adds one Include line (after approval).
+pub fn user_ssh_config() -> Result<PathBuf> {
+    Ok(home_dir()?.join(".ssh").join("config"))
+}
+
+/// A VM's client key pair, made and replaced by Mint.
+pub fn vm_key(vm: &str) -> Result<PathBuf> {
+    Ok(config_dir()?.join("ssh").join(vm).join("id_ed25519"))
+}

@@ -32,6 +32,9 @@ pub struct VmRecord {
     pub project_volume_id: Option<String>,
     pub elastic_ip_allocation_id: Option<String>,
     pub region: String,
+    /// The VM's ssh host key as it published it (`mint:host-key` tag), if it has.
+    #[serde(default)]
+    pub host_key: Option<String>,
 }
 
 /// Device name the project volume is attached at (spec: Project EBS).
@@ -86,6 +89,7 @@ impl VmRecord {
             project_volume_id,
             elastic_ip_allocation_id: None,
             region: region.to_string(),
+            host_key: tags::get(t, tags::HOST_KEY).map(str::to_string),
         }
     }
 
@@ -155,6 +159,7 @@ mod tests {
             project_volume_id: None,
             elastic_ip_allocation_id: None,
             region: "us-east-1".into(),
+            host_key: None,
         };
         let text = format!("{}\n\n{}\n", rec.to_json(), rec.to_json());
         assert_eq!(parse_records(&text).unwrap(), vec![rec.clone(), rec]);

@@ -112,16 +112,14 @@ pub fn out(text: &str) -> std::io::Result<()> {
     stdout.flush()
 }
 
-/// A yes/no question. `--yes` answers it; without a TTY and without the flag we refuse rather
+/// A yes/no question. `flag` answers it; without a TTY and without the flag we refuse rather
 /// than guess, naming the flag.
-pub fn confirm(question: &str, yes: bool, what: &str) -> Result<bool> {
-    if yes {
+pub fn confirm(question: &str, answered: bool, what: &str, flag: &str) -> Result<bool> {
+    if answered {
         return Ok(true);
     }
     if !stdin_is_tty() {
-        bail!(
-            "refusing to {what} without confirmation: no terminal to ask on; pass --yes to confirm"
-        );
+        bail!("refusing to {what} without confirmation: no terminal to ask on; pass {flag} to confirm");
     }
     Ok(dialoguer::Confirm::new()
         .with_prompt(question)

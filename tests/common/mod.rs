@@ -3,6 +3,8 @@
 //! run with assert_cmd, and SDK clients to check what they did through the AWS API.
 #![allow(dead_code)]
 
+pub mod sshd;
+
 use aws_sdk_ec2::config::Credentials;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -117,7 +119,16 @@ impl Env {
 
     /// The same environment for a std Command (for tests that spawn and kill).
     pub fn std_cmd(&self, bin: &str) -> Command {
-        let mut c = Command::new(assert_cmd::cargo::cargo_bin(bin));
+        let mut c = self.program(&assert_cmd::cargo::cargo_bin(bin).display().to_string());
+        if let Some(t) = &self.creds.2 {
+            c.env("AWS_SESSION_TOKEN", t);
+        }
+        c
+    }
+
+    /// Any program (ssh, tmux…) with the same hermetic environment.
+    pub fn program(&self, program: &str) -> Command {
+        let mut c = Command::new(program);
         c.env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("HOME", self.home())
@@ -126,10 +137,8 @@ impl Env {
             .env("AWS_EC2_METADATA_DISABLED", "true")
             .env("AWS_ACCESS_KEY_ID", &self.creds.0)
             .env("AWS_SECRET_ACCESS_KEY", &self.creds.1)
+            .env("LANG", "C.UTF-8")
             .stdin(Stdio::null());
-        if let Some(t) = &self.creds.2 {
-            c.env("AWS_SESSION_TOKEN", t);
-        }
         c
     }
 

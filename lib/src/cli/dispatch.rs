@@ -20,6 +20,17 @@ pub const TOOLS: &[(&str, &[(&str, &str)])] = &[(
         ("status", "Show everything AWS knows about one VM"),
         ("config", "Show the configuration, or set a value with `config set KEY VALUE`"),
     ],
+), (
+    "mint-connect",
+    &[
+        ("ssh", "Open an SSH session to the VM, or run a command on it"),
+        ("mosh", "Open a mosh session to the VM (ssh for the handshake, then UDP)"),
+        ("connect", "Open mosh and attach to a tmux session (a picker when several exist)"),
+        ("sessions", "List the tmux sessions on the VM"),
+        ("ssh-config", "Write the VM's `Host mint-<vm>` entry for ssh and VS Code"),
+        ("code", "Open VS Code on the VM (or on one project) over Remote-SSH"),
+        ("key", "Manage keys for clients that cannot use Instance Connect"),
+    ],
 )];
 
 /// Commands the dispatcher answers itself.

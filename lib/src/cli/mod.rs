@@ -1,7 +1,9 @@
 //! One module per tool: its clap `command()` and its `main()`. The binaries in `bins/` are
 //! one-line calls into these.
 
+pub mod connect;
 pub mod dispatch;
+pub mod proxy;
 pub mod vm;
 
 use crate::record;
@@ -13,7 +15,7 @@ use std::process::ExitCode;
 
 /// Every tool's clap command, for docs and completions.
 pub fn tool_commands() -> Vec<clap::Command> {
-    vec![vm::command()]
+    vec![vm::command(), connect::command()]
 }
 
 /// `mint` as one clap command (every tool's subcommands plus the dispatcher's own), used
@@ -82,28 +84,37 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-/// Which VMs a command acts on: `--vm NAME`, else VM records piped on stdin
-/// (`mint status --json | mint down`), else `default`. Stdin is read only when it is a pipe
-/// or a file, so a command run from a terminal or with no stdin never waits for input.
+/// VM records piped on stdin (`mint status --json | mint down`), if any. Stdin is read only
+/// when it is a pipe or a file, so a command run from a terminal or with no stdin never
+/// waits for input.
+pub fn stdin_records() -> Result<Option<Vec<record::VmRecord>>> {
+    if !stdin_has_data_source() {
+        return Ok(None);
+    }
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .context("cannot read VM records from stdin")?;
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    let recs = record::parse_records(&text)?;
+    for r in &recs {
+        crate::vm::validate_vm_name(&r.vm)?;
+    }
+    Ok(Some(recs))
+}
+
+/// Which VMs a command acts on: `--vm NAME`, else the VM records on stdin, else `default`.
 pub fn targets(vm_flag: Option<&str>) -> Result<Vec<String>> {
     if let Some(vm) = vm_flag {
         crate::vm::validate_vm_name(vm)?;
         return Ok(vec![vm.to_string()]);
     }
-    if stdin_has_data_source() {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .context("cannot read VM records from stdin")?;
-        if !text.trim().is_empty() {
-            let recs = record::parse_records(&text)?;
-            let mut names: Vec<String> = recs.into_iter().map(|r| r.vm).collect();
-            names.dedup();
-            for n in &names {
-                crate::vm::validate_vm_name(n)?;
-            }
-            return Ok(names);
-        }
+    if let Some(recs) = stdin_records()? {
+        let mut names: Vec<String> = recs.into_iter().map(|r| r.vm).collect();
+        names.dedup();
+        return Ok(names);
     }
     Ok(vec!["default".to_string()])
 }
@@ -181,8 +192,8 @@ mod tests {
         }
         assert_eq!(
             dispatch::TOOLS.len(),
-            1,
-            "a tool is in dispatch::TOOLS but not checked here"
+            tools.len(),
+            "a tool is in dispatch::TOOLS but not in tool_commands()"
         );
     }
 }

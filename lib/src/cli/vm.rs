@@ -77,6 +77,9 @@ pub enum Cmd {
         /// Print the VM record as JSON
         #[arg(long)]
         json: bool,
+        /// Approve adding Mint's Include line to ~/.ssh/config without asking
+        #[arg(long, short = 'y')]
+        yes: bool,
     },
     /// Stop a VM; its volumes, EFS and Elastic IP stay
     Down {
@@ -169,6 +172,7 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
             bootstrap_timeout,
             on_timeout,
             json,
+            yes,
         } => {
             let targets = super::targets(vm.vm.as_deref())?;
             let ctx = Ctx::new(cfg).await?;
@@ -185,6 +189,12 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
                 };
                 let rec = up::up(&ctx, &opts).await?;
                 warn_many_running(&ctx).await;
+                // The VM is up either way; a problem with the local ssh files is a warning.
+                if let Err(e) =
+                    crate::ssh::prepare(&rec, true).and_then(|_| crate::ssh::approve_include(yes))
+                {
+                    ui::warn(&format!("VM is up, but its ssh config was not written: {e:#}; run `mint ssh-config --vm {}`", rec.vm));
+                }
                 if json {
                     ui::out(&rec.to_json())?;
                 } else {
@@ -292,10 +302,12 @@ async fn destroy_one(ctx: &Ctx, name: &str, yes: bool) -> Result<()> {
         &format!("Destroy VM `{name}`?"),
         yes,
         &format!("destroy VM `{name}`"),
+        "--yes",
     )? {
         bail!("not destroyed: you answered no");
     }
     destroy::execute(ctx, &plan).await?;
+    crate::ssh::forget(name)?;
     ui::out(&format!("VM {name} destroyed."))?;
     Ok(())
 }

@@ -1,0 +1,88 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_mint_connect_global_optspecs
+    string join \n verbose debug h/help V/version
+end
+
+function __fish_mint_connect_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_mint_connect_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_mint_connect_using_subcommand
+    set -l cmd (__fish_mint_connect_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c mint-connect -n "__fish_mint_connect_needs_command" -l verbose -d 'Show progress steps'
+complete -c mint-connect -n "__fish_mint_connect_needs_command" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint-connect -n "__fish_mint_connect_needs_command" -s h -l help -d 'Print help'
+complete -c mint-connect -n "__fish_mint_connect_needs_command" -s V -l version -d 'Print version'
+complete -c mint-connect -n "__fish_mint_connect_needs_command" -f -a "ssh" -d 'Open an SSH session to the VM, or run a command on it'
+complete -c mint-connect -n "__fish_mint_connect_needs_command" -f -a "mosh" -d 'Open a mosh session to the VM (ssh for the handshake, then UDP)'
+complete -c mint-connect -n "__fish_mint_connect_needs_command" -f -a "connect" -d 'Open mosh and attach to a tmux session (a picker when several exist)'
+complete -c mint-connect -n "__fish_mint_connect_needs_command" -f -a "sessions" -d 'List the tmux sessions on the VM'
+complete -c mint-connect -n "__fish_mint_connect_needs_command" -f -a "ssh-config" -d 'Write the VM\'s `Host mint-<vm>` entry for ssh and VS Code'
+complete -c mint-connect -n "__fish_mint_connect_needs_command" -f -a "code" -d 'Open VS Code on the VM (or on one project) over Remote-SSH'
+complete -c mint-connect -n "__fish_mint_connect_needs_command" -f -a "key" -d 'Manage keys for clients that cannot use Instance Connect'
+complete -c mint-connect -n "__fish_mint_connect_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand ssh" -l vm -d 'The VM to connect to [default: default, or the VM record on stdin]' -r
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand ssh" -l accept-new-host-key -d 'Take the host key the VM presents now, replacing the pinned one (after `mint recreate` of a VM that does not publish its key)'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand ssh" -l verbose -d 'Show progress steps'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand ssh" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand ssh" -s h -l help -d 'Print help'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand mosh" -l vm -d 'The VM to connect to [default: default, or the VM record on stdin]' -r
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand mosh" -l accept-new-host-key -d 'Take the host key the VM presents now, replacing the pinned one (after `mint recreate` of a VM that does not publish its key)'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand mosh" -l verbose -d 'Show progress steps'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand mosh" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand mosh" -s h -l help -d 'Print help'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand connect" -l vm -d 'The VM to connect to [default: default, or the VM record on stdin]' -r
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand connect" -l accept-new-host-key -d 'Take the host key the VM presents now, replacing the pinned one (after `mint recreate` of a VM that does not publish its key)'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand connect" -l verbose -d 'Show progress steps'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand connect" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand connect" -s h -l help -d 'Print help'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand sessions" -l vm -d 'The VM to connect to [default: default, or the VM record on stdin]' -r
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand sessions" -l json -d 'One JSON object per session'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand sessions" -l verbose -d 'Show progress steps'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand sessions" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand sessions" -s h -l help -d 'Print help'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand ssh-config" -l vm -d 'The VM to connect to [default: default, or the VM record on stdin]' -r
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand ssh-config" -s y -l yes -d 'Approve adding the Include line to ~/.ssh/config without asking'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand ssh-config" -l verbose -d 'Show progress steps'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand ssh-config" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand ssh-config" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand code" -l vm -d 'The VM to connect to [default: default, or the VM record on stdin]' -r
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand code" -s y -l yes -d 'Approve adding the Include line to ~/.ssh/config without asking'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand code" -l verbose -d 'Show progress steps'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand code" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand code" -s h -l help -d 'Print help'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand key; and not __fish_seen_subcommand_from add help" -l verbose -d 'Show progress steps'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand key; and not __fish_seen_subcommand_from add help" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand key; and not __fish_seen_subcommand_from add help" -s h -l help -d 'Print help'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand key; and not __fish_seen_subcommand_from add help" -f -a "add" -d 'Add a public key to the VM\'s ~/.ssh/authorized_keys (once; adding it again changes nothing)'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand key; and not __fish_seen_subcommand_from add help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand key; and __fish_seen_subcommand_from add" -l vm -d 'The VM to connect to [default: default, or the VM record on stdin]' -r
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand key; and __fish_seen_subcommand_from add" -l verbose -d 'Show progress steps'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand key; and __fish_seen_subcommand_from add" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand key; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a public key to the VM\'s ~/.ssh/authorized_keys (once; adding it again changes nothing)'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand help; and not __fish_seen_subcommand_from ssh mosh connect sessions ssh-config code key help" -f -a "ssh" -d 'Open an SSH session to the VM, or run a command on it'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand help; and not __fish_seen_subcommand_from ssh mosh connect sessions ssh-config code key help" -f -a "mosh" -d 'Open a mosh session to the VM (ssh for the handshake, then UDP)'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand help; and not __fish_seen_subcommand_from ssh mosh connect sessions ssh-config code key help" -f -a "connect" -d 'Open mosh and attach to a tmux session (a picker when several exist)'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand help; and not __fish_seen_subcommand_from ssh mosh connect sessions ssh-config code key help" -f -a "sessions" -d 'List the tmux sessions on the VM'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand help; and not __fish_seen_subcommand_from ssh mosh connect sessions ssh-config code key help" -f -a "ssh-config" -d 'Write the VM\'s `Host mint-<vm>` entry for ssh and VS Code'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand help; and not __fish_seen_subcommand_from ssh mosh connect sessions ssh-config code key help" -f -a "code" -d 'Open VS Code on the VM (or on one project) over Remote-SSH'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand help; and not __fish_seen_subcommand_from ssh mosh connect sessions ssh-config code key help" -f -a "key" -d 'Manage keys for clients that cannot use Instance Connect'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand help; and not __fish_seen_subcommand_from ssh mosh connect sessions ssh-config code key help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "add" -d 'Add a public key to the VM\'s ~/.ssh/authorized_keys (once; adding it again changes nothing)'

@@ -1,0 +1,185 @@
+//! Mint's own ssh_config (`~/.config/mint/ssh_config`): one explicit `Host mint-<vm>` block
+//! per VM, so VS Code's Remote Explorer lists them, and one `Include` line at the top of the
+//! user's ~/.ssh/config (Include must precede every Host block to apply). The user's own
+//! blocks are never edited.
+
+use super::keys::write_atomic;
+use super::{alias, SSH_PORT, SSH_USER};
+use anyhow::{Context, Result};
+use std::path::{Path, PathBuf};
+
+/// What one VM's block says. Paths are absolute: ssh expands `~` from the password
+/// database, not $HOME, and the config folder may live under $XDG_CONFIG_HOME.
+pub struct Block {
+    pub vm: String,
+    pub host: String,
+    pub instance_id: String,
+    pub region: String,
+    pub identity_file: PathBuf,
+    pub known_hosts: PathBuf,
+    pub proxy: PathBuf,
+    /// The host key came from the VM's `mint:host-key` tag: no trust on first use.
+    pub pinned: bool,
+}
+
+fn quote(p: &Path) -> String {
+    let s = p.display().to_string();
+    if s.chars().any(|c| c.is_whitespace() || c == '"') {
+        format!("\"{}\"", s.replace('"', "\\\""))
+    } else {
+        s
+    }
+}
+
+// ProxyCommand runs through a shell, so its arguments get shell quoting.
+use super::mosh::shell_quote;
+
+pub fn render(b: &Block) -> String {
+    format!(
+        "Host {alias}\n  HostName {host}\n  Port {SSH_PORT}\n  User {SSH_USER}\n  HostKeyAlias {alias}\n  UserKnownHostsFile {kh}\n  StrictHostKeyChecking {strict}\n  IdentityFile {id}\n  IdentitiesOnly yes\n  ProxyCommand {proxy} --vm {vm} --instance-id {iid} --region {region} --user %r %h %p\n",
+        alias = alias(&b.vm),
+        host = b.host,
+        kh = quote(&b.known_hosts),
+        strict = if b.pinned { "yes" } else { "accept-new" },
+        id = quote(&b.identity_file),
+        proxy = shell_quote(&b.proxy.display().to_string()),
+        vm = b.vm,
+        iid = shell_quote(&b.instance_id),
+        region = shell_quote(&b.region),
+    )
+}
+
+/// Splits Mint's file into (alias, block text) in order.
+fn blocks(text: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for line in text.lines() {
+        if let Some(name) = line.strip_prefix("Host ") {
+            out.push((name.trim().to_string(), String::new()));
+        }
+        if let Some(last) = out.last_mut() {
+            last.1.push_str(line);
+            last.1.push('\n');
+        }
+    }
+    out
+}
+
+/// Puts (or, with None, removes) one VM's block, keeping the others.
+pub fn upsert(file: &Path, vm: &str, block: Option<&str>) -> Result<()> {
+    let text = std::fs::read_to_string(file).unwrap_or_default();
+    let name = alias(vm);
+    let mut all = blocks(&text);
+    match (all.iter().position(|(n, _)| *n == name), block) {
+        (Some(i), Some(b)) => all[i].1 = b.to_string(),
+        (Some(i), None) => {
+            all.remove(i);
+        }
+        (None, Some(b)) => all.push((name, b.to_string())),
+        (None, None) => return Ok(()),
+    }
+    let body = format!(
+        "# Written by Mint: one block per VM, replaced by `mint up` and `mint ssh-config`.\n# Edits here are overwritten; put your own settings in ~/.ssh/config.\n\n{}",
+        all.iter().map(|(_, b)| b.as_str()).collect::<Vec<_>>().join("\n")
+    );
+    if let Some(dir) = file.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    write_atomic(file, body.as_bytes(), 0o644)
+}
+
+pub fn include_line(mint_config: &Path) -> String {
+    format!("Include {}", quote(mint_config))
+}
+
+pub fn has_include(user_config: &Path, mint_config: &Path) -> bool {
+    let line = include_line(mint_config);
+    std::fs::read_to_string(user_config)
+        .map(|t| t.lines().any(|l| l.trim() == line))
+        .unwrap_or(false)
+}
+
+/// Adds the Include line at the very top of ~/.ssh/config (creating it 0600 if needed).
+pub fn add_include(user_config: &Path, mint_config: &Path) -> Result<()> {
+    if has_include(user_config, mint_config) {
+        return Ok(());
+    }
+    let old = std::fs::read_to_string(user_config).unwrap_or_default();
+    if let Some(dir) = user_config.parent() {
+        if !dir.exists() {
+            std::fs::create_dir_all(dir)?;
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+        }
+    }
+    let mode = std::fs::metadata(user_config)
+        .map(|m| std::os::unix::fs::PermissionsExt::mode(&m.permissions()) & 0o777)
+        .unwrap_or(0o600);
+    let new = format!(
+        "# Added by Mint (mint ssh-config)\n{}\n\n{old}",
+        include_line(mint_config)
+    );
+    write_atomic(user_config, new.as_bytes(), mode)
+        .with_context(|| format!("cannot add the Include line to {}", user_config.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn block(vm: &str, host: &str) -> Block {
+        Block {
+            vm: vm.into(),
+            host: host.into(),
+            instance_id: "i-0abc".into(),
+            region: "us-east-1".into(),
+            identity_file: "/home/r/.config/mint/ssh/default/id_ed25519".into(),
+            known_hosts: "/home/r/.config/mint/known_hosts".into(),
+            proxy: "/opt/mint bin/mint-proxy".into(),
+            pinned: true,
+        }
+    }
+
+    #[test]
+    fn renders_the_design_block() {
+        let text = render(&block("default", "3.88.1.2"));
+        assert!(text.starts_with("Host mint-default\n  HostName 3.88.1.2\n  Port 41122\n  User ubuntu\n  HostKeyAlias mint-default\n"), "{text}");
+        assert!(text.contains("  IdentitiesOnly yes\n"));
+        assert!(text.contains("  StrictHostKeyChecking yes\n"));
+        assert!(text.contains("ProxyCommand '/opt/mint bin/mint-proxy' --vm default --instance-id i-0abc --region us-east-1 --user %r %h %p"), "{text}");
+    }
+
+    #[test]
+    fn upsert_keeps_other_vms_and_removes() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("ssh_config");
+        upsert(&f, "a", Some(&render(&block("a", "1.1.1.1")))).unwrap();
+        upsert(&f, "b", Some(&render(&block("b", "2.2.2.2")))).unwrap();
+        upsert(&f, "a", Some(&render(&block("a", "3.3.3.3")))).unwrap();
+        let text = std::fs::read_to_string(&f).unwrap();
+        assert!(text.contains("HostName 3.3.3.3") && text.contains("HostName 2.2.2.2"));
+        assert!(!text.contains("1.1.1.1"));
+        assert_eq!(text.matches("Host mint-a\n").count(), 1);
+        upsert(&f, "a", None).unwrap();
+        let text = std::fs::read_to_string(&f).unwrap();
+        assert!(!text.contains("Host mint-a") && text.contains("Host mint-b"));
+    }
+
+    #[test]
+    fn include_goes_on_top_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let user = dir.path().join(".ssh/config");
+        let mint = dir.path().join(".config/mint/ssh_config");
+        std::fs::create_dir_all(user.parent().unwrap()).unwrap();
+        std::fs::write(&user, "Host work\n  User me\n").unwrap();
+        add_include(&user, &mint).unwrap();
+        add_include(&user, &mint).unwrap();
+        let text = std::fs::read_to_string(&user).unwrap();
+        assert_eq!(text.matches("Include ").count(), 1);
+        let first_directive = text
+            .lines()
+            .find(|l| !l.starts_with('#') && !l.is_empty())
+            .unwrap();
+        assert!(first_directive.starts_with("Include "), "{text}");
+        assert!(text.ends_with("Host work\n  User me\n"));
+    }
+}

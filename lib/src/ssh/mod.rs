@@ -1,0 +1,177 @@
+//! Reaching a VM: client keys, Instance Connect pushes, Mint's ssh_config and known_hosts,
+//! the byte splice mint-proxy runs, and mosh's handshake. Every path (ssh, mosh, VS Code,
+//! projects) goes through ssh with Mint's ProxyCommand.
+
+pub mod config;
+pub mod keys;
+pub mod known_hosts;
+pub mod mosh;
+pub mod push;
+pub mod splice;
+
+/// The login user on Mint VMs (Ubuntu's default account).
+pub const SSH_USER: &str = "ubuntu";
+pub const SSH_PORT: u16 = 41122;
+
+pub fn alias(vm: &str) -> String {
+    format!("mint-{vm}")
+}
+
+use crate::record::VmRecord;
+use anyhow::{bail, Context, Result};
+use std::path::PathBuf;
+
+/// What a prepared VM connection uses.
+pub struct Prepared {
+    pub alias: String,
+    pub ssh_config: PathBuf,
+    /// The VM was recreated (new instance id) and its host key is not published: the old
+    /// pinned key will not match. The caller decides whether to drop it.
+    pub host_key_changes: bool,
+}
+
+/// The absolute path of mint-proxy: next to this executable (an install keeps the tools
+/// together), else on PATH. VS Code runs the ProxyCommand without the user's PATH.
+pub fn proxy_path() -> Result<PathBuf> {
+    let sibling = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.parent().map(|d| d.join("mint-proxy")))
+        .filter(|p| p.is_file());
+    let path = sibling
+        .or_else(|| which::which("mint-proxy").ok())
+        .context("mint-proxy is not installed next to this program or on PATH; reinstall Mint (see the README's Install section)")?;
+    Ok(path.canonicalize().unwrap_or(path))
+}
+
+/// Makes everything ssh needs for this VM: the client key (new when `replace_key`), the
+/// host key published by the VM pinned in known_hosts, and the VM's block in Mint's
+/// ssh_config.
+pub fn prepare(rec: &VmRecord, replace_key: bool) -> Result<Prepared> {
+    let vm = &rec.vm;
+    let instance_id = rec
+        .instance_id
+        .as_deref()
+        .with_context(|| format!("VM `{vm}` has no instance; `mint up --vm {vm}` creates it"))?;
+    let Some(host) = rec.public_ip.as_deref() else {
+        bail!(
+            "VM `{vm}` has no public address yet (state: {}); `mint up --vm {vm}` starts it",
+            rec.state
+        );
+    };
+    let name = alias(vm);
+    let ssh_config = crate::paths::mint_ssh_config()?;
+    let known = crate::paths::known_hosts()?;
+    let key = keys::ensure(vm, replace_key)?;
+
+    let pinned = match rec.host_key.as_deref() {
+        Some(published) => {
+            if known_hosts::get(&known, &name).as_deref() != Some(normalize(published).as_str()) {
+                crate::ui::step(&format!(
+                    "pinning {name}'s host key from its mint:host-key tag"
+                ));
+                known_hosts::set(&known, &name, published)?;
+            }
+            true
+        }
+        None => false,
+    };
+    let previous = previous_instance(&ssh_config, &name);
+    let host_key_changes = !pinned
+        && previous.as_deref().is_some_and(|p| p != instance_id)
+        && known_hosts::get(&known, &name).is_some();
+
+    let block = config::Block {
+        vm: vm.clone(),
+        host: host.to_string(),
+        instance_id: instance_id.to_string(),
+        region: rec.region.clone(),
+        identity_file: key,
+        known_hosts: known,
+        proxy: proxy_path()?,
+        pinned,
+    };
+    config::upsert(&ssh_config, vm, Some(&config::render(&block)))?;
+    Ok(Prepared {
+        alias: name,
+        ssh_config,
+        host_key_changes,
+    })
+}
+
+fn normalize(key: &str) -> String {
+    key.split_whitespace().take(2).collect::<Vec<_>>().join(" ")
+}
+
+/// The instance id the VM's current block was written for.
+fn previous_instance(ssh_config: &std::path::Path, alias: &str) -> Option<String> {
+    let text = std::fs::read_to_string(ssh_config).ok()?;
+    let mut in_block = false;
+    for line in text.lines() {
+        if let Some(name) = line.strip_prefix("Host ") {
+            in_block = name.trim() == alias;
+        } else if in_block {
+            if let Some(rest) = line.trim().strip_prefix("ProxyCommand ") {
+                let mut words = rest.split_whitespace();
+                while let Some(w) = words.next() {
+                    if w == "--instance-id" {
+                        return words.next().map(str::to_string);
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Forgets a VM: its block, its pinned host key and its client key.
+pub fn forget(vm: &str) -> Result<()> {
+    config::upsert(&crate::paths::mint_ssh_config()?, vm, None)?;
+    known_hosts::remove(&crate::paths::known_hosts()?, &alias(vm))?;
+    keys::remove(vm)
+}
+
+/// Drops a VM's pinned host key, so ssh takes the key it is shown next (accept-new).
+pub fn unpin(vm: &str) -> Result<()> {
+    known_hosts::remove(&crate::paths::known_hosts()?, &alias(vm))
+}
+
+/// Adds `Include <mint ssh_config>` to the top of ~/.ssh/config once the user approved it
+/// (stored as `ssh_config_approved`). Without approval and without a terminal it leaves the
+/// file alone and says how to approve. Returns whether the Include is in place.
+pub fn approve_include(yes: bool) -> Result<bool> {
+    let user = crate::paths::user_ssh_config()?;
+    let mint = crate::paths::mint_ssh_config()?;
+    if config::has_include(&user, &mint) {
+        return Ok(true);
+    }
+    let cfg_path = crate::paths::config_file()?;
+    let cfg = crate::config::Config::load(&cfg_path)?;
+    let approved = cfg.ssh_config_approved
+        || yes
+        || (crate::ui::stdin_is_tty()
+            && dialoguer::Confirm::new()
+                .with_prompt(format!(
+                    "Add one line, `{}`, at the top of {} so VS Code and ssh know your Mint VMs?",
+                    config::include_line(&mint),
+                    user.display()
+                ))
+                .default(true)
+                .interact()?);
+    if !approved {
+        crate::ui::warn(&format!(
+            "left {} alone: `mint ssh` works without it; for VS Code and plain `ssh mint-<vm>`, run `mint ssh-config --yes`",
+            user.display()
+        ));
+        return Ok(false);
+    }
+    config::add_include(&user, &mint)?;
+    if !cfg.ssh_config_approved {
+        crate::config::set(
+            &cfg_path,
+            crate::config::Key::SshConfigApproved,
+            &crate::config::Setting::Bool(true),
+        )?;
+    }
+    crate::ui::step(&format!("added the Include line to {}", user.display()));
+    Ok(true)
+}

@@ -1,0 +1,618 @@
+//! Connecting for real: ssh → mint-proxy → sshd on the VM's Elastic IP (loopback), with keys
+//! authorized only through Instance Connect pushes; mosh and tmux are the real programs.
+
+mod common;
+use common::sshd::{keygen, private_dir, Sshd};
+use common::*;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Vm {
+    moto: Moto,
+    env: Env,
+    sshd: Sshd,
+    eic: PathBuf,
+    ip: String,
+    id: String,
+}
+
+/// moto recording Instance Connect pushes, `mint init` + `mint up --yes`, and an sshd on the
+/// new VM's Elastic IP.
+fn vm(window_secs: u64) -> Vm {
+    let eic = private_dir("eic");
+    let moto = Moto::start_with(&["--play-bootstrap", "--eic-keys-dir", eic.to_str().unwrap()]);
+    let env = Env::new(&moto);
+    env.init();
+    let rec = &env.json(&["up", "--json", "--yes"])[0];
+    let ip = rec["public_ip"].as_str().unwrap().to_string();
+    assert!(
+        ip.starts_with("127."),
+        "moto's EIP should be loopback: {ip}"
+    );
+    let id = rec["instance_id"].as_str().unwrap().to_string();
+    let sshd = Sshd::start(&ip, &eic, window_secs);
+    Vm {
+        moto,
+        env,
+        sshd,
+        eic,
+        ip,
+        id,
+    }
+}
+
+impl Vm {
+    /// Plain OpenSSH through the user's ~/.ssh/config, which includes Mint's file.
+    fn ssh(&self, args: &[&str]) -> Command {
+        let mut c = self.env.program("ssh");
+        c.arg("-F")
+            .arg(self.env.home().join(".ssh/config"))
+            .args(["-o", "BatchMode=yes"])
+            .args(args);
+        c
+    }
+
+    fn key(&self) -> PathBuf {
+        self.env.home().join(".config/mint/ssh/default/id_ed25519")
+    }
+
+    /// ssh straight to sshd with the VM's key: no ProxyCommand, so no push.
+    fn direct_ssh(&self) -> std::process::Output {
+        self.env
+            .program("ssh")
+            .args([
+                "-F",
+                "/dev/null",
+                "-o",
+                "BatchMode=yes",
+                "-o",
+                "StrictHostKeyChecking=no",
+                "-o",
+                "UserKnownHostsFile=/dev/null",
+                "-o",
+                "IdentitiesOnly=yes",
+                "-p",
+                "41122",
+                "-i",
+            ])
+            .arg(self.key())
+            .arg(format!("ubuntu@{}", self.ip))
+            .arg("true")
+            .output()
+            .unwrap()
+    }
+}
+
+fn ok(out: &std::process::Output) -> bool {
+    out.status.success()
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).to_string()
+}
+
+#[test]
+fn ssh_through_the_generated_config() {
+    let vm = vm(60);
+    let cfg = std::fs::read_to_string(vm.env.home().join(".ssh/config")).unwrap();
+    assert!(
+        cfg.lines()
+            .any(|l| l.starts_with("Include ") && l.ends_with(".config/mint/ssh_config")),
+        "{cfg}"
+    );
+    let mint_cfg = std::fs::read_to_string(vm.env.home().join(".config/mint/ssh_config")).unwrap();
+    assert!(
+        mint_cfg.contains("Host mint-default\n")
+            && mint_cfg.contains(&format!("HostName {}", vm.ip)),
+        "{mint_cfg}"
+    );
+    assert!(mint_cfg.contains(&format!("--instance-id {}", vm.id)));
+
+    let out = vm
+        .ssh(&["mint-default", "echo", "hello from", "$USER"])
+        .output()
+        .unwrap();
+    assert!(ok(&out), "{}\nsshd: {}", stderr(&out), vm.sshd.log());
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "hello from ubuntu\n");
+
+    // The key authorized was the VM's Mint-made key, pushed by mint-proxy for `ubuntu`.
+    let pushed = std::fs::read_to_string(vm.eic.join("ubuntu")).unwrap();
+    let public = std::fs::read_to_string(vm.key().with_extension("pub")).unwrap();
+    assert!(pushed.contains(public.split_whitespace().nth(1).unwrap()));
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(vm.key()).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+
+    // `mint ssh` takes the same path.
+    let out = vm
+        .env
+        .mint(&["ssh", "--", "echo", "via", "mint"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "via mint\n");
+    // ... also from a VM record on stdin, with no AWS lookup.
+    let rec = vm.env.mint(&["status", "--json"]).output().unwrap().stdout;
+    let out = vm
+        .env
+        .cmd("mint-connect")
+        .args(["ssh", "--", "hostname"])
+        .write_stdin(rec)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn eight_parallel_connections() {
+    let vm = vm(60);
+    let children: Vec<_> = (0..8)
+        .map(|i| {
+            vm.ssh(&["mint-default", "echo", &format!("conn{i}")])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for (i, c) in children.into_iter().enumerate() {
+        let out = c.wait_with_output().unwrap();
+        assert!(ok(&out), "connection {i}: {}", stderr(&out));
+        assert_eq!(String::from_utf8_lossy(&out.stdout), format!("conn{i}\n"));
+    }
+}
+
+#[test]
+fn access_is_ephemeral() {
+    let vm = vm(3);
+    // Never pushed: the key alone gets nowhere.
+    let out = vm.direct_ssh();
+    assert!(
+        !ok(&out) && stderr(&out).contains("Permission denied"),
+        "{}",
+        stderr(&out)
+    );
+    // A connection through mint-proxy pushes it; for the next seconds it is authorized...
+    assert!(ok(&vm.ssh(&["mint-default", "true"]).output().unwrap()));
+    assert!(
+        ok(&vm.direct_ssh()),
+        "key should be authorized right after a push"
+    );
+    // ...and then no longer.
+    std::thread::sleep(Duration::from_secs(5));
+    let out = vm.direct_ssh();
+    assert!(
+        !ok(&out) && stderr(&out).contains("Permission denied"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_64_mib_payload_passes_byte_identical() {
+    let vm = vm(60);
+    let mut data = vec![0u8; 64 << 20];
+    // xorshift: incompressible enough, no dependency
+    let mut x: u64 = 0x9E3779B97F4A7C15;
+    for chunk in data.chunks_mut(8) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        chunk.copy_from_slice(&x.to_le_bytes()[..chunk.len()]);
+    }
+    let mut child = vm
+        .ssh(&["mint-default", "cat"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let input = data.clone();
+    let writer = std::thread::spawn(move || {
+        stdin.write_all(&input).unwrap();
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    assert!(ok(&out), "{}", stderr(&out));
+    assert_eq!(out.stdout.len(), data.len());
+    assert!(out.stdout == data, "payload changed in transit");
+}
+
+#[test]
+fn changed_host_key_is_refused_until_accepted() {
+    let vm = vm(60);
+    assert!(ok(&vm.env.mint(&["ssh", "--", "true"]).output().unwrap()));
+    let ec2 = ec2(&vm.moto);
+    let sshd = vm.sshd.restart_with_new_host_key(&vm.eic, 60);
+
+    // Same instance, different key: refused.
+    let out = vm.env.mint(&["ssh", "--", "true"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("Host key verification failed"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Accepted on request.
+    let out = vm
+        .env
+        .mint(&["ssh", "--accept-new-host-key", "--", "true"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // A VM that publishes its key: a key that differs from the published one is refused...
+    let other = keygen(&private_dir("other").join("k"));
+    let set_tag = |v: &str| {
+        block_on(
+            ec2.create_tags()
+                .resources(&vm.id)
+                .tags(
+                    aws_sdk_ec2::types::Tag::builder()
+                        .key("mint:host-key")
+                        .value(v)
+                        .build(),
+                )
+                .send(),
+        )
+        .unwrap();
+    };
+    set_tag(&other);
+    let out = vm.env.mint(&["ssh", "--", "true"]).output().unwrap();
+    assert!(
+        !out.status.success(),
+        "a key unlike the published one was accepted"
+    );
+    // ...and the published key is taken without any prompt.
+    set_tag(&sshd.host_public_key());
+    let out = vm.env.mint(&["ssh", "--", "true"]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let kh = std::fs::read_to_string(vm.env.home().join(".config/mint/known_hosts")).unwrap();
+    assert_eq!(
+        kh.trim(),
+        format!("mint-default {}", sshd.host_public_key())
+    );
+}
+
+/// A tmux server for the test's own terminal, apart from the "VM" user's.
+struct Term {
+    socket: String,
+}
+
+impl Term {
+    fn new(env: &Env, cmd: &str) -> Term {
+        let socket = format!(
+            "mint-test-{}",
+            std::process::id() as u128 * 1000 + (Instant::now().elapsed().as_nanos() % 1000)
+        );
+        let script = env.home().join("term.sh");
+        let mut s = String::from("#!/bin/sh\n");
+        for (k, v) in env.program("true").get_envs() {
+            if let (k, Some(v)) = (k.to_string_lossy(), v) {
+                s.push_str(&format!("export {k}='{}'\n", v.to_string_lossy()));
+            }
+        }
+        s.push_str(&format!("exec {cmd}\n"));
+        std::fs::write(&script, s).unwrap();
+        let status = Command::new("tmux")
+            .args([
+                "-L",
+                &socket,
+                "new-session",
+                "-d",
+                "-x",
+                "120",
+                "-y",
+                "30",
+                "sh",
+            ])
+            .arg(&script)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        Term { socket }
+    }
+
+    fn screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket, "capture-pane", "-p"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).to_string()
+    }
+}
+
+impl Drop for Term {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .status();
+    }
+}
+
+#[test]
+fn sessions_and_connect_through_real_mosh() {
+    let vm = vm(60);
+    let name = format!("proj{}", std::process::id());
+    let out = vm
+        .env
+        .mint(&[
+            "ssh",
+            "--",
+            "tmux",
+            "new-session",
+            "-d",
+            "-s",
+            &name,
+            "'echo MINT-MARKER-$((6*7)); exec sh'",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let find = |vm: &Vm| -> serde_json::Value {
+        vm.env
+            .json(&["sessions", "--json"])
+            .into_iter()
+            .find(|s| s["name"] == name.as_str())
+            .unwrap_or_else(|| panic!("session {name} not listed"))
+    };
+    let s = find(&vm);
+    assert_eq!(s["windows"], 1);
+    assert_eq!(s["attached_clients"], 0);
+
+    let bin = assert_cmd::cargo::cargo_bin("mint");
+    let term = Term::new(&vm.env, &format!("{} connect {name}", bin.display()));
+    let start = Instant::now();
+    loop {
+        let screen = term.screen();
+        if screen.contains("MINT-MARKER-42") {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "mosh never showed the session:\n{screen}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert_eq!(
+        find(&vm)["attached_clients"],
+        1,
+        "mint connect did not attach to the tmux session"
+    );
+    drop(term);
+    let _ = vm
+        .env
+        .mint(&["ssh", "--", "tmux", "kill-session", "-t", &name])
+        .output();
+}
+
+#[test]
+fn connect_refuses_to_guess_among_sessions() {
+    let vm = vm(60);
+    let a = format!("a{}", std::process::id());
+    let b = format!("b{}", std::process::id());
+    for s in [&a, &b] {
+        assert!(vm
+            .env
+            .mint(&["ssh", "--", "tmux", "new-session", "-d", "-s", s])
+            .output()
+            .unwrap()
+            .status
+            .success());
+    }
+    let out = vm.env.mint(&["connect"]).output().unwrap();
+    assert_clear_error(&out, "mint-connect", "several tmux sessions");
+    let _ = vm
+        .env
+        .mint(&[
+            "ssh",
+            "--",
+            "tmux",
+            "kill-session",
+            "-t",
+            &a,
+            ";",
+            "tmux",
+            "kill-session",
+            "-t",
+            &b,
+        ])
+        .output();
+}
+
+#[test]
+fn key_add_is_idempotent_and_the_key_works() {
+    let vm = vm(60);
+    let dir = vm.env.home().join("ipad");
+    std::fs::create_dir_all(&dir).unwrap();
+    let pubkey = keygen(&dir.join("id_ed25519"));
+    let pubfile = dir.join("id_ed25519.pub");
+    let out = vm
+        .env
+        .mint(&["key", "add", pubfile.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Added"));
+    let out = vm
+        .env
+        .mint(&["key", "add", "-"])
+        .write_stdin(pubkey.clone())
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("already authorized"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let ak = std::fs::read_to_string("/home/ubuntu/.ssh/authorized_keys").unwrap();
+    let b64 = pubkey.split_whitespace().nth(1).unwrap();
+    assert_eq!(ak.matches(b64).count(), 1);
+    // The iPad's key logs in directly, with no push.
+    let out = vm
+        .env
+        .program("ssh")
+        .args([
+            "-F",
+            "/dev/null",
+            "-o",
+            "BatchMode=yes",
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "-p",
+            "41122",
+            "-i",
+        ])
+        .arg(dir.join("id_ed25519"))
+        .arg(format!("ubuntu@{}", vm.ip))
+        .arg("true")
+        .output()
+        .unwrap();
+    assert!(ok(&out), "{}", stderr(&out));
+
+    // Not keys: refused before anything reaches the VM.
+    std::fs::write(dir.join("junk"), "hello").unwrap();
+    let out = vm
+        .env
+        .mint(&["key", "add", dir.join("junk").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_clear_error(&out, "mint-connect", "not an OpenSSH public key");
+    let out = vm
+        .env
+        .mint(&["key", "add", dir.join("id_ed25519").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_clear_error(&out, "mint-connect", "private key");
+}
+
+#[test]
+fn proxy_errors_name_the_fix() {
+    let vm = vm(60);
+    let log_dir = vm.env.home().join(".config/mint/logs");
+    // Stopped VM: the push is refused.
+    vm.env.mint(&["down"]).assert().success();
+    let out = vm.ssh(&["mint-default", "true"]).output().unwrap();
+    assert!(!ok(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("mint-proxy: VM `default` is not running")
+            && err.contains("mint up --vm default"),
+        "{err}"
+    );
+    // mint ssh says so before trying.
+    let out = vm.env.mint(&["ssh", "--", "true"]).output().unwrap();
+    assert_clear_error(&out, "mint-connect", "is stopped");
+
+    // A stale instance id (the VM was replaced behind the config's back).
+    vm.env.mint(&["up"]).assert().success();
+    let ec2 = ec2(&vm.moto);
+    block_on(ec2.terminate_instances().instance_ids(&vm.id).send()).unwrap();
+    let out = vm.ssh(&["mint-default", "true"]).output().unwrap();
+    let err = stderr(&out);
+    assert!(
+        err.contains("no longer exists") && err.contains("mint ssh-config"),
+        "{err}"
+    );
+    // VS Code hides a ProxyCommand's stderr, so the same line is in the log.
+    let logs: String = std::fs::read_dir(&log_dir)
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    assert!(logs.contains("no longer exists"), "not logged");
+}
+
+#[test]
+fn code_opens_vs_code_on_the_project() {
+    let vm = vm(60);
+    // A stand-in `code` that records how it was called.
+    let bin = vm.env.home().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let record = vm.env.home().join("code-args");
+    std::fs::write(
+        bin.join("code"),
+        format!("#!/bin/sh\necho \"$@\" > '{}'\n", record.display()),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(bin.join("code"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    let out = vm
+        .env
+        .mint(&["code", "webapp"])
+        .env("PATH", &path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&record).unwrap(),
+        "--remote ssh-remote+mint-default /mint/projects/webapp\n"
+    );
+    let out = vm
+        .env
+        .mint(&["code", "../etc"])
+        .env("PATH", &path)
+        .output()
+        .unwrap();
+    assert_clear_error(&out, "mint-connect", "invalid project name");
+}
+
+#[test]
+fn include_needs_approval_and_destroy_forgets_the_vm() {
+    let moto = Moto::start();
+    let env = Env::new(&moto);
+    env.init();
+    // No terminal, no --yes: Mint's own file is written, ~/.ssh/config is left alone.
+    let out = env.mint(&["up"]).output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("mint ssh-config --yes"));
+    assert!(!env.home().join(".ssh/config").exists());
+    assert!(env.home().join(".config/mint/ssh_config").exists());
+    env.mint(&["ssh-config", "--yes"]).assert().success();
+    assert!(std::fs::read_to_string(env.home().join(".ssh/config"))
+        .unwrap()
+        .starts_with("# Added by Mint"));
+    assert!(std::fs::read_to_string(env.config_file())
+        .unwrap()
+        .contains("ssh_config_approved = true"));
+
+    env.mint(&["destroy", "--yes"]).assert().success();
+    let mint_cfg = std::fs::read_to_string(env.home().join(".config/mint/ssh_config")).unwrap();
+    assert!(!mint_cfg.contains("mint-default"), "{mint_cfg}");
+    assert!(!env.home().join(".config/mint/ssh/default").exists());
+}
