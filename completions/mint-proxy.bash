@@ -23,7 +23,7 @@ _mint__proxy() {
 
     case "${cmd}" in
         mint__proxy)
-            opts="-h -V --vm --instance-id --region --user --debug --help --version"
+            opts="-h -V --vm --instance-id --region --user --debug --fdpass --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -212,23 +212,43 @@ fn a_64_mib_payload_passes_byte_identical() {
         x ^= x << 17;
         chunk.copy_from_slice(&x.to_le_bytes()[..chunk.len()]);
     }
-    let mut child = vm
-        .ssh(&["mint-default", "cat"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let input = data.clone();
-    let writer = std::thread::spawn(move || {
-        stdin.write_all(&input).unwrap();
-    });
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    assert!(ok(&out), "{}", stderr(&out));
-    assert_eq!(out.stdout.len(), data.len());
-    assert!(out.stdout == data, "payload changed in transit");
+    // As configured (ProxyUseFdpass: ssh gets the socket itself), and with mint-proxy
+    // relaying every byte (what a client without fd passing gets).
+    let cfg = std::fs::read_to_string(vm.env.home().join(".config/mint/ssh_config")).unwrap();
+    let relay = cfg
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("ProxyCommand "))
+        .unwrap()
+        .replace(" --fdpass", "");
+    for extra in [
+        vec![],
+        vec![
+            "-o".to_string(),
+            "ProxyUseFdpass=no".to_string(),
+            "-o".to_string(),
+            format!("ProxyCommand={relay}"),
+        ],
+    ] {
+        let mut args: Vec<&str> = extra.iter().map(String::as_str).collect();
+        args.extend(["mint-default", "cat"]);
+        let mut child = vm
+            .ssh(&args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let input = data.clone();
+        let writer = std::thread::spawn(move || {
+            stdin.write_all(&input).unwrap();
+        });
+        let out = child.wait_with_output().unwrap();
+        writer.join().unwrap();
+        assert!(ok(&out), "{extra:?}: {}", stderr(&out));
+        assert_eq!(out.stdout.len(), data.len(), "{extra:?}");
+        assert!(out.stdout == data, "payload changed in transit ({extra:?})");
+    }
 }
 
 #[test]

@@ -1,5 +1,7 @@
 //! `mint-proxy`: the SSH ProxyCommand. Pushes the VM's client key through Instance Connect
-//! (one AWS call), then splices stdin/stdout to the VM until either side closes. Its errors
+//! (one AWS call), connects to the VM, then either hands the socket to ssh (`--fdpass`, what
+//! Mint's ssh_config uses: no relay, full speed) or splices stdin/stdout to it until either
+//! side closes. Its errors
 //! also go to ~/.config/mint/logs/ because VS Code hides a ProxyCommand's stderr.
 
 use crate::aws::Aws;
@@ -33,6 +35,9 @@ pub struct Cli {
     /// Show every AWS call on stderr
     #[arg(long)]
     pub debug: bool,
+    /// Hand the connected socket back to ssh (ssh_config `ProxyUseFdpass yes`) instead of relaying
+    #[arg(long)]
+    pub fdpass: bool,
     /// The host to connect to (ssh's %h)
     pub host: String,
     /// The port to connect to (ssh's %p)
@@ -72,5 +77,10 @@ async fn proxy(cli: Cli) -> Result<()> {
             cli.vm, cli.port, cli.vm
         )
     })?;
-    crate::ssh::splice::splice(stream).context("connection to the VM broke")
+    if cli.fdpass {
+        crate::ssh::splice::pass_fd(&stream)
+            .context("cannot hand the connection to ssh (is ProxyUseFdpass set?)")
+    } else {
+        crate::ssh::splice::splice_stdio(stream).context("connection to the VM broke")
+    }
 }
