@@ -498,27 +498,7 @@ fn key_add_is_idempotent_and_the_key_works() {
     let b64 = pubkey.split_whitespace().nth(1).unwrap();
     assert_eq!(ak.matches(b64).count(), 1);
     // The iPad's key logs in directly, with no push.
-    let out = vm
-        .env
-        .program("ssh")
-        .args([
-            "-F",
-            "/dev/null",
-            "-o",
-            "BatchMode=yes",
-            "-o",
-            "StrictHostKeyChecking=no",
-            "-o",
-            "UserKnownHostsFile=/dev/null",
-            "-p",
-            "41122",
-            "-i",
-        ])
-        .arg(dir.join("id_ed25519"))
-        .arg(format!("ubuntu@{}", vm.ip))
-        .arg("true")
-        .output()
-        .unwrap();
+    let out = vm.direct_ssh_with(&dir.join("id_ed25519"));
     assert!(ok(&out), "{}", stderr(&out));
 
     // Not keys: refused before anything reaches the VM.

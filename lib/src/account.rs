@@ -116,6 +116,27 @@ pub async fn efs_security_group(aws: &Aws, vpc_id: &str) -> Result<String> {
         .ok_or_else(|| Missing::EfsSecurityGroup(aws.region().to_string()).into())
 }
 
+/// The user's own security group (made by `mint init`), found by its tags.
+pub async fn user_security_group(
+    aws: &Aws,
+    owner: &str,
+    vpc_id: &str,
+) -> Result<Option<aws_sdk_ec2::types::SecurityGroup>> {
+    let out = aws
+        .ec2()
+        .describe_security_groups()
+        .set_filters(Some(tags::owned(
+            owner,
+            None,
+            tags::component::SECURITY_GROUP,
+        )))
+        .filters(tags::filter("vpc-id", &[vpc_id]))
+        .send()
+        .await
+        .aws("DescribeSecurityGroups")?;
+    Ok(out.security_groups().first().cloned())
+}
+
 /// Whether an error is an AWS error with one of these codes.
 pub fn has_code(err: &anyhow::Error, codes: &[&str]) -> bool {
     err.downcast_ref::<AwsError>()

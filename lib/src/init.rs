@@ -87,19 +87,9 @@ fn sg_name(owner: &str) -> String {
 /// add yet are added now.
 async fn ensure_security_group(aws: &Aws, owner: &Owner, vpc: &str) -> Result<(String, bool)> {
     let ec2 = aws.ec2();
-    let found = ec2
-        .describe_security_groups()
-        .set_filters(Some(tags::owned(
-            &owner.name,
-            None,
-            component::SECURITY_GROUP,
-        )))
-        .filters(tags::filter("vpc-id", &[vpc]))
-        .send()
-        .await
-        .aws("DescribeSecurityGroups")?;
-    let (group, created) = match found.security_groups().first() {
-        Some(g) => (g.clone(), false),
+    let found = account::user_security_group(aws, &owner.name, vpc).await?;
+    let (group, created) = match found {
+        Some(g) => (g, false),
         None => {
             ui::phase("Creating security group...");
             let tags = tags::standard(owner, None, component::SECURITY_GROUP);

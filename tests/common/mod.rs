@@ -99,21 +99,8 @@ impl Env {
 
     /// A binary with a hermetic environment: nothing inherited but PATH.
     pub fn cmd(&self, bin: &str) -> assert_cmd::Command {
-        let mut c = assert_cmd::Command::cargo_bin(bin).expect("binary built");
-        c.env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOME", self.home())
-            .env("TMPDIR", self.home().join("tmp"))
-            .env("AWS_ENDPOINT_URL", &self.endpoint)
-            // The SDK would otherwise try instance metadata at a link-local address.
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .env("AWS_ACCESS_KEY_ID", &self.creds.0)
-            .env("AWS_SECRET_ACCESS_KEY", &self.creds.1)
-            .env("NO_COLOR", "1")
-            .timeout(Duration::from_secs(120));
-        if let Some(t) = &self.creds.2 {
-            c.env("AWS_SESSION_TOKEN", t);
-        }
+        let mut c = assert_cmd::Command::from_std(self.std_cmd(bin));
+        c.timeout(Duration::from_secs(120));
         c
     }
 
@@ -138,6 +125,7 @@ impl Env {
             .env("AWS_ACCESS_KEY_ID", &self.creds.0)
             .env("AWS_SECRET_ACCESS_KEY", &self.creds.1)
             .env("LANG", "C.UTF-8")
+            .env("NO_COLOR", "1")
             .stdin(Stdio::null());
         c
     }

@@ -183,22 +183,9 @@ async fn resolve_ami(ctx: &Ctx) -> Result<String> {
 
 /// The user's security group from `mint init`.
 async fn user_security_group(ctx: &Ctx, vpc: &str) -> Result<String> {
-    let out = ctx
-        .ec2
-        .describe_security_groups()
-        .set_filters(Some(tags::owned(
-            &ctx.owner.name,
-            None,
-            component::SECURITY_GROUP,
-        )))
-        .filters(tags::filter("vpc-id", &[vpc]))
-        .send()
-        .await
-        .aws("DescribeSecurityGroups")?;
-    out.security_groups()
-        .iter()
-        .find_map(|g| g.group_id())
-        .map(str::to_string)
+    account::user_security_group(&ctx.aws, &ctx.owner.name, vpc)
+        .await?
+        .and_then(|g| g.group_id().map(str::to_string))
         .with_context(|| {
             format!(
                 "no Mint security group for {} in {}: run `mint init` first",
