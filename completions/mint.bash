@@ -46,6 +46,9 @@ _mint() {
             mint,mosh)
                 cmd="mint__subcmd__mosh"
                 ;;
+            mint,project)
+                cmd="mint__subcmd__project"
+                ;;
             mint,sessions)
                 cmd="mint__subcmd__sessions"
                 ;;
@@ -73,6 +76,15 @@ _mint() {
             mint__subcmd__key,add)
                 cmd="mint__subcmd__key__subcmd__add"
                 ;;
+            mint__subcmd__project,add)
+                cmd="mint__subcmd__project__subcmd__add"
+                ;;
+            mint__subcmd__project,list)
+                cmd="mint__subcmd__project__subcmd__list"
+                ;;
+            mint__subcmd__project,rebuild)
+                cmd="mint__subcmd__project__subcmd__rebuild"
+                ;;
             *)
                 ;;
         esac
@@ -80,7 +92,7 @@ _mint() {
 
     case "${cmd}" in
         mint)
-            opts="-h -V --verbose --debug --help --version init up down destroy list status config ssh mosh connect sessions ssh-config code key help version update"
+            opts="-h -V --verbose --debug --help --version init up down destroy list status config ssh mosh connect sessions ssh-config code key project help version update"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -274,6 +286,82 @@ _mint() {
         mint__subcmd__mosh)
             opts="-h --vm --accept-new-host-key --verbose --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__project)
+            opts="-h --verbose --debug --help add list rebuild"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__project__subcmd__add)
+            opts="-h --branch --name --vm --verbose --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --branch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__project__subcmd__list)
+            opts="-h --vm --json --verbose --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__project__subcmd__rebuild)
+            opts="-h --vm --verbose --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

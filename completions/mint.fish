@@ -42,6 +42,7 @@ complete -c mint -n "__fish_mint_needs_command" -f -a "sessions" -d 'List the tm
 complete -c mint -n "__fish_mint_needs_command" -f -a "ssh-config" -d 'Write the VM\'s `Host mint-<vm>` entry for ssh and VS Code'
 complete -c mint -n "__fish_mint_needs_command" -f -a "code" -d 'Open VS Code on the VM (or on one project) over Remote-SSH'
 complete -c mint -n "__fish_mint_needs_command" -f -a "key" -d 'Manage keys for clients that cannot use Instance Connect'
+complete -c mint -n "__fish_mint_needs_command" -f -a "project" -d 'Add, list or rebuild the projects on a VM'
 complete -c mint -n "__fish_mint_needs_command" -f -a "help" -d 'List every command, or show one command\'s help (`mint help up`)'
 complete -c mint -n "__fish_mint_needs_command" -f -a "version" -d 'Print the versions of mint and every tool'
 complete -c mint -n "__fish_mint_needs_command" -f -a "update" -d 'Replace the mint tools with the latest release'
@@ -124,6 +125,27 @@ complete -c mint -n "__fish_mint_using_subcommand key; and __fish_seen_subcomman
 complete -c mint -n "__fish_mint_using_subcommand key; and __fish_seen_subcommand_from add" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand key; and __fish_seen_subcommand_from add" -l debug -d 'Show every AWS call (service, operation, duration, result)'
 complete -c mint -n "__fish_mint_using_subcommand key; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c mint -n "__fish_mint_using_subcommand project; and not __fish_seen_subcommand_from add list rebuild" -l verbose -d 'Show progress steps'
+complete -c mint -n "__fish_mint_using_subcommand project; and not __fish_seen_subcommand_from add list rebuild" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand project; and not __fish_seen_subcommand_from add list rebuild" -s h -l help -d 'Print help'
+complete -c mint -n "__fish_mint_using_subcommand project; and not __fish_seen_subcommand_from add list rebuild" -f -a "add" -d 'Clone a repo on the VM, build its devcontainer, and open a tmux session in it'
+complete -c mint -n "__fish_mint_using_subcommand project; and not __fish_seen_subcommand_from add list rebuild" -f -a "list" -d 'List the projects on the VM with their branch, container and tmux session'
+complete -c mint -n "__fish_mint_using_subcommand project; and not __fish_seen_subcommand_from add list rebuild" -f -a "rebuild" -d 'Tear down and rebuild a project\'s devcontainer, keeping the repo; recreates its tmux session'
+complete -c mint -n "__fish_mint_using_subcommand project; and __fish_seen_subcommand_from add" -l branch -d 'The branch to check out' -r
+complete -c mint -n "__fish_mint_using_subcommand project; and __fish_seen_subcommand_from add" -l name -d 'The project\'s name [default: the repo\'s name]' -r
+complete -c mint -n "__fish_mint_using_subcommand project; and __fish_seen_subcommand_from add" -l vm -d 'The VM [default: default]' -r
+complete -c mint -n "__fish_mint_using_subcommand project; and __fish_seen_subcommand_from add" -l verbose -d 'Show progress steps'
+complete -c mint -n "__fish_mint_using_subcommand project; and __fish_seen_subcommand_from add" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand project; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mint -n "__fish_mint_using_subcommand project; and __fish_seen_subcommand_from list" -l vm -d 'The VM [default: default]' -r
+complete -c mint -n "__fish_mint_using_subcommand project; and __fish_seen_subcommand_from list" -l json -d 'One JSON object per project'
+complete -c mint -n "__fish_mint_using_subcommand project; and __fish_seen_subcommand_from list" -l verbose -d 'Show progress steps'
+complete -c mint -n "__fish_mint_using_subcommand project; and __fish_seen_subcommand_from list" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand project; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c mint -n "__fish_mint_using_subcommand project; and __fish_seen_subcommand_from rebuild" -l vm -d 'The VM [default: default]' -r
+complete -c mint -n "__fish_mint_using_subcommand project; and __fish_seen_subcommand_from rebuild" -l verbose -d 'Show progress steps'
+complete -c mint -n "__fish_mint_using_subcommand project; and __fish_seen_subcommand_from rebuild" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand project; and __fish_seen_subcommand_from rebuild" -s h -l help -d 'Print help'
 complete -c mint -n "__fish_mint_using_subcommand help" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand help" -l debug -d 'Show every AWS call (service, operation, duration, result)'
 complete -c mint -n "__fish_mint_using_subcommand help" -s h -l help -d 'Print help'

@@ -1,4 +1,4 @@
-//! The bootstrap payload's scripts pass shellcheck, and the user data `mint up` sends is
+//! The bootstrap payload's scripts (and the VM side of `mint project`) pass shellcheck, and the user data `mint up` sends is
 //! exactly the checked-in, hash-verified script.
 
 use std::path::PathBuf;
@@ -11,6 +11,8 @@ fn scripts() -> Vec<PathBuf> {
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "sh"))
         .collect();
+    // The VM-side script of `mint project` is shell too.
+    v.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("lib/src/project.sh"));
     v.sort();
     v
 }

@@ -2,88 +2,11 @@
 //! authorized only through Instance Connect pushes; mosh and tmux are the real programs.
 
 mod common;
-use common::sshd::{keygen, private_dir, Sshd};
+use common::sshd::{keygen, private_dir, vm, Vm};
 use common::*;
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-struct Vm {
-    moto: Moto,
-    env: Env,
-    sshd: Sshd,
-    eic: PathBuf,
-    ip: String,
-    id: String,
-}
-
-/// moto recording Instance Connect pushes, `mint init` + `mint up --yes`, and an sshd on the
-/// new VM's Elastic IP.
-fn vm(window_secs: u64) -> Vm {
-    let eic = private_dir("eic");
-    let moto = Moto::start_with(&["--play-bootstrap", "--eic-keys-dir", eic.to_str().unwrap()]);
-    let env = Env::new(&moto);
-    env.init();
-    let rec = &env.json(&["up", "--json", "--yes"])[0];
-    let ip = rec["public_ip"].as_str().unwrap().to_string();
-    assert!(
-        ip.starts_with("127."),
-        "moto's EIP should be loopback: {ip}"
-    );
-    let id = rec["instance_id"].as_str().unwrap().to_string();
-    let sshd = Sshd::start(&ip, &eic, window_secs);
-    Vm {
-        moto,
-        env,
-        sshd,
-        eic,
-        ip,
-        id,
-    }
-}
-
-impl Vm {
-    /// Plain OpenSSH through the user's ~/.ssh/config, which includes Mint's file.
-    fn ssh(&self, args: &[&str]) -> Command {
-        let mut c = self.env.program("ssh");
-        c.arg("-F")
-            .arg(self.env.home().join(".ssh/config"))
-            .args(["-o", "BatchMode=yes"])
-            .args(args);
-        c
-    }
-
-    fn key(&self) -> PathBuf {
-        self.env.home().join(".config/mint/ssh/default/id_ed25519")
-    }
-
-    /// ssh straight to sshd with the VM's key: no ProxyCommand, so no push.
-    fn direct_ssh(&self) -> std::process::Output {
-        self.env
-            .program("ssh")
-            .args([
-                "-F",
-                "/dev/null",
-                "-o",
-                "BatchMode=yes",
-                "-o",
-                "StrictHostKeyChecking=no",
-                "-o",
-                "UserKnownHostsFile=/dev/null",
-                "-o",
-                "IdentitiesOnly=yes",
-                "-p",
-                "41122",
-                "-i",
-            ])
-            .arg(self.key())
-            .arg(format!("ubuntu@{}", self.ip))
-            .arg("true")
-            .output()
-            .unwrap()
-    }
-}
 
 fn ok(out: &std::process::Output) -> bool {
     out.status.success()

@@ -11,6 +11,7 @@ pub mod config;
 pub mod init;
 pub mod owner;
 pub mod paths;
+pub mod project;
 pub mod record;
 pub mod ssh;
 pub mod tags;

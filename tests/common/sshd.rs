@@ -3,6 +3,7 @@
 //! AuthorizedKeysCommand serves the keys pushed through Instance Connect in the last
 //! `window` seconds, as the EC2 Instance Connect agent does on a real VM.
 
+use super::{Env, Moto};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -13,6 +14,7 @@ pub struct Sshd {
     pub dir: PathBuf,
     pub ip: String,
     pub host_key: PathBuf,
+    env: Vec<(String, String)>,
 }
 
 /// A folder sshd accepts for its AuthorizedKeysCommand: root-owned all the way up and not
@@ -50,11 +52,12 @@ pub fn keygen(path: &Path) -> String {
 }
 
 impl Sshd {
-    pub fn start(ip: &str, eic_dir: &Path, window_secs: u64) -> Sshd {
+    /// `env` is set in every session, as the VM's own environment (e.g. a PATH).
+    pub fn start(ip: &str, eic_dir: &Path, window_secs: u64, env: &[(String, String)]) -> Sshd {
         let dir = private_dir("sshd");
         let host_key = dir.join("ssh_host_ed25519_key");
         keygen(&host_key);
-        Sshd::start_with(ip, eic_dir, window_secs, dir, host_key)
+        Sshd::start_with(ip, eic_dir, window_secs, dir, host_key, env.to_vec())
     }
 
     fn start_with(
@@ -63,6 +66,7 @@ impl Sshd {
         window_secs: u64,
         dir: PathBuf,
         host_key: PathBuf,
+        env: Vec<(String, String)>,
     ) -> Sshd {
         assert!(
             Command::new("id")
@@ -89,10 +93,19 @@ impl Sshd {
         std::fs::write(
             &cfg,
             format!(
-                "ListenAddress {ip}:41122\nHostKey {hk}\nPidFile {pid}\nAuthorizedKeysCommand {akc} %u\nAuthorizedKeysCommandUser root\nPasswordAuthentication no\nKbdInteractiveAuthentication no\nUsePAM no\nPermitRootLogin no\nStrictModes no\nAcceptEnv LANG LC_*\n",
+                "ListenAddress {ip}:41122\nHostKey {hk}\nPidFile {pid}\nAuthorizedKeysCommand {akc} %u\nAuthorizedKeysCommandUser root\nPasswordAuthentication no\nKbdInteractiveAuthentication no\nUsePAM no\nPermitRootLogin no\nStrictModes no\nAcceptEnv LANG LC_*\n{setenv}",
                 hk = host_key.display(),
                 pid = dir.join("sshd.pid").display(),
                 akc = akc.display(),
+                // sshd takes the first SetEnv line only: every variable goes on one.
+                setenv = if env.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "SetEnv {}\n",
+                        env.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ")
+                    )
+                },
             ),
         )
         .unwrap();
@@ -119,6 +132,7 @@ impl Sshd {
             dir,
             ip: ip.to_string(),
             host_key,
+            env,
         }
     }
 
@@ -139,8 +153,9 @@ impl Sshd {
         let host_key = dir.join("ssh_host_ed25519_key");
         keygen(&host_key);
         let ip = self.ip.clone();
+        let env = std::mem::take(&mut self.env);
         std::mem::forget(self);
-        Sshd::start_with(&ip, eic_dir, window_secs, dir, host_key)
+        Sshd::start_with(&ip, eic_dir, window_secs, dir, host_key, env)
     }
 
     pub fn log(&self) -> String {
@@ -152,5 +167,93 @@ impl Drop for Sshd {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+pub struct Vm {
+    pub moto: Moto,
+    pub env: Env,
+    pub sshd: Sshd,
+    pub eic: PathBuf,
+    pub ip: String,
+    pub id: String,
+}
+
+/// moto recording Instance Connect pushes, `mint init` + `mint up --yes`, and an sshd on the
+/// new VM's Elastic IP.
+pub fn vm(window_secs: u64) -> Vm {
+    vm_with(window_secs, &[])
+}
+
+/// As `vm`, with `env` in every ssh session on the VM.
+pub fn vm_with(window_secs: u64, vm_env: &[(String, String)]) -> Vm {
+    let eic = private_dir("eic");
+    let moto = Moto::start_with(&["--play-bootstrap", "--eic-keys-dir", eic.to_str().unwrap()]);
+    let env = Env::new(&moto);
+    env.init();
+    let rec = &env.json(&["up", "--json", "--yes"])[0];
+    let ip = rec["public_ip"].as_str().unwrap().to_string();
+    assert!(
+        ip.starts_with("127."),
+        "moto's EIP should be loopback: {ip}"
+    );
+    let id = rec["instance_id"].as_str().unwrap().to_string();
+    let sshd = Sshd::start(&ip, &eic, window_secs, vm_env);
+    Vm {
+        moto,
+        env,
+        sshd,
+        eic,
+        ip,
+        id,
+    }
+}
+
+#[allow(dead_code)]
+impl Vm {
+    /// Plain OpenSSH through the user's ~/.ssh/config, which includes Mint's file.
+    pub fn ssh(&self, args: &[&str]) -> Command {
+        let mut c = self.env.program("ssh");
+        c.arg("-F")
+            .arg(self.env.home().join(".ssh/config"))
+            .args(["-o", "BatchMode=yes"])
+            .args(args);
+        c
+    }
+
+    pub fn key(&self) -> PathBuf {
+        self.env.home().join(".config/mint/ssh/default/id_ed25519")
+    }
+
+    /// ssh straight to sshd with the VM's key: no ProxyCommand, so no push.
+    pub fn direct_ssh(&self) -> std::process::Output {
+        self.direct_ssh_with(&self.key())
+    }
+
+    pub fn direct_ssh_with(&self, key: &Path) -> std::process::Output {
+        self.env
+            .program("ssh")
+            .args([
+                "-F",
+                "/dev/null",
+                "-o",
+                "BatchMode=yes",
+                "-o",
+                "StrictHostKeyChecking=no",
+            ])
+            .args([
+                "-o",
+                "UserKnownHostsFile=/dev/null",
+                "-o",
+                "IdentitiesOnly=yes",
+                "-p",
+                "41122",
+                "-i",
+            ])
+            .arg(key)
+            .arg(format!("ubuntu@{}", self.ip))
+            .arg("true")
+            .output()
+            .unwrap()
     }
 }

@@ -1,15 +1,13 @@
 //! `mint-connect`: ssh, mosh, connect, sessions, ssh-config, code, key add. All of them reach
 //! the VM through ssh with Mint's ProxyCommand (design.md "Connecting").
 
-use crate::config::Config;
 use crate::record::VmRecord;
-use crate::ssh::{self, Prepared};
+use crate::ssh::{self, remote, Prepared};
 use crate::ui;
-use crate::vm::{list, Ctx};
 use anyhow::{bail, Context, Result};
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use std::os::unix::process::CommandExt;
-use std::process::{Command, ExitCode, Stdio};
+use std::process::{Command, ExitCode};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -132,9 +130,10 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
             host_key,
             command,
         } => {
-            let (rec, p) = ready(&target, true, &host_key).await?;
+            let (rec, p) =
+                remote::ready(target.vm.as_deref(), true, host_key.accept_new_host_key).await?;
             let _ = rec;
-            let mut c = ssh_command(&p)?;
+            let mut c = remote::ssh_command(&p)?;
             c.arg(&p.alias);
             if !command.is_empty() {
                 c.arg("--").args(&command);
@@ -142,7 +141,8 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
             Err(c.exec()).context("cannot run ssh")
         }
         Cmd::Mosh { target, host_key } => {
-            let (rec, p) = ready(&target, true, &host_key).await?;
+            let (rec, p) =
+                remote::ready(target.vm.as_deref(), true, host_key.accept_new_host_key).await?;
             mosh(&rec, &p, &[])
         }
         Cmd::Connect {
@@ -150,7 +150,8 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
             target,
             host_key,
         } => {
-            let (rec, p) = ready(&target, true, &host_key).await?;
+            let (rec, p) =
+                remote::ready(target.vm.as_deref(), true, host_key.accept_new_host_key).await?;
             let name = match session {
                 Some(s) => s,
                 None => pick_session(&rec, &p)?,
@@ -167,14 +168,7 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
             )
         }
         Cmd::Sessions { target, json } => {
-            let (rec, p) = ready(
-                &target,
-                true,
-                &HostKey {
-                    accept_new_host_key: false,
-                },
-            )
-            .await?;
+            let (rec, p) = remote::ready(target.vm.as_deref(), true, false).await?;
             let sessions = sessions(&rec, &p)?;
             if json {
                 let lines: Vec<String> = sessions.iter().map(|s| s.to_json()).collect();
@@ -203,7 +197,7 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
             Ok(())
         }
         Cmd::SshConfig { target, yes } => {
-            let rec = resolve(target.vm.as_deref(), true).await?;
+            let rec = remote::resolve(target.vm.as_deref(), true).await?;
             let p = ssh::prepare(&rec, true)?;
             let included = ssh::approve_include(yes)?;
             ui::out(&format!(
@@ -228,14 +222,7 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
                     bail!("invalid project name `{p}`: give the folder name under /mint/projects (`mint project list` shows them)");
                 }
             }
-            let (_, p) = ready(
-                &target,
-                true,
-                &HostKey {
-                    accept_new_host_key: false,
-                },
-            )
-            .await?;
+            let (_, p) = remote::ready(target.vm.as_deref(), true, false).await?;
             if !ssh::approve_include(yes)? {
                 bail!("VS Code reads ~/.ssh/config, which does not include Mint's entries yet; run `mint code --yes` (or `mint ssh-config --yes`) to add the Include line");
             }
@@ -255,14 +242,14 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
             action: KeyAction::Add { public_key, target },
         } => {
             let key = read_public_key(&public_key)?;
-            let rec = resolve(target.vm.as_deref(), public_key != "-").await?;
-            require_running(&rec)?;
+            let rec = remote::resolve(target.vm.as_deref(), public_key != "-").await?;
+            remote::require_running(&rec)?;
             let p = ssh::prepare(&rec, false)?;
             let quoted = ssh::mosh::shell_quote(&key);
             let script = format!(
                 "set -e; umask 077; mkdir -p ~/.ssh; touch ~/.ssh/authorized_keys; if grep -qxF {quoted} ~/.ssh/authorized_keys; then echo present; else printf '%s\\n' {quoted} >> ~/.ssh/authorized_keys; echo added; fi"
             );
-            let out = run_remote(&p, &script)?;
+            let out = remote::run(&p, &script)?;
             match out.trim() {
                 "added" => ui::out(&format!(
                     "Added the key to ubuntu@{}'s authorized_keys on VM {}.",
@@ -278,97 +265,6 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
             Ok(())
         }
     }
-}
-
-/// The VM to act on: the record on stdin (no AWS lookup), or `--vm`/default looked up.
-pub async fn resolve(vm_flag: Option<&str>, read_stdin: bool) -> Result<VmRecord> {
-    if vm_flag.is_none() && read_stdin {
-        if let Some(mut recs) = super::stdin_records()? {
-            if recs.len() > 1 {
-                bail!(
-                    "got {} VM records on stdin; connect to one VM at a time (pass --vm NAME)",
-                    recs.len()
-                );
-            }
-            let rec = recs.remove(0);
-            crate::audit::set_vm(&rec.vm);
-            return Ok(rec);
-        }
-    }
-    let name = vm_flag.unwrap_or("default");
-    crate::vm::validate_vm_name(name)?;
-    crate::audit::set_vm(name);
-    let cfg = Config::load(&crate::paths::config_file()?)?;
-    let ctx = Ctx::new(cfg).await?;
-    list::status(&ctx, name).await
-}
-
-fn require_running(rec: &VmRecord) -> Result<()> {
-    if rec.state != "running" {
-        bail!(
-            "VM `{}` is {}; start it with `mint up --vm {}`",
-            rec.vm,
-            rec.state,
-            rec.vm
-        );
-    }
-    Ok(())
-}
-
-/// Resolves, checks it runs, prepares ssh, and settles a changed host key.
-async fn ready(
-    target: &Target,
-    read_stdin: bool,
-    host_key: &HostKey,
-) -> Result<(VmRecord, Prepared)> {
-    let rec = resolve(target.vm.as_deref(), read_stdin).await?;
-    require_running(&rec)?;
-    let p = ssh::prepare(&rec, false)?;
-    if host_key.accept_new_host_key {
-        ssh::unpin(&rec.vm)?;
-    } else if p.host_key_changes {
-        eprintln!(
-            "VM `{}` was recreated: it is a new machine with a new host key, and it does not publish one Mint could check.",
-            rec.vm
-        );
-        if !ui::confirm(
-            "Accept the host key it presents?",
-            false,
-            "accept a new host key",
-            "--accept-new-host-key",
-        )? {
-            bail!("kept the old host key; ssh will refuse the new one. Re-run with --accept-new-host-key if you trust it");
-        }
-        ssh::unpin(&rec.vm)?;
-    }
-    Ok((rec, p))
-}
-
-fn ssh_command(p: &Prepared) -> Result<Command> {
-    let ssh = which::which("ssh").context(
-        "OpenSSH's `ssh` is not installed (on Debian/Ubuntu: apt install openssh-client)",
-    )?;
-    let mut c = Command::new(ssh);
-    c.arg("-F").arg(&p.ssh_config);
-    Ok(c)
-}
-
-/// Runs a shell snippet on the VM and returns its stdout; ssh's own failure is an error.
-fn run_remote(p: &Prepared, script: &str) -> Result<String> {
-    let out = ssh_command(p)?
-        .args(["-o", "BatchMode=yes", "-n", &p.alias, "--", script])
-        .stderr(Stdio::piped())
-        .output()
-        .context("cannot run ssh")?;
-    if !out.status.success() {
-        bail!(
-            "ssh to {} failed (exit {}): {}",
-            p.alias,
-            out.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&out.stderr).trim()
-        );
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).to_string())
 }
 
 pub struct Session {
@@ -395,7 +291,7 @@ fn sessions(rec: &VmRecord, p: &Prepared) -> Result<Vec<Session>> {
     // "no server running" is an empty list, not an error. tmux turns tabs into `_` when
     // not writing to a terminal, and forbids `:` in session names: so `:`, name last.
     let script = "tmux list-sessions -F '#{session_windows}:#{session_attached}:#{session_created}:#{session_name}' 2>/dev/null || true";
-    let out = run_remote(p, script)?;
+    let out = remote::run(p, script)?;
     Ok(parse_sessions(&out))
 }
 
@@ -449,7 +345,7 @@ fn mosh(rec: &VmRecord, p: &Prepared, command: &[String]) -> Result<()> {
         .public_ip
         .as_deref()
         .context("the VM has no public address")?;
-    let out = run_remote(p, &ssh::mosh::server_command(command))?;
+    let out = remote::run(p, &ssh::mosh::server_command(command))?;
     let conn = ssh::mosh::parse_connect(&out).with_context(|| {
         format!("mosh-server on VM `{}` did not start (is mosh installed there? `mint doctor`); it said: {}", rec.vm, out.trim())
     })?;

@@ -31,6 +31,9 @@ pub const TOOLS: &[(&str, &[(&str, &str)])] = &[(
         ("code", "Open VS Code on the VM (or on one project) over Remote-SSH"),
         ("key", "Manage keys for clients that cannot use Instance Connect"),
     ],
+), (
+    "mint-project",
+    &[("project", "Add, list or rebuild the projects on a VM")],
 )];
 
 /// Commands the dispatcher answers itself.

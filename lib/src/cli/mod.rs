@@ -3,6 +3,7 @@
 
 pub mod connect;
 pub mod dispatch;
+pub mod project;
 pub mod proxy;
 pub mod vm;
 
@@ -15,7 +16,7 @@ use std::process::ExitCode;
 
 /// Every tool's clap command, for docs and completions.
 pub fn tool_commands() -> Vec<clap::Command> {
-    vec![vm::command(), connect::command()]
+    vec![vm::command(), connect::command(), project::command()]
 }
 
 /// `mint` as one clap command (every tool's subcommands plus the dispatcher's own), used

@@ -7,6 +7,7 @@ pub mod keys;
 pub mod known_hosts;
 pub mod mosh;
 pub mod push;
+pub mod remote;
 pub mod splice;
 
 /// The login user on Mint VMs (Ubuntu's default account).

@@ -1,0 +1,251 @@
+//! Projects on a VM (spec: Projects): a clone in /mint/projects/<name>, its devcontainer,
+//! and a tmux session whose shell runs inside the container. The VM does the work through
+//! `project.sh`; every user-given value reaches it as a quoted positional parameter, and is
+//! validated here first, so a URL like `x; rm -rf ~` is refused before anything runs.
+
+use anyhow::{bail, Context, Result};
+use serde::Serialize;
+
+/// The VM-side script, sent over ssh on each call (nothing to install or keep in sync).
+pub const SCRIPT: &str = include_str!("project.sh");
+pub const ROOT: &str = "/mint/projects";
+
+const SHELL_SPECIAL: &[char] = &[
+    ';', '`', '$', '|', '&', '<', '>', '(', ')', '\\', '\'', '"', '*', '?', '!', '{', '}',
+];
+
+/// A git URL Mint will pass on: https/http/ssh/git/file URLs or scp-style `user@host:path`.
+pub fn validate_url(url: &str) -> Result<()> {
+    let bad = |why: &str| {
+        anyhow::anyhow!("invalid git URL `{url}`: {why} (e.g. https://github.com/you/repo.git or git@github.com:you/repo.git)")
+    };
+    if url.is_empty() || url.starts_with('-') {
+        return Err(bad("it must not be empty or start with -"));
+    }
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(bad("it contains spaces or control characters"));
+    }
+    if url.contains(SHELL_SPECIAL) {
+        return Err(bad("it contains shell characters"));
+    }
+    let schemed = ["https://", "http://", "ssh://", "git://", "file://"]
+        .iter()
+        .any(|s| url.starts_with(s) && url.len() > s.len());
+    let scp = !url.contains("://")
+        && url.split_once(':').is_some_and(|(host, path)| {
+            !host.is_empty() && !host.contains('/') && !path.is_empty()
+        });
+    if !(schemed || scp) {
+        return Err(bad("not a URL git can clone"));
+    }
+    Ok(())
+}
+
+/// The repo's name: the URL's last path segment without `.git`.
+pub fn default_name(url: &str) -> Option<String> {
+    let last = url.trim_end_matches('/').rsplit(['/', ':']).next()?;
+    let name = last.strip_suffix(".git").unwrap_or(last);
+    validate_name(name).ok().map(|_| name.to_string())
+}
+
+/// Project names become folder names, tmux session names and container paths.
+pub fn validate_name(name: &str) -> Result<()> {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+    if !ok {
+        bail!("invalid project name `{name}`: use letters, digits, `.`, `_` and `-`, starting with a letter or digit");
+    }
+    Ok(())
+}
+
+pub fn validate_branch(branch: &str) -> Result<()> {
+    let ok = !branch.is_empty()
+        && !branch.starts_with('-')
+        && !branch.contains("..")
+        && !branch.chars().any(|c| {
+            c.is_whitespace()
+                || c.is_control()
+                || "~^:?*[\\".contains(c)
+                || SHELL_SPECIAL.contains(&c)
+        });
+    if !ok {
+        bail!("invalid branch name `{branch}`");
+    }
+    Ok(())
+}
+
+/// The `mint-error: …` line the script prints when it refuses or fails.
+pub fn remote_error(stdout: &str) -> Option<String> {
+    stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("mint-error: "))
+        .map(str::to_string)
+}
+
+pub fn remote_notes(stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("mint-note: "))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The container id and workspace folder from `devcontainer up`'s JSON result line.
+pub fn parse_up(stdout: &str) -> Result<(String, String)> {
+    let line = stdout
+        .lines()
+        .rev()
+        .find(|l| l.trim_start().starts_with('{'))
+        .context("devcontainer up printed no result")?;
+    let v: serde_json::Value =
+        serde_json::from_str(line).context("devcontainer up printed a result that is not JSON")?;
+    if v["outcome"] != "success" {
+        bail!(
+            "devcontainer up failed: {}",
+            v["message"]
+                .as_str()
+                .or(v["description"].as_str())
+                .unwrap_or("no message")
+        );
+    }
+    let id = v["containerId"]
+        .as_str()
+        .context("devcontainer up gave no containerId")?;
+    if !id.chars().all(|c| c.is_ascii_hexdigit()) || id.is_empty() {
+        bail!("devcontainer up gave an odd container id `{id}`");
+    }
+    let folder = v["remoteWorkspaceFolder"]
+        .as_str()
+        .unwrap_or("/workspaces")
+        .to_string();
+    Ok((id.to_string(), folder))
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Project {
+    pub name: String,
+    pub path: String,
+    pub branch: Option<String>,
+    /// The devcontainer's state (`running`, `exited`…), None when there is none.
+    pub container: Option<String>,
+    /// Whether a tmux session of the project's name exists, and its attached clients.
+    pub session: Option<Session>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Session {
+    pub attached_clients: u32,
+}
+
+pub fn parse_list(stdout: &str) -> Vec<Project> {
+    let mut sessions = std::collections::HashMap::new();
+    for l in stdout.lines() {
+        if let Some(rest) = l.strip_prefix("session:") {
+            if let Some((n, name)) = rest.split_once(':') {
+                if let Ok(n) = n.parse::<u32>() {
+                    sessions.insert(name.to_string(), n);
+                }
+            }
+        }
+    }
+    let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
+    let mut out: Vec<Project> = stdout
+        .lines()
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            (f.len() == 5 && f[0] == "project").then(|| Project {
+                name: f[1].to_string(),
+                path: f[2].to_string(),
+                branch: some(f[3]),
+                container: some(f[4]),
+                session: sessions.get(f[1]).map(|n| Session {
+                    attached_clients: *n,
+                }),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls() {
+        for ok in [
+            "https://github.com/a/b.git",
+            "git@github.com:a/b.git",
+            "ssh://git@h/a/b",
+            "git://127.0.0.1:9418/r.git",
+            "file:///srv/r.git",
+        ] {
+            assert!(validate_url(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "x; rm -rf ~",
+            "https://h/a;rm",
+            "-u/evil",
+            "",
+            "plainword",
+            "https://h/$(id)",
+            "https://h/a b",
+            "https://",
+        ] {
+            assert!(validate_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn names_and_branches() {
+        assert_eq!(
+            default_name("https://github.com/a/webapp.git").as_deref(),
+            Some("webapp")
+        );
+        assert_eq!(default_name("git@github.com:a/api").as_deref(), Some("api"));
+        assert_eq!(default_name("https://h/a/repo/").as_deref(), Some("repo"));
+        assert!(validate_name("my-app_2.0").is_ok());
+        for bad in ["", ".hidden", "a/b", "a b", "-x", "x;y"] {
+            assert!(validate_name(bad).is_err(), "{bad}");
+        }
+        assert!(validate_branch("feature/login").is_ok());
+        for bad in ["", "-f", "a..b", "a b", "x;y", "a:b"] {
+            assert!(validate_branch(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn parses_script_output() {
+        let up = "mint-note: x has no .devcontainer/\n{\"outcome\":\"success\",\"containerId\":\"abc123\",\"remoteWorkspaceFolder\":\"/workspaces/x\"}\n";
+        assert_eq!(
+            parse_up(up).unwrap(),
+            ("abc123".into(), "/workspaces/x".into())
+        );
+        assert_eq!(remote_notes(up), vec!["x has no .devcontainer/"]);
+        assert!(parse_up("{\"outcome\":\"error\",\"message\":\"boom\"}")
+            .unwrap_err()
+            .to_string()
+            .contains("boom"));
+        assert_eq!(
+            remote_error("cloned\nmint-error: nope\n").as_deref(),
+            Some("nope")
+        );
+        let list = parse_list("project\tb\t/mint/projects/b\tmain\t\nproject\ta\t/mint/projects/a\tdev\trunning\nsession:1:a\nsession:0:other\n");
+        assert_eq!(list.len(), 2);
+        assert_eq!(list[0].name, "a");
+        assert_eq!(list[0].container.as_deref(), Some("running"));
+        assert_eq!(
+            list[0].session,
+            Some(Session {
+                attached_clients: 1
+            })
+        );
+        assert_eq!(list[1].container, None);
+        assert_eq!(list[1].session, None);
+    }
+}

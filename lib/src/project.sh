@@ -1,0 +1,81 @@
+#!/bin/bash
+# The VM side of `mint project`, sent over ssh as `bash -s -- <action> <args…>`. Arguments
+# arrive as positional parameters and are only ever used quoted, never as code.
+# Errors are one `mint-error: …` line on stdout and exit 3.
+set -euo pipefail
+
+root="${MINT_PROJECTS:-/mint/projects}"
+# For repos without .devcontainer/ (stated in the README).
+default_image="mcr.microsoft.com/devcontainers/base:ubuntu-24.04"
+
+fail() {
+  echo "mint-error: $*"
+  exit 3
+}
+
+# clone URL BRANCH NAME: a no-op when the same remote is already there.
+clone() {
+  local url=$1 branch=$2 dir="$root/$3" have
+  if [ -e "$dir" ]; then
+    [ -d "$dir/.git" ] || fail "$dir exists and is not a git repository; pick another --name"
+    have=$(git -C "$dir" remote get-url origin 2>/dev/null || true)
+    [ "$have" = "$url" ] || fail "$dir already holds a clone of ${have:-another repository}; pick another --name"
+    echo "present"
+    return
+  fi
+  mkdir -p "$root"
+  local args=(clone --quiet)
+  [ -n "$branch" ] && args+=(--branch "$branch")
+  git "${args[@]}" -- "$url" "$dir" >&2 || fail "git clone of $url failed (see above)"
+  echo "cloned"
+}
+
+# container NAME [rebuild]: devcontainer up; its JSON result is the last stdout line.
+container() {
+  local name=$1 dir="$root/$1" extra=()
+  [ -d "$dir" ] || fail "no project $name in $root"
+  [ "${2:-}" = rebuild ] && extra+=(--remove-existing-container)
+  if [ ! -f "$dir/.devcontainer/devcontainer.json" ] && [ ! -f "$dir/.devcontainer.json" ]; then
+    echo "mint-note: $name has no .devcontainer/; using $default_image"
+    mkdir -p "$root/.mint"
+    printf '{"name": "%s", "image": "%s"}\n' "$name" "$default_image" >"$root/.mint/$name.json"
+    extra+=(--override-config "$root/.mint/$name.json")
+  fi
+  DOCKER_BUILDKIT=1 devcontainer up --workspace-folder "$dir" --buildkit auto "${extra[@]}" ||
+    fail "devcontainer up failed for $name (run with --verbose to see its output)"
+}
+
+# session NAME CONTAINER FOLDER [replace]: a tmux session whose shell is inside the container.
+session() {
+  local name=$1 cid=$2 folder=$3
+  if tmux has-session -t "=$name" 2>/dev/null; then
+    [ "${4:-}" = replace ] || { echo "present"; return; }
+    tmux kill-session -t "=$name"
+  fi
+  tmux new-session -d -s "$name" -c "$root/$name" \
+    "docker exec -it -w '$folder' '$cid' bash -l || exec bash -l"
+  echo "created"
+}
+
+# list: one line per project and per tmux session, tab-separated.
+list() {
+  local d name branch state
+  [ -d "$root" ] || return 0
+  for d in "$root"/*/; do
+    [ -d "$d/.git" ] || continue
+    d=${d%/}
+    name=${d##*/}
+    branch=$(git -C "$d" rev-parse --abbrev-ref HEAD 2>/dev/null || echo "")
+    state=$(docker ps -a --filter "label=devcontainer.local_folder=$d" --format '{{.State}}' 2>/dev/null | head -n 1)
+    printf 'project\t%s\t%s\t%s\t%s\n' "$name" "$d" "$branch" "$state"
+  done
+  # tmux mangles tabs when not on a terminal, and session names cannot hold `:`.
+  tmux list-sessions -F 'session:#{session_attached}:#{session_name}' 2>/dev/null || true
+}
+
+action=${1:-}
+shift || true
+case "$action" in
+  clone | container | session | list) "$action" "$@" ;;
+  *) fail "unknown action '$action'" ;;
+esac

@@ -1,0 +1,398 @@
+//! Projects over the real ssh path, on the loopback test VM: real git (a bare repo served by
+//! `git daemon` on loopback), real tmux sessions, and `devcontainer`/`docker` replaced on the
+//! VM's PATH by recorders that answer like them (this machine runs no Docker engine).
+
+mod common;
+use common::sshd::{private_dir, vm_with, Vm};
+use std::net::TcpListener;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command};
+use std::time::{Duration, Instant};
+
+/// A folder the VM's user (`ubuntu`) can reach: under /tmp, not under root's home.
+fn vm_dir(name: &str) -> PathBuf {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let dir = std::env::temp_dir().join(format!("mint-{name}-{}-{nanos}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    dir
+}
+
+struct Fixture {
+    vm: Vm,
+    _git: GitDaemon,
+    url: String,
+    projects: PathBuf,
+    log: PathBuf,
+}
+
+struct GitDaemon(Child);
+
+impl Drop for GitDaemon {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let ok = Command::new("git")
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        ok.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+}
+
+/// Bare repos `plain.git` (branches main and feature, no .devcontainer) and `dc.git` (with a
+/// devcontainer.json), served by git daemon on a free loopback port.
+fn serve_repos() -> (GitDaemon, String) {
+    let base = private_dir("git");
+    for (name, devcontainer) in [("plain", false), ("dc", true)] {
+        let work = base.join(format!("{name}-work"));
+        std::fs::create_dir_all(&work).unwrap();
+        git(&work, &["init", "-q"]);
+        std::fs::write(work.join("README"), name).unwrap();
+        if devcontainer {
+            std::fs::create_dir_all(work.join(".devcontainer")).unwrap();
+            std::fs::write(
+                work.join(".devcontainer/devcontainer.json"),
+                "{\"image\": \"debian\"}",
+            )
+            .unwrap();
+        }
+        git(&work, &["add", "-A"]);
+        git(&work, &["commit", "-qm", "first"]);
+        git(&work, &["checkout", "-qb", "feature"]);
+        std::fs::write(work.join("FEATURE"), "yes").unwrap();
+        git(&work, &["add", "-A"]);
+        git(&work, &["commit", "-qm", "feature"]);
+        git(&work, &["checkout", "-q", "main"]);
+        git(
+            &base,
+            &[
+                "clone",
+                "-q",
+                "--bare",
+                work.to_str().unwrap(),
+                &format!("{name}.git"),
+            ],
+        );
+    }
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new("git")
+        .args([
+            "daemon",
+            "--reuseaddr",
+            "--export-all",
+            "--listen=127.0.0.1",
+        ])
+        .arg(format!("--port={port}"))
+        .arg(format!("--base-path={}", base.display()))
+        .arg(&base)
+        .spawn()
+        .expect("git daemon");
+    let start = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "git daemon did not start"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    (GitDaemon(child), format!("git://127.0.0.1:{port}"))
+}
+
+/// `devcontainer` and `docker` stand-ins: they log each call and answer as the real ones do
+/// (a container id in devcontainer's JSON result; `docker ps` by the devcontainer label).
+fn recorders(log: &Path, state: &Path) -> PathBuf {
+    let dir = vm_dir("recorders");
+    let devcontainer = format!(
+        r#"#!/bin/sh
+echo "devcontainer $*" >> '{log}'
+ws=""; prev=""
+for a in "$@"; do [ "$prev" = --workspace-folder ] && ws=$a; prev=$a; done
+id=$(printf '%s' "$ws$(date +%s%N)" | sha256sum | cut -c1-12)
+echo "$ws running $id" >> '{state}'
+echo '{{"outcome":"success","containerId":"'"$id"'","remoteUser":"vscode","remoteWorkspaceFolder":"/workspaces/'"${{ws##*/}}"'"}}'
+"#,
+        log = log.display(),
+        state = state.display()
+    );
+    let docker = format!(
+        r#"#!/bin/sh
+echo "docker $*" >> '{log}'
+case "$1" in
+  ps)
+    for a in "$@"; do case "$a" in label=devcontainer.local_folder=*) f=${{a#label=devcontainer.local_folder=}} ;; esac; done
+    grep "^$f running " '{state}' | tail -n 1 | cut -d' ' -f2 ;;
+  exec) echo "inside the container: $*"; exec sh ;;
+esac
+"#,
+        log = log.display(),
+        state = state.display()
+    );
+    for (name, body) in [("devcontainer", devcontainer), ("docker", docker)] {
+        std::fs::write(dir.join(name), body).unwrap();
+        std::fs::set_permissions(dir.join(name), std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    dir
+}
+
+fn fixture() -> Fixture {
+    let (git, url) = serve_repos();
+    let work = vm_dir("project");
+    let log = work.join("calls.log");
+    let state = work.join("containers");
+    for f in [&log, &state] {
+        std::fs::write(f, "").unwrap();
+        std::fs::set_permissions(f, std::fs::Permissions::from_mode(0o666)).unwrap();
+    }
+    let projects = work.join("projects");
+    std::fs::create_dir_all(&projects).unwrap();
+    let ubuntu = Command::new("id").args(["-u", "ubuntu"]).output().unwrap();
+    let uid: u32 = String::from_utf8_lossy(&ubuntu.stdout)
+        .trim()
+        .parse()
+        .unwrap();
+    std::os::unix::fs::chown(&projects, Some(uid), Some(uid)).unwrap();
+    let bin = recorders(&log, &state);
+    // The VM's environment: the recorders first on PATH, and this test's projects folder.
+    let vm = vm_with(
+        60,
+        &[
+            (
+                "PATH".into(),
+                format!("{}:/usr/local/bin:/usr/bin:/bin", bin.display()),
+            ),
+            ("MINT_PROJECTS".into(), projects.display().to_string()),
+        ],
+    );
+    Fixture {
+        vm,
+        _git: git,
+        url,
+        projects,
+        log,
+    }
+}
+
+impl Fixture {
+    fn mint(&self, args: &[&str]) -> std::process::Output {
+        self.vm.env.mint(args).output().unwrap()
+    }
+
+    fn calls(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap()
+    }
+
+    /// The `docker exec` lines, once there are `n` (tmux starts its command asynchronously).
+    fn execs(&self, n: usize) -> Vec<String> {
+        let start = Instant::now();
+        loop {
+            let execs: Vec<String> = self
+                .calls()
+                .lines()
+                .filter(|l| l.starts_with("docker exec"))
+                .map(str::to_string)
+                .collect();
+            if execs.len() >= n || start.elapsed() > Duration::from_secs(10) {
+                return execs;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn list(&self) -> Vec<serde_json::Value> {
+        self.vm.env.json(&["project", "list", "--json"])
+    }
+
+    fn kill_sessions(&self) {
+        for p in self.list() {
+            let _ = self.mint(&[
+                "ssh",
+                "--",
+                "tmux",
+                "kill-session",
+                "-t",
+                &format!("={}", p["name"].as_str().unwrap()),
+            ]);
+        }
+    }
+}
+
+fn ok(out: &std::process::Output) -> String {
+    assert!(
+        out.status.success(),
+        "failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+#[test]
+fn add_clones_builds_and_opens_a_session() {
+    let f = fixture();
+    // A session of this name left by an earlier, crashed run would be (rightly) kept.
+    let _ = f.mint(&["ssh", "--", "tmux", "kill-session", "-t", "=dc"]);
+    let url = format!("{}/dc.git", f.url);
+    let out = ok(&f.mint(&["project", "add", &url]));
+    assert!(out.contains("Project dc is ready"), "{out}");
+    let dir = f.projects.join("dc");
+    assert!(dir.join(".git").is_dir() && dir.join("README").is_file());
+    assert!(!dir.join("FEATURE").exists(), "default branch expected");
+
+    let calls = f.calls();
+    let up = format!(
+        "devcontainer up --workspace-folder {} --buildkit auto\n",
+        dir.display()
+    );
+    assert!(calls.contains(&up), "{calls}");
+    assert!(!calls.contains("--override-config"), "{calls}");
+    let execs = f.execs(1);
+    assert_eq!(execs.len(), 1, "tmux should run docker exec once: {calls}");
+    assert!(
+        execs[0].starts_with("docker exec -it -w /workspaces/dc "),
+        "{execs:?}"
+    );
+
+    let list = f.list();
+    assert_eq!(list.len(), 1);
+    let p = &list[0];
+    assert_eq!(p["name"], "dc");
+    assert_eq!(p["path"], dir.display().to_string());
+    assert_eq!(p["branch"], "main");
+    assert_eq!(p["container"], "running");
+    assert_eq!(p["session"]["attached_clients"], 0);
+
+    // The same add again continues/no-ops: same clone, session kept.
+    let out = ok(&f.mint(&["project", "add", &url]));
+    assert!(out.contains("is ready"));
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(f.execs(1).len(), 1, "session was recreated");
+    f.kill_sessions();
+}
+
+#[test]
+fn branch_name_and_default_image() {
+    let f = fixture();
+    let url = format!("{}/plain.git", f.url);
+    let out = f.mint(&[
+        "project", "add", &url, "--branch", "feature", "--name", "web",
+    ]);
+    ok(&out);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("has no .devcontainer/"));
+    assert!(f.projects.join("web/FEATURE").is_file());
+    let calls = f.calls();
+    assert!(calls.contains("--override-config"), "{calls}");
+    let p = &f.list()[0];
+    assert_eq!(
+        (p["name"].as_str(), p["branch"].as_str()),
+        (Some("web"), Some("feature"))
+    );
+
+    // Another repo under a taken name is refused; nothing changes.
+    let out = f.mint(&[
+        "project",
+        "add",
+        &format!("{}/dc.git", f.url),
+        "--name",
+        "web",
+    ]);
+    common::assert_clear_error(&out, "mint-project", "already holds a clone");
+    assert!(f.projects.join("web/FEATURE").is_file());
+    f.kill_sessions();
+}
+
+#[test]
+fn rebuild_replaces_container_and_session() {
+    let f = fixture();
+    // Its own name: tests run in parallel against the one `ubuntu` tmux server.
+    ok(&f.mint(&[
+        "project",
+        "add",
+        &format!("{}/dc.git", f.url),
+        "--name",
+        "rb",
+    ]));
+    let first = f.execs(1)[0].clone();
+    let out = ok(&f.mint(&["project", "rebuild", "rb"]));
+    assert!(out.contains("rebuilt"), "{out}");
+    let calls = f.calls();
+    assert!(calls.contains("--remove-existing-container"), "{calls}");
+    let execs = f.execs(2);
+    assert_eq!(execs.len(), 2, "{calls}");
+    assert_ne!(
+        execs[1], first,
+        "the session should run in the new container"
+    );
+    assert!(f.projects.join("rb/.git").is_dir(), "the repo is kept");
+
+    let out = f.mint(&["project", "rebuild", "nope"]);
+    common::assert_clear_error(&out, "mint-project", "no project nope");
+    f.kill_sessions();
+}
+
+#[test]
+fn bad_input_is_refused_before_the_vm_sees_it() {
+    let f = fixture();
+    let marker = f.projects.join("pwned");
+    let evil_urls = [
+        "x; rm -rf ~".to_string(),
+        format!("https://h/a;touch {}", marker.display()),
+        "https://h/$(touch /tmp/mint-pwned)".to_string(),
+        "--upload-pack=touch /tmp/mint-pwned".to_string(),
+    ];
+    for url in &evil_urls {
+        let out = f.mint(&["project", "add", "--", url]);
+        common::assert_clear_error(&out, "mint-project", "invalid git URL");
+    }
+    let out = f.mint(&[
+        "project",
+        "add",
+        &format!("{}/dc.git", f.url),
+        "--name",
+        "../etc",
+    ]);
+    common::assert_clear_error(&out, "mint-project", "invalid project name");
+    let out = f.mint(&[
+        "project",
+        "add",
+        &format!("{}/dc.git", f.url),
+        "--branch=--upload-pack=x",
+    ]);
+    common::assert_clear_error(&out, "mint-project", "invalid branch name");
+    assert!(!marker.exists());
+    assert_eq!(f.calls(), "", "nothing should have run on the VM");
+
+    // A clone that fails names the step and leaves nothing behind.
+    let out = f.mint(&["project", "add", &format!("{}/missing.git", f.url)]);
+    common::assert_clear_error(&out, "mint-project", "failed while cloning");
+    assert!(!f.projects.join("missing").exists());
+    assert!(f.list().is_empty());
+
+    // A stopped VM is named as such.
+    f.vm.env.mint(&["down"]).assert().success();
+    let out = f.mint(&["project", "list"]);
+    common::assert_clear_error(&out, "mint-project", "is stopped");
+}
