@@ -64,6 +64,29 @@ fn ssh_through_the_generated_config() {
     assert_eq!(String::from_utf8_lossy(&out.stdout), "via mint\n");
     // ... also from a VM record on stdin, with no AWS lookup.
     let rec = vm.env.mint(&["status", "--json"]).output().unwrap().stdout;
+    let lookups = || -> usize {
+        std::fs::read_dir(vm.env.home().join(".config/mint/logs"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| {
+                p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with("mint-connect-")
+            })
+            .map(|p| {
+                std::fs::read_to_string(p)
+                    .unwrap()
+                    .matches("DescribeInstances")
+                    .count()
+            })
+            .sum()
+    };
+    let before = lookups();
+    assert!(
+        before > 0,
+        "the --vm path above should have looked the VM up"
+    );
     let out = vm
         .env
         .cmd("mint-connect")
@@ -75,6 +98,11 @@ fn ssh_through_the_generated_config() {
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        lookups(),
+        before,
+        "a record on stdin must skip the AWS lookup"
     );
 }
 

@@ -130,9 +130,8 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
             host_key,
             command,
         } => {
-            let (rec, p) =
+            let (_, p) =
                 remote::ready(target.vm.as_deref(), true, host_key.accept_new_host_key).await?;
-            let _ = rec;
             let mut c = remote::ssh_command(&p)?;
             c.arg(&p.alias);
             if !command.is_empty() {
@@ -169,7 +168,7 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
         }
         Cmd::Sessions { target, json } => {
             let (rec, p) = remote::ready(target.vm.as_deref(), true, false).await?;
-            let sessions = sessions(&rec, &p)?;
+            let sessions = sessions(&p)?;
             if json {
                 let lines: Vec<String> = sessions.iter().map(|s| s.to_json()).collect();
                 if !lines.is_empty() {
@@ -245,7 +244,7 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
             let rec = remote::resolve(target.vm.as_deref(), public_key != "-").await?;
             remote::require_running(&rec)?;
             let p = ssh::prepare(&rec, false)?;
-            let quoted = ssh::mosh::shell_quote(&key);
+            let quoted = ssh::shell_quote(&key);
             let script = format!(
                 "set -e; umask 077; mkdir -p ~/.ssh; touch ~/.ssh/authorized_keys; if grep -qxF {quoted} ~/.ssh/authorized_keys; then echo present; else printf '%s\\n' {quoted} >> ~/.ssh/authorized_keys; echo added; fi"
             );
@@ -286,8 +285,7 @@ impl Session {
     }
 }
 
-fn sessions(rec: &VmRecord, p: &Prepared) -> Result<Vec<Session>> {
-    let _ = rec;
+fn sessions(p: &Prepared) -> Result<Vec<Session>> {
     // "no server running" is an empty list, not an error. tmux turns tabs into `_` when
     // not writing to a terminal, and forbids `:` in session names: so `:`, name last.
     let script = "tmux list-sessions -F '#{session_windows}:#{session_attached}:#{session_created}:#{session_name}' 2>/dev/null || true";
@@ -318,7 +316,7 @@ pub fn parse_sessions(out: &str) -> Vec<Session> {
 }
 
 fn pick_session(rec: &VmRecord, p: &Prepared) -> Result<String> {
-    let list = sessions(rec, p)?;
+    let list = sessions(p)?;
     match list.len() {
         0 => bail!("VM `{}` has no tmux sessions; `mint project add <git-url>` creates one per project, or `mint ssh -- tmux new -d -s NAME`", rec.vm),
         1 => Ok(list[0].name.clone()),

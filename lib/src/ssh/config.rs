@@ -32,7 +32,7 @@ fn quote(p: &Path) -> String {
 }
 
 // ProxyCommand runs through a shell, so its arguments get shell quoting.
-use super::mosh::shell_quote;
+use super::shell_quote;
 
 pub fn render(b: &Block) -> String {
     format!(

@@ -18,6 +18,18 @@ pub fn alias(vm: &str) -> String {
     format!("mint-{vm}")
 }
 
+/// Quotes one word for a POSIX shell (the VM's login shell, or the ProxyCommand's).
+pub fn shell_quote(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+=:,@".contains(c))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
 use crate::record::VmRecord;
 use anyhow::{bail, Context, Result};
 use std::path::PathBuf;
@@ -175,4 +187,15 @@ pub fn approve_include(yes: bool) -> Result<bool> {
     }
     crate::ui::step(&format!("added the Include line to {}", user.display()));
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn shell_quote() {
+        assert_eq!(super::shell_quote("plain-word_1"), "plain-word_1");
+        assert_eq!(super::shell_quote("x; rm -rf ~"), "'x; rm -rf ~'");
+        assert_eq!(super::shell_quote("it's"), "'it'\\''s'");
+        assert_eq!(super::shell_quote(""), "''");
+    }
 }

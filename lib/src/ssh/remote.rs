@@ -115,7 +115,7 @@ pub fn run_script(p: &Prepared, script: &str, args: &[&str], stream: bool) -> Re
     let mut remote = String::from("bash -s --");
     for a in args {
         remote.push(' ');
-        remote.push_str(&super::mosh::shell_quote(a));
+        remote.push_str(&super::shell_quote(a));
     }
     let mut child = ssh_command(p)?
         .args(["-o", "BatchMode=yes", &p.alias, "--", &remote])
