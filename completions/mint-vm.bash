@@ -25,6 +25,9 @@ _mint__vm() {
             mint__vm,down)
                 cmd="mint__vm__subcmd__down"
                 ;;
+            mint__vm,extend)
+                cmd="mint__vm__subcmd__extend"
+                ;;
             mint__vm,help)
                 cmd="mint__vm__subcmd__help"
                 ;;
@@ -61,6 +64,9 @@ _mint__vm() {
             mint__vm__subcmd__help,down)
                 cmd="mint__vm__subcmd__help__subcmd__down"
                 ;;
+            mint__vm__subcmd__help,extend)
+                cmd="mint__vm__subcmd__help__subcmd__extend"
+                ;;
             mint__vm__subcmd__help,help)
                 cmd="mint__vm__subcmd__help__subcmd__help"
                 ;;
@@ -86,7 +92,7 @@ _mint__vm() {
 
     case "${cmd}" in
         mint__vm)
-            opts="-h -V --verbose --debug --help --version init up down destroy list status config help"
+            opts="-h -V --verbose --debug --help --version init up down destroy list status extend config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -205,8 +211,26 @@ _mint__vm() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mint__subcmd__vm__subcmd__extend)
+            opts="-h --vm --json --verbose --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mint__subcmd__vm__subcmd__help)
-            opts="init up down destroy list status config help"
+            opts="init up down destroy list status extend config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -262,6 +286,20 @@ _mint__vm() {
             return 0
             ;;
         mint__subcmd__vm__subcmd__help__subcmd__down)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__vm__subcmd__help__subcmd__extend)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -31,6 +31,9 @@ _mint() {
             mint,down)
                 cmd="mint__subcmd__down"
                 ;;
+            mint,extend)
+                cmd="mint__subcmd__extend"
+                ;;
             mint,help)
                 cmd="mint__subcmd__help"
                 ;;
@@ -92,7 +95,7 @@ _mint() {
 
     case "${cmd}" in
         mint)
-            opts="-h -V --verbose --debug --help --version init up down destroy list status config ssh mosh connect sessions ssh-config code key project help version update"
+            opts="-h -V --verbose --debug --help --version init up down destroy list status extend config ssh mosh connect sessions ssh-config code key project help version update"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -188,6 +191,24 @@ _mint() {
             return 0
             ;;
         mint__subcmd__down)
+            opts="-h --vm --json --verbose --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__extend)
             opts="-h --vm --json --verbose --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

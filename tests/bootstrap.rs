@@ -1,5 +1,8 @@
-//! The bootstrap payload's scripts (and the VM side of `mint project`) pass shellcheck, and the user data `mint up` sends is
-//! exactly the checked-in, hash-verified script.
+//! The bootstrap payload: its scripts (and the VM side of `mint project`) pass shellcheck,
+//! the user data `mint up` sends is the checked-in, hash-verified files, and each script,
+//! run with the system commands it calls replaced by recorders, does what the spec says once.
+
+mod common;
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -32,16 +35,393 @@ fn bootstrap_scripts_pass_shellcheck() {
     );
 }
 
+/// One script that plays every system command the bootstrap calls, by the name it is run
+/// as: it appends its command line to $RECORD and answers the way Ubuntu's tool would, with
+/// what it did kept under $STATE (formatted disks, mounts, installed packages).
+const RECORDER: &str = r#"#!/bin/bash
+name=$(basename "$0")
+echo "$name $*" >>"$RECORD"
+last="${*: -1}"
+case "$name" in
+  curl)
+    case "$*" in
+      *api/token*) echo token ;;
+      *meta-data/instance-id*) echo i-0test ;;
+      *meta-data/placement/region*) echo us-east-1 ;;
+      *gpgkey*) echo "-----BEGIN PGP PUBLIC KEY BLOCK-----" ;;
+      *"$MINT_IDLE_URL"*)
+        while [ $# -gt 0 ]; do [ "$1" = -o ] && out=$2; shift; done
+        cp "$SERVED_IDLE" "$out" ;;
+      *) exit 22 ;;
+    esac ;;
+  gpg) while [ $# -gt 0 ]; do [ "$1" = -o ] && cat >"$2"; shift; done ;;
+  dpkg-query) if [ -e "$STATE/apt-installed" ]; then for _ in "${@:3}"; do echo "ii "; done; fi ;;
+  apt-get) [ "$1" = install ] && touch "$STATE/apt-installed" ;;
+  # Installing the AWS CLI or the devcontainer CLI puts it on PATH.
+  snap) ln -sf recorder "$(dirname "$0")/aws" ;;
+  npm) ln -sf recorder "$(dirname "$0")/devcontainer" ;;
+  systemctl | usermod | umount) ;;
+  sshd) [ "$1" = -T ] && echo "port 41122" ;;
+  docker) [ "$1" = --version ] && echo "Docker version 24.0.7" ;;
+  findmnt) echo /dev/nvme0n1p1 ;;
+  lsblk)
+    case "$*" in
+      *PKNAME*) echo nvme0n1 ;;
+      *NAME,TYPE*) printf '/dev/nvme0n1 disk\n/dev/nvme1n1 disk\n' ;;
+      *MOUNTPOINTS*) grep -qx /mint/projects "$STATE/mounts" 2>/dev/null && echo /mint/projects ;;
+    esac ;;
+  blkid)
+    case "$*" in
+      *TYPE*) if [ -e "$STATE/mkfs-$(basename "$last")" ]; then echo ext4; else exit 2; fi ;;
+      *UUID*) echo 0b5e2a7c-1111-4c1e-9f00-5e1f00d1e2a3 ;;
+    esac ;;
+  mkfs.ext4) touch "$STATE/mkfs-$(basename "$last")" ;;
+  mount)
+    # The access point's directory does not exist until the first VM makes it.
+    if [ "$last" = /mint/user ] && [ ! -e "$STATE/efs-made" ]; then touch "$STATE/efs-made"; exit 32; fi
+    echo "$last" >>"$STATE/mounts" ;;
+  mountpoint) grep -qx "${last#"$MINT_ROOT"}" "$STATE/mounts" 2>/dev/null || exit 1 ;;
+  devcontainer | mosh-server | git | gh | node | tmux | aws) echo "$name 1.0" ;;
+  *) echo "recorder: unexpected $name" >&2; exit 99 ;;
+esac
+exit 0
+"#;
+
+const RECORDED: &[&str] = &[
+    "curl",
+    "gpg",
+    "dpkg-query",
+    "apt-get",
+    "systemctl",
+    "usermod",
+    "snap",
+    "npm",
+    "umount",
+    "sshd",
+    "docker",
+    "findmnt",
+    "lsblk",
+    "blkid",
+    "mkfs.ext4",
+    "mount",
+    "mountpoint",
+    "mosh-server",
+    "git",
+    "gh",
+    "node",
+    "tmux",
+];
+
+struct Machine {
+    dir: tempfile::TempDir,
+}
+
+impl Machine {
+    fn new() -> Machine {
+        let dir = tempfile::tempdir().unwrap();
+        let m = Machine { dir };
+        for d in [
+            "root/etc/ssh/sshd_config.d",
+            "root/etc/apt/sources.list.d",
+            "root/etc/systemd/system",
+            "root/usr/local/bin",
+            "root/home/ubuntu/.ssh",
+            "bin",
+            "state",
+        ] {
+            std::fs::create_dir_all(m.path(d)).unwrap();
+        }
+        std::fs::write(
+            m.path("root/etc/fstab"),
+            "LABEL=cloudimg-rootfs / ext4 defaults 0 1\n",
+        )
+        .unwrap();
+        std::fs::write(
+            m.path("root/etc/ssh/ssh_host_ed25519_key.pub"),
+            "ssh-ed25519 AAAAC3NzaTEST root@ip-10-0-0-1\n",
+        )
+        .unwrap();
+        std::fs::write(
+            m.path("root/home/ubuntu/.ssh/authorized_keys"),
+            "ssh-ed25519 AAAAkey me@ipad\n",
+        )
+        .unwrap();
+        std::fs::write(m.path("served-mint-idle"), common::IDLE_STAND_IN).unwrap();
+        let rec = m.path("bin/recorder");
+        std::fs::write(&rec, RECORDER).unwrap();
+        std::fs::set_permissions(&rec, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .unwrap();
+        for name in RECORDED {
+            std::os::unix::fs::symlink(&rec, m.path(&format!("bin/{name}"))).unwrap();
+        }
+        m
+    }
+
+    fn path(&self, p: &str) -> PathBuf {
+        self.dir.path().join(p)
+    }
+
+    /// Runs `script` under bash with the recorders first on PATH; returns (ok, output, record).
+    fn run(&self, script: &str) -> (bool, String, String) {
+        let _ = std::fs::remove_file(self.path("record"));
+        let out = Command::new("bash")
+            .arg("-c")
+            .arg(script)
+            .env_clear()
+            .env(
+                "PATH",
+                format!("{}:/usr/bin:/bin", self.path("bin").display()),
+            )
+            .env("MINT_ROOT", self.path("root"))
+            .env("RECORD", self.path("record"))
+            .env("STATE", self.path("state"))
+            .env("SERVED_IDLE", self.path("served-mint-idle"))
+            .env("MINT_IDLE_URL", common::IDLE_URL)
+            .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://imds.test")
+            .output()
+            .unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let record = std::fs::read_to_string(self.path("record")).unwrap_or_default();
+        (out.status.success(), text, record)
+    }
+
+    /// Every file and link under root/, with contents or link targets.
+    fn snapshot(&self) -> Vec<(String, String)> {
+        fn walk(dir: &std::path::Path, base: &std::path::Path, out: &mut Vec<(String, String)>) {
+            for e in std::fs::read_dir(dir).unwrap() {
+                let p = e.unwrap().path();
+                let rel = p.strip_prefix(base).unwrap().display().to_string();
+                let meta = std::fs::symlink_metadata(&p).unwrap();
+                if meta.file_type().is_symlink() {
+                    out.push((
+                        rel,
+                        format!("-> {}", std::fs::read_link(&p).unwrap().display()),
+                    ));
+                } else if meta.is_dir() {
+                    walk(&p, base, out);
+                } else {
+                    out.push((
+                        rel,
+                        String::from_utf8_lossy(&std::fs::read(&p).unwrap()).to_string(),
+                    ));
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.path("root"), &self.path("root"), &mut out);
+        out.sort();
+        out
+    }
+}
+
+fn settings() -> mint::bootstrap::Settings {
+    mint::bootstrap::Settings {
+        efs_id: "fs-0123".into(),
+        efs_path: "/mint/users/ryan".into(),
+        idle: mint::bootstrap::IdleArtifact {
+            url: common::IDLE_URL.into(),
+            sha256: mint::bootstrap::sha256_hex(common::IDLE_STAND_IN),
+        },
+    }
+}
+
 #[test]
-fn user_data_is_the_verified_entry_script() {
-    let ud = mint::bootstrap::user_data().unwrap();
-    let decoded = aws_smithy_types::base64::decode(ud).unwrap();
-    let on_disk = std::fs::read(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("bootstrap")
-            .join(mint::bootstrap::ENTRY),
+fn first_boot_does_everything_once_and_a_second_run_is_a_no_op() {
+    let m = Machine::new();
+    let bundle = mint::bootstrap::bundle(&settings()).unwrap();
+    let (ok, out, record) = m.run(&bundle);
+    assert!(ok, "first boot failed:\n{out}\nrecord:\n{record}");
+    assert!(out.contains("bootstrap complete"), "{out}");
+    for expected in [
+        "apt-get install -y -q docker.io docker-compose-v2 docker-buildx tmux mosh git gh nodejs nfs-common ec2-instance-connect jq",
+        "snap install aws-cli --classic",
+        "npm install -g @devcontainers/cli",
+        "usermod -aG docker ubuntu",
+        "systemctl enable --now docker",
+        "sshd -t",
+        "systemctl disable --now ssh.socket",
+        "mkfs.ext4 -q -L mint-projects /dev/nvme1n1",
+        "mount /mint/projects",
+        "mount -t nfs4 -o nfsvers=4.1,rsize=1048576,wsize=1048576,hard,timeo=600,retrans=2,noresvport,_netdev,nofail fs-0123.efs.us-east-1.amazonaws.com:/ /mnt/mint-efs",
+        &format!("curl -fsSL --retry 5 -o {}/usr/local/bin/mint-idle.download {}", m.path("root").display(), common::IDLE_URL),
+        "systemctl enable --now mint-idle.timer",
+        "systemctl enable mint-reconcile.service",
+        "aws ec2 create-tags --region us-east-1 --resources i-0test --tags Key=mint:bootstrap,Value=complete Key=mint:host-key,Value=ssh-ed25519 AAAAC3NzaTEST Key=mint:health,Value=healthy",
+    ] {
+        assert!(record.lines().any(|l| l == expected), "missing `{expected}` in:\n{record}");
+    }
+    let read = |p: &str| std::fs::read_to_string(m.path(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
+    let fstab = read("root/etc/fstab");
+    assert!(
+        fstab.contains(
+            "UUID=0b5e2a7c-1111-4c1e-9f00-5e1f00d1e2a3 /mint/projects ext4 defaults,nofail"
+        ),
+        "{fstab}"
+    );
+    assert!(
+        fstab.contains("fs-0123.efs.us-east-1.amazonaws.com:/mint/users/ryan /mint/user nfs4 "),
+        "{fstab}"
+    );
+    assert!(read("root/etc/ssh/sshd_config.d/60-mint.conf").contains("Port 41122"));
+    assert!(read("root/etc/ssh/sshd_config.d/60-mint.conf").contains("PasswordAuthentication no"));
+    let tmux = read("root/etc/tmux.conf");
+    assert!(
+        tmux.contains("mouse on")
+            && tmux.contains("history-limit 50000")
+            && tmux.contains("256color")
+    );
+    assert!(read("root/etc/environment").contains("MOSH_SERVER_NETWORK_TMOUT=1800"));
+    assert_eq!(
+        std::fs::read(m.path("root/usr/local/bin/mint-idle")).unwrap(),
+        common::IDLE_STAND_IN
+    );
+    assert!(m.path("root/etc/systemd/system/mint-idle.timer").exists());
+    assert!(read("root/etc/systemd/system/mint-idle.service")
+        .contains("ExecStart=/usr/local/bin/mint-idle check"));
+    assert_eq!(
+        read("root/var/lib/mint/bootstrap-version").trim(),
+        mint::bootstrap::version()
+    );
+    assert!(read("root/var/lib/mint/components").contains("devcontainer devcontainer 1.0"));
+    assert!(
+        m.path("root/mnt/mint-efs/mint/users/ryan").is_dir(),
+        "the first VM makes the access point's directory"
+    );
+    // $HOME's well-known paths link into EFS; the existing ~/.ssh seeded it.
+    for p in [".ssh", ".claude", ".config/claude", ".gitconfig"] {
+        let link = std::fs::read_link(m.path(&format!("root/home/ubuntu/{p}"))).unwrap();
+        assert_eq!(link, PathBuf::from(format!("/mint/user/home/{p}")));
+    }
+    assert_eq!(
+        read("root/mint/user/home/.ssh/authorized_keys"),
+        "ssh-ed25519 AAAAkey me@ipad\n"
+    );
+
+    // A second run (a re-run after a half-finished boot) changes nothing and repeats none
+    // of the one-time actions.
+    let before = m.snapshot();
+    let (ok, out, record) = m.run(&bundle);
+    assert!(ok, "second run failed:\n{out}");
+    assert_eq!(m.snapshot(), before, "the second run changed files");
+    for once in ["mkfs.ext4", "apt-get", "mount", "gpg", "snap", "npm"] {
+        assert!(
+            !record
+                .lines()
+                .any(|l| l.split_whitespace().next() == Some(once)),
+            "second run repeated `{once}`:\n{record}"
+        );
+    }
+    assert!(
+        !record.contains("mint-idle.download"),
+        "second run downloaded mint-idle again:\n{record}"
+    );
+}
+
+#[test]
+fn first_boot_never_reformats_and_refuses_a_tampered_mint_idle() {
+    // A project volume that already has a file system (recreate, or a retried boot).
+    let m = Machine::new();
+    std::fs::write(m.path("state/mkfs-nvme1n1"), "").unwrap();
+    let bundle = mint::bootstrap::bundle(&settings()).unwrap();
+    let (ok, out, record) = m.run(&bundle);
+    assert!(ok, "{out}");
+    assert!(
+        !record.contains("mkfs"),
+        "reformatted a volume with a file system:\n{record}"
+    );
+
+    // The served binary is not the pinned one: no install, no completion tag.
+    let m = Machine::new();
+    std::fs::write(m.path("served-mint-idle"), "#!/bin/sh\necho pwned\n").unwrap();
+    let (ok, out, record) = m.run(&bundle);
+    assert!(
+        !ok,
+        "installed a mint-idle that does not match its pin:\n{out}"
+    );
+    assert!(out.contains("does not match its pinned SHA256"), "{out}");
+    assert!(!m.path("root/usr/local/bin/mint-idle").exists());
+    assert!(!record.contains("mint:bootstrap"), "{record}");
+}
+
+#[test]
+fn health_check_tags_nothing_when_a_component_is_missing() {
+    let m = Machine::new();
+    let bundle = mint::bootstrap::bundle(&settings()).unwrap();
+    assert!(m.run(&bundle).0);
+    std::fs::remove_file(m.path("bin/devcontainer")).unwrap();
+    let dir = m.path("root/usr/local/lib/mint/bootstrap");
+    let (ok, out, record) = m.run(&format!("bash {}/health-check.sh", dir.display()));
+    assert!(!ok);
+    assert!(out.contains("FAILED: devcontainer CLI on PATH"), "{out}");
+    assert!(!record.contains("create-tags"), "{record}");
+}
+
+#[test]
+fn reconcile_tags_health_and_reports_drift() {
+    let m = Machine::new();
+    let bundle = mint::bootstrap::bundle(&settings()).unwrap();
+    assert!(m.run(&bundle).0);
+    let script = format!(
+        "bash {}/reconcile.sh",
+        m.path("root/usr/local/lib/mint/bootstrap").display()
+    );
+    let (ok, out, record) = m.run(&script);
+    assert!(ok, "{out}");
+    assert!(
+        record.contains("--tags Key=mint:health,Value=healthy"),
+        "{record}"
+    );
+    assert!(!out.contains("drift"), "{out}");
+    // Someone upgraded Docker by hand.
+    std::fs::remove_file(m.path("bin/docker")).unwrap();
+    std::fs::write(
+        m.path("bin/docker"),
+        "#!/bin/sh\n[ \"$1\" = --version ] && echo 'Docker version 27.0.1'\nexit 0\n",
     )
     .unwrap();
-    assert_eq!(decoded, on_disk);
-    assert!(decoded.len() <= mint::bootstrap::USER_DATA_LIMIT);
+    std::fs::set_permissions(
+        m.path("bin/docker"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    let (ok, out, record) = m.run(&script);
+    assert!(ok, "{out}");
+    assert!(
+        record.contains("--tags Key=mint:health,Value=drift-detected"),
+        "{record}"
+    );
+    assert!(
+        out.contains(
+            "<4>mint[reconcile.sh]: drift: docker: Docker version 24.0.7 -> Docker version 27.0.1"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn user_data_is_the_bundle_of_verified_files() {
+    let ud = mint::bootstrap::user_data(&settings()).unwrap();
+    let decoded = String::from_utf8(aws_smithy_types::base64::decode(ud).unwrap()).unwrap();
+    assert!(
+        decoded.len() <= mint::bootstrap::USER_DATA_LIMIT,
+        "{} bytes",
+        decoded.len()
+    );
+    for f in mint::bootstrap::FILES {
+        let on_disk = std::fs::read_to_string(
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("bootstrap")
+                .join(f.name),
+        )
+        .unwrap();
+        assert!(
+            decoded.contains(&on_disk),
+            "{} differs from bootstrap/",
+            f.name
+        );
+    }
 }

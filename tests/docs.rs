@@ -7,7 +7,11 @@ use std::path::PathBuf;
 fn generated() -> Vec<(PathBuf, Vec<u8>)> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
-    let mut commands = vec![mint::cli::umbrella_command(), mint::cli::proxy::command()];
+    let mut commands = vec![
+        mint::cli::umbrella_command(),
+        mint::cli::proxy::command(),
+        mint::cli::idle::command(),
+    ];
     commands.extend(mint::cli::tool_commands());
     for mut cmd in commands {
         let name = cmd.get_name().to_string();
@@ -99,6 +103,7 @@ fn every_command_and_option_is_described() {
     }
     walk(&mint::cli::umbrella_command(), "");
     walk(&mint::cli::proxy::command(), "");
+    walk(&mint::cli::idle::command(), "");
     for cmd in mint::cli::tool_commands() {
         walk(&cmd, "");
     }

@@ -137,3 +137,28 @@ fn aws_unreachable_and_no_region() {
     let out = env.mint(&["init", "--region", "moon-1"]).output().unwrap();
     assert_clear_error(&out, "mint-vm", "not an AWS region name");
 }
+
+/// A build with no pinned mint-idle must not launch a VM that could never stop itself.
+#[test]
+fn up_refuses_without_a_pinned_mint_idle() {
+    let moto = Moto::start();
+    let env = Env::new(&moto);
+    env.init();
+    let out = env
+        .mint(&["up", "--yes"])
+        .env_remove("MINT_IDLE_URL")
+        .env_remove("MINT_IDLE_SHA256")
+        .output()
+        .unwrap();
+    if option_env!("MINT_IDLE_URL").is_none() {
+        assert_clear_error(&out, "mint-vm", "pins no mint-idle release artifact");
+        assert!(live_instances(&ec2(&moto), "default").is_empty());
+    }
+    let out = env
+        .mint(&["up", "--yes"])
+        .env("MINT_IDLE_SHA256", "not-a-sum")
+        .output()
+        .unwrap();
+    assert_clear_error(&out, "mint-vm", "MINT_IDLE_SHA256");
+    assert!(live_instances(&ec2(&moto), "default").is_empty());
+}

@@ -264,10 +264,20 @@ fn up_list_down_restart_destroy() {
     .unwrap();
     let ud =
         aws_smithy_types::base64::decode(ud.user_data().and_then(|v| v.value()).unwrap()).unwrap();
-    assert_eq!(
-        ud,
-        std::fs::read(repo_root().join("bootstrap/first-boot.sh")).unwrap()
-    );
+    // The verified bootstrap files, with this account's EFS, the owner's access point
+    // directory and the pinned mint-idle.
+    let efs = aws_sdk_efs::Client::new(&sdk_config(&moto.endpoint()));
+    let fs = block_on(efs.describe_file_systems().send()).unwrap();
+    let expected = mint::bootstrap::bundle(&mint::bootstrap::Settings {
+        efs_id: fs.file_systems()[0].file_system_id().to_string(),
+        efs_path: "/mint/users/moto".into(),
+        idle: mint::bootstrap::IdleArtifact {
+            url: IDLE_URL.into(),
+            sha256: mint::bootstrap::sha256_hex(IDLE_STAND_IN),
+        },
+    })
+    .unwrap();
+    assert_eq!(String::from_utf8(ud).unwrap(), expected);
 
     // Root and project volumes: sizes, types, tags, AZ, attachment.
     let root = vm_volumes(&ec2, "default", "volume");

@@ -10,18 +10,38 @@ pub struct EmbeddedFile {
     pub text: &'static str,
 }
 
-pub const FILES: &[EmbeddedFile] = &[EmbeddedFile {
-    name: "first-boot.sh",
-    text: include_str!("../../bootstrap/first-boot.sh"),
-}];
+macro_rules! embed {
+    ($($name:literal),* $(,)?) => {
+        &[$(EmbeddedFile { name: $name, text: include_str!(concat!("../../bootstrap/", $name)) }),*]
+    };
+}
+
+/// Every file in bootstrap/ except SHA256SUMS; a test fails when one is missing here.
+pub const FILES: &[EmbeddedFile] = embed!(
+    "common.sh",
+    "first-boot.sh",
+    "health-check.sh",
+    "reconcile.sh",
+    "sshd-mint.conf",
+    "tmux.conf",
+    "docker-daemon.json",
+    "mint-idle.service",
+    "mint-idle.timer",
+    "mint-reconcile.service",
+);
 
 pub const SUMS: &str = include_str!("../../bootstrap/SHA256SUMS");
 
-/// The payload EC2 runs on first boot.
+/// The script the bundle runs once the files are in place.
 pub const ENTRY: &str = "first-boot.sh";
+
+/// Where the bundle puts the files on the VM (reconcile runs from there on later boots).
+pub const VM_DIR: &str = "/usr/local/lib/mint/bootstrap";
 
 /// EC2's limit on user data, before base64.
 pub const USER_DATA_LIMIT: usize = 16 * 1024;
+
+const HEREDOC_END: &str = "MINT_FILE_END";
 
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum BootstrapError {
@@ -37,6 +57,79 @@ pub enum BootstrapError {
         "the bootstrap payload is {0} bytes, over EC2's {USER_DATA_LIMIT}-byte user-data limit"
     )]
     TooLarge(usize),
+    #[error("this build of Mint pins no mint-idle release artifact, so a new VM could not stop itself when idle; install a release build of Mint, or host a Linux x86_64 mint-idle yourself and set MINT_IDLE_URL and MINT_IDLE_SHA256 (see the README, \"How mint-idle reaches the VM\")")]
+    NoIdleArtifact,
+    #[error("invalid bootstrap setting {name}: {why}")]
+    BadSetting { name: &'static str, why: String },
+}
+
+/// The mint-idle binary a new VM downloads, and the SHA256 it must have.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdleArtifact {
+    pub url: String,
+    pub sha256: String,
+}
+
+impl IdleArtifact {
+    /// `MINT_IDLE_URL` + `MINT_IDLE_SHA256` from the environment (a self-hosted build), else
+    /// the pair scripts/release baked into this build.
+    pub fn pinned() -> Result<IdleArtifact, BootstrapError> {
+        let runtime = (
+            std::env::var("MINT_IDLE_URL").ok(),
+            std::env::var("MINT_IDLE_SHA256").ok(),
+        );
+        let (url, sha256) = match runtime {
+            (Some(u), Some(s)) => (u, s),
+            (None, None) => match (
+                option_env!("MINT_IDLE_URL"),
+                option_env!("MINT_IDLE_SHA256"),
+            ) {
+                (Some(u), Some(s)) => (u.to_string(), s.to_string()),
+                _ => return Err(BootstrapError::NoIdleArtifact),
+            },
+            _ => {
+                return Err(BootstrapError::BadSetting {
+                    name: "MINT_IDLE_URL/MINT_IDLE_SHA256",
+                    why: "set both or neither".into(),
+                })
+            }
+        };
+        if !(url.starts_with("https://") || url.starts_with("http://")) {
+            return Err(BootstrapError::BadSetting {
+                name: "MINT_IDLE_URL",
+                why: format!("`{url}` is not an http(s) URL"),
+            });
+        }
+        if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(BootstrapError::BadSetting {
+                name: "MINT_IDLE_SHA256",
+                why: "expected 64 hex digits (`sha256sum mint-idle`)".into(),
+            });
+        }
+        Ok(IdleArtifact {
+            url,
+            sha256: sha256.to_ascii_lowercase(),
+        })
+    }
+}
+
+/// What the VM's bootstrap needs to know that only `mint up` knows.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub efs_id: String,
+    /// The access point's root directory (`/mint/users/<owner>`).
+    pub efs_path: String,
+    pub idle: IdleArtifact,
+}
+
+/// Changes whenever any bootstrap file changes, so reconcile can tell a VM built by an
+/// older payload.
+pub fn version() -> String {
+    format!(
+        "{}+{}",
+        env!("CARGO_PKG_VERSION"),
+        &sha256_hex(SUMS.as_bytes())[..12]
+    )
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -71,18 +164,55 @@ pub fn verify() -> Result<(), BootstrapError> {
     check(FILES.iter().map(|f| (f.name, f.text.as_bytes())), SUMS)
 }
 
-/// The verified payload, base64-encoded as RunInstances wants it.
-pub fn user_data() -> Result<String, BootstrapError> {
-    verify()?;
-    let entry = FILES
-        .iter()
-        .find(|f| f.name == ENTRY)
-        .map(|f| f.text)
-        .unwrap_or_default();
-    if entry.len() > USER_DATA_LIMIT {
-        return Err(BootstrapError::TooLarge(entry.len()));
+fn setting(name: &'static str, value: &str) -> Result<String, BootstrapError> {
+    // settings.env is sourced by bash inside single quotes.
+    if value.is_empty() || value.contains(['\'', '\n', '\r']) {
+        return Err(BootstrapError::BadSetting {
+            name,
+            why: format!("`{value}` is empty or contains a quote or newline"),
+        });
     }
-    Ok(aws_smithy_types::base64::encode(entry.as_bytes()))
+    Ok(format!("{name}='{value}'\n"))
+}
+
+/// The user data as a shell script: writes every verified bootstrap file (and the settings)
+/// to /usr/local/lib/mint/bootstrap, then runs first-boot.sh. Plain text, so the EC2
+/// console shows exactly what ran.
+pub fn bundle(settings: &Settings) -> Result<String, BootstrapError> {
+    verify()?;
+    let mut env = String::new();
+    env += &setting("MINT_BOOTSTRAP_VERSION", &version())?;
+    env += &setting("MINT_EFS_ID", &settings.efs_id)?;
+    env += &setting("MINT_EFS_PATH", &settings.efs_path)?;
+    env += &setting("MINT_IDLE_URL", &settings.idle.url)?;
+    env += &setting("MINT_IDLE_SHA256", &settings.idle.sha256)?;
+    let mut out = format!(
+        "#!/bin/bash\n\
+         # Mint bootstrap {version}, written by `mint up`: unpacks the bootstrap files (each one\n\
+         # checked against bootstrap/SHA256SUMS before launch) and runs {ENTRY}.\n\
+         set -euo pipefail\n\
+         d=\"${{MINT_ROOT:-}}{VM_DIR}\"\n\
+         mkdir -p \"$d\"\n",
+        version = version()
+    );
+    let files = std::iter::once(("settings.env", env.as_str()))
+        .chain(FILES.iter().map(|f| (f.name, f.text)));
+    for (name, text) in files {
+        debug_assert!(text.ends_with('\n') && !text.contains(HEREDOC_END));
+        out += &format!("cat >\"$d/{name}\" <<'{HEREDOC_END}'\n{text}{HEREDOC_END}\n");
+    }
+    out += &format!("exec bash \"$d/{ENTRY}\"\n");
+    if out.len() > USER_DATA_LIMIT {
+        return Err(BootstrapError::TooLarge(out.len()));
+    }
+    Ok(out)
+}
+
+/// The verified bundle, base64-encoded as RunInstances wants it.
+pub fn user_data(settings: &Settings) -> Result<String, BootstrapError> {
+    Ok(aws_smithy_types::base64::encode(
+        bundle(settings)?.as_bytes(),
+    ))
 }
 
 #[cfg(test)]
@@ -90,10 +220,41 @@ mod tests {
     use super::*;
     use std::path::Path;
 
+    fn settings() -> Settings {
+        Settings {
+            efs_id: "fs-0123".into(),
+            efs_path: "/mint/users/ryan".into(),
+            idle: IdleArtifact {
+                url: "https://example.com/mint-idle".into(),
+                sha256: "ab".repeat(32),
+            },
+        }
+    }
+
     #[test]
-    fn embedded_files_match_sums() {
+    fn embedded_files_match_sums_and_fit_in_user_data() {
         verify().unwrap();
-        assert!(user_data().is_ok());
+        let b = bundle(&settings()).unwrap();
+        assert!(b.len() <= USER_DATA_LIMIT, "{} bytes", b.len());
+        for f in FILES {
+            assert!(
+                f.text.ends_with('\n') && !f.text.contains(HEREDOC_END),
+                "{}",
+                f.name
+            );
+            assert!(b.contains(f.text), "{} is not in the bundle", f.name);
+        }
+        assert!(b.contains("MINT_EFS_PATH='/mint/users/ryan'"));
+    }
+
+    #[test]
+    fn settings_that_would_break_the_script_are_refused() {
+        let mut s = settings();
+        s.efs_path = "/x'; rm -rf /; '".into();
+        assert!(matches!(bundle(&s), Err(BootstrapError::BadSetting { .. })));
+        let mut s = settings();
+        s.efs_id = String::new();
+        assert!(matches!(bundle(&s), Err(BootstrapError::BadSetting { .. })));
     }
 
     /// Fails when a bootstrap/ file changed without `sha256sum * > SHA256SUMS`, or a new

@@ -153,6 +153,11 @@ async fn ensure_security_group(aws: &Aws, owner: &Owner, vpc: &str) -> Result<(S
     Ok((id, created))
 }
 
+/// The access point's root directory: the user's part of the shared EFS.
+pub fn access_point_path(owner: &str) -> String {
+    format!("/mint/users/{owner}")
+}
+
 /// The user's EFS access point for persistent config (/mint/user on every VM), rooted at a
 /// per-user directory owned by the VM's `ubuntu` user (uid/gid 1000).
 async fn ensure_access_point(aws: &Aws, owner: &Owner, fs: &str) -> Result<(String, bool)> {
@@ -183,7 +188,7 @@ async fn ensure_access_point(aws: &Aws, owner: &Owner, fs: &str) -> Result<(Stri
         .posix_user(PosixUser::builder().uid(1000).gid(1000).build()?)
         .root_directory(
             RootDirectory::builder()
-                .path(format!("/mint/users/{}", owner.name))
+                .path(access_point_path(&owner.name))
                 .creation_info(
                     CreationInfo::builder()
                         .owner_uid(1000)

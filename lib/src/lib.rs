@@ -8,6 +8,7 @@ pub mod aws;
 pub mod bootstrap;
 pub mod cli;
 pub mod config;
+pub mod idle;
 pub mod init;
 pub mod owner;
 pub mod paths;

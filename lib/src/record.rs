@@ -13,6 +13,13 @@ pub struct Idle {
     pub timeout_minutes: Option<i64>,
     pub deadline: Option<String>,
     pub overdue: bool,
+    /// What kept the VM awake at its last check (`mint:idle-active`: ssh, mosh, tmux,
+    /// claude, extended); empty when it was idle, absent before its first check.
+    #[serde(default)]
+    pub active: Option<Vec<String>>,
+    /// `mint extend`'s deadline.
+    #[serde(default)]
+    pub extended_until: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -35,6 +42,9 @@ pub struct VmRecord {
     /// The VM's ssh host key as it published it (`mint:host-key` tag), if it has.
     #[serde(default)]
     pub host_key: Option<String>,
+    /// Root volume use at the VM's last idle check, percent (warning at 80).
+    #[serde(default)]
+    pub root_disk_used_percent: Option<u32>,
 }
 
 /// Device name the project volume is attached at (spec: Project EBS).
@@ -85,11 +95,20 @@ impl VmRecord {
                 timeout_minutes: timeout,
                 deadline,
                 overdue,
+                active: tags::get(t, tags::IDLE_ACTIVE).map(|v| {
+                    v.split(',')
+                        .filter(|c| !c.is_empty())
+                        .map(str::to_string)
+                        .collect()
+                }),
+                extended_until: tags::get(t, tags::IDLE_EXTENDED_UNTIL).map(str::to_string),
             },
             project_volume_id,
             elastic_ip_allocation_id: None,
             region: region.to_string(),
             host_key: tags::get(t, tags::HOST_KEY).map(str::to_string),
+            root_disk_used_percent: tags::get(t, tags::ROOT_DISK_USED)
+                .and_then(|v| v.trim_end_matches('%').parse().ok()),
         }
     }
 
@@ -155,11 +174,14 @@ mod tests {
                 timeout_minutes: Some(60),
                 deadline: None,
                 overdue: false,
+                active: None,
+                extended_until: None,
             },
             project_volume_id: None,
             elastic_ip_allocation_id: None,
             region: "us-east-1".into(),
             host_key: None,
+            root_disk_used_percent: None,
         };
         let text = format!("{}\n\n{}\n", rec.to_json(), rec.to_json());
         assert_eq!(parse_records(&text).unwrap(), vec![rec.clone(), rec]);

@@ -15,6 +15,8 @@ pub const PENDING_ATTACH: &str = "mint:pending-attach";
 pub const IDLE_TIMEOUT: &str = "mint:idle-timeout";
 pub const IDLE_DEADLINE: &str = "mint:idle-deadline";
 pub const IDLE_EXTENDED_UNTIL: &str = "mint:idle-extended-until";
+pub const IDLE_ACTIVE: &str = "mint:idle-active";
+pub const ROOT_DISK_USED: &str = "mint:root-disk-used";
 pub const HOST_KEY: &str = "mint:host-key";
 pub const NAME: &str = "Name";
 

@@ -27,6 +27,16 @@ pub fn init(tool: &'static str, verbose: bool, debug: bool) {
     });
 }
 
+/// For mint-idle on the VM, whose log is the journal: nothing written under $HOME.
+pub fn init_without_log_file(tool: &'static str, debug: bool) {
+    let _ = UI.set(Ui {
+        tool,
+        verbose: debug,
+        debug,
+        log: Mutex::new(None),
+    });
+}
+
 fn open_log(tool: &str) -> Option<File> {
     // Logging is best-effort: a read-only home must not stop a command from working.
     let dir = crate::paths::logs_dir().ok()?;

@@ -3,6 +3,7 @@
 //! run with assert_cmd, and SDK clients to check what they did through the AWS API.
 #![allow(dead_code)]
 
+pub mod imds;
 pub mod sshd;
 
 use aws_sdk_ec2::config::Credentials;
@@ -14,6 +15,11 @@ use std::time::Duration;
 
 pub const REGION: &str = "us-east-1";
 pub const ACCOUNT: &str = "123456789012";
+
+pub const IDLE_URL: &str = "http://127.0.0.1:9/mint-idle";
+
+/// What the tests' pinned mint-idle URL serves (a stand-in: the debug build is ~800 MB).
+pub const IDLE_STAND_IN: &[u8] = b"#!/bin/sh\necho 'mint-idle 0.1.0'\n";
 
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -31,27 +37,7 @@ impl Moto {
     }
 
     pub fn start_with(args: &[&str]) -> Moto {
-        let python = std::env::var("MINT_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
-        let mut child = Command::new(&python)
-            .arg(repo_root().join("scripts/moto-launcher.py"))
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot run {python} scripts/moto-launcher.py: {e} (is moto[server] installed? see .ci/run)"));
-        let stdout = child.stdout.take().expect("piped stdout");
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if let Some(port) = line.strip_prefix("READY ") {
-                    let _ = tx.send(port.trim().parse::<u16>().expect("port"));
-                }
-            }
-        });
-        let port = rx
-            .recv_timeout(Duration::from_secs(90))
-            .expect("moto-launcher did not print READY within 90 s");
+        let (child, port) = spawn_ready("scripts/moto-launcher.py", args, 90);
         Moto { child, port }
     }
 
@@ -65,6 +51,34 @@ impl Drop for Moto {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Starts one of scripts/*.py with the test Python and waits for its `READY <port>` line.
+pub fn spawn_ready(script: &str, args: &[&str], wait_secs: u64) -> (Child, u16) {
+    let python = std::env::var("MINT_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
+    let mut child = Command::new(&python)
+        .arg(repo_root().join(script))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!("cannot run {python} {script}: {e} (is moto[server] installed? see .ci/run)")
+        });
+    let stdout = child.stdout.take().expect("piped stdout");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(port) = line.strip_prefix("READY ") {
+                let _ = tx.send(port.trim().parse::<u16>().expect("port"));
+            }
+        }
+    });
+    let port = rx
+        .recv_timeout(Duration::from_secs(wait_secs))
+        .unwrap_or_else(|_| panic!("{script} did not print READY within {wait_secs} s"));
+    (child, port)
 }
 
 /// One user's machine: a temp HOME and the environment the binaries see.
@@ -126,6 +140,13 @@ impl Env {
             .env("AWS_SECRET_ACCESS_KEY", &self.creds.1)
             .env("LANG", "C.UTF-8")
             .env("NO_COLOR", "1")
+            // The pinned mint-idle a launched VM would download. moto boots nothing, so
+            // nothing fetches it; tests/bootstrap.rs runs the payload against a served file.
+            .env("MINT_IDLE_URL", IDLE_URL)
+            .env(
+                "MINT_IDLE_SHA256",
+                mint::bootstrap::sha256_hex(IDLE_STAND_IN),
+            )
             .stdin(Stdio::null());
         c
     }

@@ -18,6 +18,7 @@ pub const TOOLS: &[(&str, &[(&str, &str)])] = &[(
         ("destroy", "Delete a VM: instance, root and project volumes, Elastic IP"),
         ("list", "List your VMs: state, IP, type, uptime, idle timer"),
         ("status", "Show everything AWS knows about one VM"),
+        ("extend", "Reset a running VM's idle auto-stop timer: it stays up at least MINUTES from now"),
         ("config", "Show the configuration, or set a value with `config set KEY VALUE`"),
     ],
 ), (

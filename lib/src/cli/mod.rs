@@ -3,6 +3,7 @@
 
 pub mod connect;
 pub mod dispatch;
+pub mod idle;
 pub mod project;
 pub mod proxy;
 pub mod vm;

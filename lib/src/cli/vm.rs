@@ -114,6 +114,20 @@ pub enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// Reset a running VM's idle auto-stop timer: it stays up at least MINUTES from now
+    #[command(
+        long_about = "Reset a running VM's idle auto-stop timer: it stays up at least MINUTES from now.\n\nOne CreateTags call sets mint:idle-extended-until; the VM's mint-idle reads it at its next check (every 5 minutes). After the extension, the VM stops once nothing has used it for the idle timeout."
+    )]
+    Extend {
+        /// Minutes from now [default: idle_timeout_minutes from the config]
+        #[arg(value_name = "MINUTES", value_parser = clap::value_parser!(i64).range(1..=10080))]
+        minutes: Option<i64>,
+        #[command(flatten)]
+        vm: VmArg,
+        /// Print the VM name, instance and new deadline as JSON
+        #[arg(long)]
+        json: bool,
+    },
     /// Show the configuration, or set a value with `config set KEY VALUE`
     Config {
         /// Print the configuration as JSON
@@ -236,6 +250,7 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
             }
             Ok(())
         }
+        Cmd::Extend { minutes, vm, json } => extend(cfg, minutes, vm.vm, json).await,
         Cmd::Status { vm, json } => {
             let targets = super::targets(vm.vm.as_deref())?;
             let ctx = Ctx::new(cfg).await?;
@@ -251,6 +266,43 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
             Ok(())
         }
     }
+}
+
+async fn extend(
+    cfg: Config,
+    minutes: Option<i64>,
+    vm_flag: Option<String>,
+    json: bool,
+) -> Result<()> {
+    let minutes = minutes.unwrap_or(cfg.idle_timeout_minutes);
+    // A record on stdin names the instance, so no lookup is needed.
+    let targets: Vec<(String, Option<String>)> = match vm_flag {
+        Some(vm) => {
+            vm::validate_vm_name(&vm)?;
+            vec![(vm, None)]
+        }
+        None => match super::stdin_records()? {
+            Some(recs) => recs.into_iter().map(|r| (r.vm, r.instance_id)).collect(),
+            None => vec![("default".to_string(), None)],
+        },
+    };
+    let ctx = Ctx::new(cfg).await?;
+    for (name, known) in targets {
+        crate::audit::set_vm(&name);
+        let id = vm::idle::running_instance_id(&ctx, &name, known.as_deref()).await?;
+        let until = vm::idle::extend(&ctx, &id, minutes).await?;
+        if json {
+            ui::out(
+                &serde_json::json!({"vm": name, "instance_id": id, "extended_until": until})
+                    .to_string(),
+            )?;
+        } else {
+            ui::out(&format!(
+                "VM {name} stays up until at least {until} ({minutes} min); after that it stops once idle for its timeout."
+            ))?;
+        }
+    }
+    Ok(())
 }
 
 async fn init(path: &std::path::Path, cfg: Config, region: Option<String>) -> Result<()> {
@@ -286,12 +338,7 @@ async fn init(path: &std::path::Path, cfg: Config, region: Option<String>) -> Re
 async fn destroy_one(ctx: &Ctx, name: &str, yes: bool) -> Result<()> {
     let plan = destroy::plan(ctx, name).await?;
     if plan.is_empty() {
-        return Err(vm::VmNotFound {
-            vm: name.to_string(),
-            owner: ctx.owner.name.clone(),
-            region: ctx.region().to_string(),
-        }
-        .into());
+        return Err(ctx.not_found(name).into());
     }
     eprintln!("This deletes VM `{name}` for good:");
     for line in plan.lines() {
@@ -327,7 +374,22 @@ fn idle_text(rec: &VmRecord) -> String {
             "OVERDUE by {} (auto-stop failed?)",
             crate::time::human_duration(now - d.secs())
         ),
-        (Some(d), false) => format!("stops in {}", crate::time::human_duration(d.secs() - now)),
+        (Some(d), false) => {
+            // In use at the last check: the deadline only moves on while that lasts.
+            let in_use: Vec<&str> = rec
+                .idle
+                .active
+                .iter()
+                .flatten()
+                .map(String::as_str)
+                .filter(|c| *c != "extended")
+                .collect();
+            if in_use.is_empty() {
+                format!("stops in {}", crate::time::human_duration(d.secs() - now))
+            } else {
+                format!("in use ({})", in_use.join(", "))
+            }
+        }
         (None, _) => rec
             .idle
             .timeout_minutes
@@ -436,6 +498,9 @@ fn status_text(r: &VmRecord) -> String {
                 None => idle_text(r),
             },
         ),
+        ("Kept awake by", kept_awake_text(r)),
+        ("Extended until", or(&r.idle.extended_until)),
+        ("Root disk", disk_text(r)),
         ("Project volume", or(&r.project_volume_id)),
         ("Elastic IP", or(&r.elastic_ip_allocation_id)),
         ("Region", r.region.clone()),
@@ -444,6 +509,25 @@ fn status_text(r: &VmRecord) -> String {
         .map(|(k, v)| format!("{k:<15} {v}"))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+fn kept_awake_text(r: &VmRecord) -> String {
+    match (&r.idle.active, r.state.as_str()) {
+        (_, s) if s != "running" => "-".to_string(),
+        (None, _) => "not reported yet (the VM checks every 5 minutes)".to_string(),
+        (Some(a), _) => crate::vm::idle::describe_active(&a.join(",")),
+    }
+}
+
+fn disk_text(r: &VmRecord) -> String {
+    match r.root_disk_used_percent {
+        None => "-".to_string(),
+        Some(p) if p >= crate::idle::disk::WARN_PERCENT => format!(
+            "{p}% used: WARNING, over {}%; free space before builds fail (`docker system prune` on the VM)",
+            crate::idle::disk::WARN_PERCENT
+        ),
+        Some(p) => format!("{p}% used"),
+    }
 }
 
 fn show_config(cfg: &Config, json: bool) -> Result<()> {
@@ -506,5 +590,19 @@ async fn set_config(path: &std::path::Path, cfg: &Config, key: &str, raw: &str) 
     }
     config::set(path, key, &value)?;
     ui::out(&format!("{key} = {value}"))?;
+    if let (Key::IdleTimeoutMinutes, Setting::Int(minutes), Some(_)) = (key, &value, &cfg.region) {
+        // Running VMs read their timeout from their own tag, so they follow the config now.
+        let mut cfg = cfg.clone();
+        cfg.idle_timeout_minutes = *minutes;
+        let retag = async {
+            let ctx = Ctx::new(cfg).await?;
+            vm::idle::retag_timeout(&ctx, *minutes).await
+        };
+        match retag.await {
+            Ok(vms) if vms.is_empty() => {}
+            Ok(vms) => ui::out(&format!("updated the idle timeout of VM {}", vms.join(", ")))?,
+            Err(e) => bail!("{key} = {value} is saved for new VMs, but your existing VMs keep their old timeout: {e:#}. Re-run `mint config set {key} {value}` once AWS is reachable"),
+        }
+    }
     Ok(())
 }

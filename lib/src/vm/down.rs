@@ -1,6 +1,6 @@
 //! `mint down`: stop the VM. Volumes, EFS and the Elastic IP stay, so the address survives.
 
-use super::{discover, up::wait_for_state, Ctx, VmNotFound};
+use super::{discover, up::wait_for_state, Ctx};
 use crate::aws::AwsResult;
 use crate::record::VmRecord;
 use crate::ui;
@@ -8,13 +8,7 @@ use anyhow::{Context, Result};
 use aws_sdk_ec2::types::InstanceStateName;
 
 pub async fn down(ctx: &Ctx, vm: &str) -> Result<VmRecord> {
-    let inst = discover::live_instance(&ctx.ec2, &ctx.owner.name, vm)
-        .await?
-        .ok_or_else(|| VmNotFound {
-            vm: vm.to_string(),
-            owner: ctx.owner.name.clone(),
-            region: ctx.region().to_string(),
-        })?;
+    let inst = ctx.instance(vm).await?;
     let id = inst
         .instance_id()
         .context("instance without an id")?

@@ -1,6 +1,6 @@
 //! `mint list` and `mint status`: what AWS knows about the VMs, without SSH.
 
-use super::{discover, Ctx, VmNotFound};
+use super::{discover, Ctx};
 use crate::record::VmRecord;
 use crate::tags;
 use anyhow::Result;
@@ -24,11 +24,7 @@ pub async fn status(ctx: &Ctx, vm: &str) -> Result<VmRecord> {
         discover::live_instance(ec2, owner, vm),
         discover::addresses(ec2, owner, vm)
     );
-    let inst = inst?.ok_or_else(|| VmNotFound {
-        vm: vm.to_string(),
-        owner: owner.to_string(),
-        region: ctx.region().to_string(),
-    })?;
+    let inst = inst?.ok_or_else(|| ctx.not_found(vm))?;
     let mut rec = VmRecord::from_instance(&inst, ctx.region());
     if let Some(eip) = eips?.first() {
         rec.elastic_ip_allocation_id = eip.allocation_id().map(str::to_string);

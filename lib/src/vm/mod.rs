@@ -1,8 +1,9 @@
-//! The VM lifecycle: discovery by tags, up, down, destroy, list and status.
+//! The VM lifecycle: discovery by tags, up, down, destroy, list, status and extend.
 
 pub mod destroy;
 pub mod discover;
 pub mod down;
+pub mod idle;
 pub mod list;
 pub mod quota;
 pub mod up;
@@ -40,6 +41,21 @@ impl Ctx {
 
     pub fn region(&self) -> &str {
         self.aws.region()
+    }
+
+    pub fn not_found(&self, vm: &str) -> VmNotFound {
+        VmNotFound {
+            vm: vm.to_string(),
+            owner: self.owner.name.clone(),
+            region: self.region().to_string(),
+        }
+    }
+
+    /// The VM's live instance, or the error that says how to list or create VMs.
+    pub async fn instance(&self, vm: &str) -> Result<aws_sdk_ec2::types::Instance> {
+        discover::live_instance(&self.ec2, &self.owner.name, vm)
+            .await?
+            .ok_or_else(|| self.not_found(vm).into())
     }
 }
 

@@ -196,11 +196,14 @@ async fn user_security_group(ctx: &Ctx, vpc: &str) -> Result<String> {
 }
 
 async fn launch(ctx: &Ctx, vm: &str, az: Option<&str>, check_quota: bool) -> Result<Instance> {
-    // Verify the payload before any AWS call: a tampered build must not launch anything.
-    let user_data = crate::bootstrap::user_data()?;
+    // Verify the payload before any AWS call: a tampered build, or one that could not
+    // install mint-idle, must not launch anything.
+    crate::bootstrap::verify()?;
+    let idle = crate::bootstrap::IdleArtifact::pinned()?;
     ui::phase("Launching instance...");
-    let (ami, (user_sg, efs_sg), subnets, ()) = tokio::try_join!(
+    let (ami, efs_id, (user_sg, efs_sg), subnets, ()) = tokio::try_join!(
         resolve_ami(ctx),
+        account::efs_file_system(&ctx.aws),
         async {
             let vpc = account::default_vpc(&ctx.aws).await?;
             tokio::try_join!(
@@ -217,6 +220,11 @@ async fn launch(ctx: &Ctx, vm: &str, az: Option<&str>, check_quota: bool) -> Res
             }
         },
     )?;
+    let user_data = crate::bootstrap::user_data(&crate::bootstrap::Settings {
+        efs_id,
+        efs_path: crate::init::access_point_path(&ctx.owner.name),
+        idle,
+    })?;
     let subnet = subnets[0].subnet_id().context("subnet without an id")?;
     ui::step(&format!(
         "AMI {ami}, subnet {subnet}, security groups {user_sg} {efs_sg}"

@@ -1,0 +1,45 @@
+# shellcheck shell=bash
+# Shared by Mint's VM scripts (sourced, not run): logging, IMDSv2 reads, tagging this
+# instance, and the component versions that reconcile compares.
+# MINT_ROOT prefixes every path the scripts write; it is empty on a VM.
+MINT_ROOT="${MINT_ROOT:-}"
+# shellcheck disable=SC2034 # used by the scripts that source this file
+MINT_STATE="$MINT_ROOT/var/lib/mint"
+# The SDK's own variable, so a test or a proxy can stand in for 169.254.169.254.
+IMDS="${AWS_EC2_METADATA_SERVICE_ENDPOINT:-http://169.254.169.254}"
+IMDS="${IMDS%/}"
+
+log() { echo "mint[$(basename "$0")]: $*"; }
+# `<4>` makes it a warning in the journal (the scripts run as systemd units after first boot).
+warn() { echo "<4>mint[$(basename "$0")]: $*"; }
+die() { log "FAILED: $*"; exit 1; }
+
+imds() {
+  local token
+  token=$(curl -fsS -X PUT -H "X-aws-ec2-metadata-token-ttl-seconds: 300" "$IMDS/latest/api/token") &&
+    curl -fsS -H "X-aws-ec2-metadata-token: $token" "$IMDS/latest/meta-data/$1"
+}
+
+# tag_self KEY=VALUE...: one CreateTags on this instance.
+tag_self() {
+  local id region args=() kv
+  if ! id=$(imds instance-id) || ! region=$(imds placement/region); then
+    die "cannot read instance metadata"
+  fi
+  for kv in "$@"; do args+=("Key=${kv%%=*},Value=${kv#*=}"); done
+  aws ec2 create-tags --region "$region" --resources "$id" --tags "${args[@]}"
+}
+
+# One "name version" line per component the bootstrap installs; "missing" if absent.
+component_versions() {
+  local c
+  for c in docker devcontainer tmux mosh-server git gh node aws mint-idle; do
+    if ! command -v "$c" >/dev/null; then
+      echo "$c missing"
+    elif [ "$c" = tmux ]; then
+      echo "tmux $(tmux -V)"
+    else
+      echo "$c $("$c" --version 2>&1 | head -n1)"
+    fi
+  done
+}

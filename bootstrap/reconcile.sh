@@ -1,0 +1,27 @@
+#!/bin/bash
+# Every boot after the first: compares what is installed with what first boot recorded,
+# warns in the journal about each difference and tags mint:health healthy or
+# drift-detected. It never repairs anything (that is `mint doctor --fix`): no unattended
+# package changes at boot.
+set -uo pipefail
+here=$(dirname "$0")
+# shellcheck source-path=SCRIPTDIR source=common.sh
+. "$here/common.sh"
+# shellcheck source=/dev/null
+. "$here/settings.env"
+
+[ -s "$MINT_STATE/bootstrap-version" ] || { log "first boot not finished; nothing to compare"; exit 0; }
+drift=0
+recorded=$(cat "$MINT_STATE/bootstrap-version")
+if [ "$recorded" != "$MINT_BOOTSTRAP_VERSION" ]; then
+  warn "drift: bootstrap version $recorded installed, $MINT_BOOTSTRAP_VERSION expected"
+  drift=1
+fi
+while read -r line; do
+  warn "drift: $line"
+  drift=1
+done < <(diff <(cat "$MINT_STATE/components") <(component_versions) | sed -n 's/^[<>] //p' |
+  awk '{n=$1; $1=""; if (n in seen) print n ":" seen[n] " ->" $0; else seen[n]=$0}')
+if [ "$drift" = 0 ]; then health=healthy; else health="drift-detected"; fi
+log "health: $health"
+tag_self "mint:health=$health"

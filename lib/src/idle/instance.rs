@@ -1,0 +1,86 @@
+//! The VM's view of itself: its id, region and Mint tags from instance metadata (IMDSv2,
+//! instance tags enabled at launch, so reading settings is not an AWS API call), and the
+//! two API calls mint-idle makes on its own instance: the heartbeat tags and StopInstances.
+
+use crate::aws::{Aws, AwsResult};
+use crate::tags;
+use anyhow::{Context, Result};
+use aws_config::imds::client::Client as Imds;
+use std::collections::HashMap;
+
+pub struct Instance {
+    pub id: String,
+    pub region: String,
+    /// The instance's Mint tags (only the keys mint-idle reads).
+    pub tags: HashMap<String, String>,
+}
+
+const WANTED: &[&str] = &[tags::IDLE_TIMEOUT, tags::IDLE_EXTENDED_UNTIL];
+
+const NOT_ON_A_VM: &str = "mint-idle runs on a Mint VM and reads its settings from instance metadata (IMDSv2); is this an EC2 instance launched by `mint up`?";
+
+pub async fn from_metadata() -> Result<Instance> {
+    // AWS_EC2_METADATA_SERVICE_ENDPOINT, when set, points this at another metadata service.
+    let imds = Imds::builder().max_attempts(2).build();
+    let get = |path: &'static str| {
+        let imds = imds.clone();
+        async move {
+            imds.get(path)
+                .await
+                .map(|v| v.as_ref().to_string())
+                .with_context(|| format!("cannot read {path} from instance metadata"))
+        }
+    };
+    let (id, region, keys) = tokio::try_join!(
+        get("/latest/meta-data/instance-id"),
+        get("/latest/meta-data/placement/region"),
+        async {
+            get("/latest/meta-data/tags/instance").await.context(
+                "instance metadata tags are off for this instance (`mint up` turns them on at launch); enable them with `aws ec2 modify-instance-metadata-options --instance-metadata-tags enabled`",
+            )
+        },
+    )
+    .context(NOT_ON_A_VM)?;
+    let mut tags = HashMap::new();
+    for key in keys.lines().map(str::trim).filter(|k| WANTED.contains(k)) {
+        let value = imds
+            .get(format!("/latest/meta-data/tags/instance/{key}"))
+            .await
+            .with_context(|| format!("cannot read tag {key} from instance metadata"))?;
+        tags.insert(key.to_string(), value.as_ref().to_string());
+    }
+    Ok(Instance { id, region, tags })
+}
+
+/// The heartbeat: one CreateTags with the deadline, what kept the VM up and the root
+/// disk's use, so `mint list`/`status` can tell all of it without SSH.
+pub async fn heartbeat(aws: &Aws, id: &str, values: &[(&str, String)]) -> Result<()> {
+    let mut req = aws.ec2().create_tags().resources(id);
+    for (k, v) in values {
+        req = req.tags(
+            aws_sdk_ec2::types::Tag::builder()
+                .key(*k)
+                .value(v.as_str())
+                .build(),
+        );
+    }
+    req.send().await.aws("CreateTags")?;
+    Ok(())
+}
+
+pub async fn stop(aws: &Aws, id: &str) -> Result<String> {
+    let out = aws
+        .ec2()
+        .stop_instances()
+        .instance_ids(id)
+        .send()
+        .await
+        .aws("StopInstances")?;
+    Ok(out
+        .stopping_instances()
+        .first()
+        .and_then(|s| s.current_state())
+        .and_then(|s| s.name())
+        .map(|n| n.as_str().to_string())
+        .unwrap_or_else(|| "requested".to_string()))
+}

@@ -1,0 +1,170 @@
+//! VM side (spec: Auto-Stop): what `mint-idle check` does every 5 minutes from its systemd
+//! timer, and what `mint-idle status` shows without acting.
+
+pub mod decide;
+pub mod disk;
+pub mod instance;
+pub mod probe;
+pub mod state;
+
+use crate::aws::Aws;
+use crate::tags;
+use crate::time::rfc3339;
+use anyhow::Result;
+use aws_smithy_types::DateTime;
+use serde::Serialize;
+
+/// One check, as written to the journal (the spec's five fields first) and as
+/// `mint-idle status --json` prints it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Record {
+    pub check_timestamp: String,
+    pub active_criteria_met: Vec<String>,
+    pub idle_elapsed_minutes: i64,
+    /// `none` or `stop`.
+    pub action_taken: String,
+    /// StopInstances' outcome when `action_taken` is `stop`: the new state, or the error.
+    pub stop_result: Option<String>,
+    pub would_stop: bool,
+    pub instance_id: String,
+    pub timeout_minutes: i64,
+    pub idle_deadline: String,
+    pub extended_until: Option<String>,
+    pub ssh_sessions: u32,
+    pub mosh_servers: u32,
+    pub tmux_attached: u32,
+    pub claude_processes: u32,
+    pub root_disk_used_percent: Option<u32>,
+    /// `ok`, or why the heartbeat tag could not be written; absent for `status`.
+    pub heartbeat: Option<String>,
+    pub warnings: Vec<String>,
+}
+
+struct Evaluation {
+    inst: instance::Instance,
+    decision: decide::Decision,
+    record: Record,
+    boot_id: String,
+    now: i64,
+}
+
+async fn evaluate() -> Result<Evaluation> {
+    let now = state::now()?;
+    let inst = instance::from_metadata().await?;
+    let activity = probe::probe(&probe::SYSTEM);
+    let boot_id = state::boot_id();
+    let (timeout, timeout_warning) =
+        decide::timeout_from_tag(inst.tags.get(tags::IDLE_TIMEOUT).map(String::as_str));
+    let mut warnings: Vec<String> = timeout_warning.into_iter().collect();
+    let extended_until = match inst.tags.get(tags::IDLE_EXTENDED_UNTIL) {
+        None => None,
+        Some(v) => {
+            let parsed = crate::time::parse_rfc3339(v).map(|t| t.secs());
+            if parsed.is_none() {
+                warnings.push(format!(
+                    "mint:idle-extended-until `{v}` is not an RFC 3339 time; ignored"
+                ));
+            }
+            parsed
+        }
+    };
+    let decision = decide::decide(&decide::Inputs {
+        now,
+        activity,
+        timeout_minutes: timeout,
+        extended_until,
+        last_active: state::last_active(&boot_id),
+        boot_time: state::boot_time()?,
+    });
+    let at = |secs: i64| rfc3339(&DateTime::from_secs(secs));
+    let record = Record {
+        check_timestamp: at(now),
+        active_criteria_met: decision.active.iter().map(|s| s.to_string()).collect(),
+        idle_elapsed_minutes: decision.idle_elapsed_minutes,
+        action_taken: "none".to_string(),
+        stop_result: None,
+        would_stop: decision.stop,
+        instance_id: inst.id.clone(),
+        timeout_minutes: timeout,
+        idle_deadline: at(decision.deadline),
+        extended_until: extended_until.map(at),
+        ssh_sessions: activity.ssh_sessions,
+        mosh_servers: activity.mosh_servers,
+        tmux_attached: activity.tmux_attached,
+        claude_processes: activity.claude_processes,
+        root_disk_used_percent: disk::used_percent("/"),
+        heartbeat: None,
+        warnings,
+    };
+    Ok(Evaluation {
+        inst,
+        decision,
+        record,
+        boot_id,
+        now,
+    })
+}
+
+/// The decision, without acting or writing anything.
+pub async fn status() -> Result<Record> {
+    Ok(evaluate().await?.record)
+}
+
+/// One timer tick: decide, remember activity, publish the heartbeat, stop if idle past the
+/// timeout. Returns the record even when an AWS call failed (the record says which); the
+/// error is for the exit code.
+pub async fn check() -> Result<(Record, Option<anyhow::Error>)> {
+    let Evaluation {
+        inst,
+        decision,
+        mut record,
+        boot_id,
+        now,
+    } = evaluate().await?;
+    if decision.in_use {
+        if let Err(e) = state::record_active(&boot_id, now) {
+            record.warnings.push(format!("{e:#}"));
+        }
+    }
+    let aws = Aws::load(&inst.region).await;
+    let mut beat = vec![
+        (tags::IDLE_DEADLINE, record.idle_deadline.clone()),
+        (tags::IDLE_ACTIVE, record.active_criteria_met.join(",")),
+    ];
+    if let Some(p) = record.root_disk_used_percent {
+        beat.push((tags::ROOT_DISK_USED, format!("{p}%")));
+    }
+    let mut failure = None;
+    match instance::heartbeat(&aws, &inst.id, &beat).await {
+        Ok(()) => record.heartbeat = Some("ok".to_string()),
+        Err(e) => {
+            record.heartbeat = Some(format!("error: {e:#}"));
+            failure = Some(e.context("cannot write the heartbeat tags"));
+        }
+    }
+    if decision.stop {
+        record.action_taken = "stop".to_string();
+        match instance::stop(&aws, &inst.id).await {
+            Ok(state) => record.stop_result = Some(state),
+            Err(e) => {
+                record.stop_result = Some(format!("error: {e:#}"));
+                failure = Some(e.context(format!(
+                    "idle past the timeout but StopInstances on {} failed; `mint list` will flag this VM as overdue",
+                    inst.id
+                )));
+            }
+        }
+    }
+    Ok((record, failure))
+}
+
+/// The disk warning line for the journal, when the root volume is at or over 80%.
+pub fn disk_warning(record: &Record) -> Option<String> {
+    let p = record.root_disk_used_percent?;
+    (p >= disk::WARN_PERCENT).then(|| {
+        format!(
+            "root volume is {p}% full (warning at {}%): free space with `docker system prune` or remove unused images before builds fail",
+            disk::WARN_PERCENT
+        )
+    })
+}

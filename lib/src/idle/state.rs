@@ -1,0 +1,77 @@
+//! What mint-idle remembers between checks: the last time it saw activity, per boot. It
+//! lives on the root volume (/var/lib/mint/idle-state.json), which survives a stop, so the
+//! boot id tells a stale record from the previous run apart from this boot's.
+//!
+//! `MINT_IDLE_STATE_DIR` and `MINT_IDLE_NOW` (RFC 3339) move the state file and the clock,
+//! for tests and for trying a decision by hand; the probes always read the real machine.
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+pub const STATE_DIR: &str = "/var/lib/mint";
+const FILE: &str = "idle-state.json";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct State {
+    pub boot_id: String,
+    /// RFC 3339.
+    pub last_active: String,
+}
+
+pub fn dir() -> PathBuf {
+    std::env::var_os("MINT_IDLE_STATE_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(STATE_DIR))
+}
+
+/// Unix seconds now, or `MINT_IDLE_NOW`.
+pub fn now() -> Result<i64> {
+    match std::env::var("MINT_IDLE_NOW") {
+        Ok(v) => crate::time::parse_rfc3339(&v)
+            .map(|t| t.secs())
+            .with_context(|| format!("MINT_IDLE_NOW `{v}` is not an RFC 3339 time")),
+        Err(_) => Ok(crate::time::now().secs()),
+    }
+}
+
+pub fn boot_id() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/random/boot_id")
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default()
+}
+
+/// The kernel's boot time (`btime` in /proc/stat), unix seconds.
+pub fn boot_time() -> Result<i64> {
+    let stat = std::fs::read_to_string("/proc/stat").context("cannot read /proc/stat")?;
+    stat.lines()
+        .find_map(|l| l.strip_prefix("btime "))
+        .and_then(|v| v.trim().parse().ok())
+        .context("/proc/stat has no btime line")
+}
+
+/// This boot's last activity, if a check on this boot recorded one. A missing, unreadable
+/// or other-boot file means "none": idle time then counts from boot, the safe side for cost.
+pub fn last_active(boot_id: &str) -> Option<i64> {
+    let text = std::fs::read_to_string(dir().join(FILE)).ok()?;
+    let s: State = serde_json::from_str(&text).ok()?;
+    (s.boot_id == boot_id)
+        .then(|| crate::time::parse_rfc3339(&s.last_active).map(|t| t.secs()))
+        .flatten()
+}
+
+/// Records activity seen now; written atomically so a check killed mid-write leaves the
+/// old record, never half a file.
+pub fn record_active(boot_id: &str, now: i64) -> Result<()> {
+    let dir = dir();
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let s = State {
+        boot_id: boot_id.to_string(),
+        last_active: crate::time::rfc3339(&aws_smithy_types::DateTime::from_secs(now)),
+    };
+    let tmp = dir.join(format!("{FILE}.tmp"));
+    std::fs::write(&tmp, serde_json::to_string(&s)?)
+        .with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, dir.join(FILE))
+        .with_context(|| format!("cannot write {}", dir.join(FILE).display()))
+}

@@ -1,0 +1,421 @@
+//! mint-idle against real activity on this machine: a live ssh session to the loopback sshd
+//! on the probed port, tmux servers with and without an attached client, a process named
+//! `claude`, and `mint extend`; settings and credentials come from a per-VM metadata service
+//! (scripts/imds-server.py) and EC2 calls go to moto.
+//!
+//! The probes see the whole machine, so these tests take a lock: one activity test at a time.
+
+mod common;
+
+use aws_smithy_types::date_time::Format;
+use aws_smithy_types::DateTime;
+use common::imds::Imds;
+use common::{ec2, sshd, tag, Env, Moto};
+use serde_json::{json, Value};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+static MACHINE: Mutex<()> = Mutex::new(());
+
+fn lock() -> std::sync::MutexGuard<'static, ()> {
+    MACHINE.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn at(offset_secs: i64) -> String {
+    let now = DateTime::from(std::time::SystemTime::now()).secs();
+    DateTime::from_secs(now + offset_secs)
+        .fmt(Format::DateTime)
+        .unwrap()
+}
+
+fn secs(rfc3339: &str) -> i64 {
+    DateTime::from_str(rfc3339, Format::DateTime)
+        .unwrap()
+        .secs()
+}
+
+const DAY: i64 = 86_400;
+
+fn run_json(mut cmd: assert_cmd::Command) -> Value {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "mint-idle failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 1, "expected one JSON line, got: {text}");
+    serde_json::from_str(lines[0]).unwrap_or_else(|e| panic!("not JSON: {text}: {e}"))
+}
+
+/// `mint-idle status --json` with the clock at `now` (RFC 3339).
+fn status(imds: &Imds, env: &Env, state: &Path, now: &str) -> Value {
+    let mut c = imds.mint_idle(env, state);
+    c.env("MINT_IDLE_NOW", now).args(["status", "--json"]);
+    run_json(c)
+}
+
+/// Polls `status` until `pred` holds (processes and sockets take a moment to appear).
+fn status_until(
+    imds: &Imds,
+    env: &Env,
+    state: &Path,
+    now: &str,
+    pred: impl Fn(&Value) -> bool,
+) -> Value {
+    let start = Instant::now();
+    loop {
+        let s = status(imds, env, state, now);
+        if pred(&s) || start.elapsed() > Duration::from_secs(10) {
+            return s;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn criteria(s: &Value) -> Vec<String> {
+    s["active_criteria_met"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect()
+}
+
+/// A tmux server with one detached session, on its own socket under /tmp/tmux-<uid>/.
+struct Tmux {
+    name: String,
+}
+
+impl Tmux {
+    fn start() -> Tmux {
+        let name = format!("mint-idle-test-{}", std::process::id());
+        let ok = Command::new("tmux")
+            .args(["-L", &name, "new-session", "-d", "-s", "work", "sleep 600"])
+            .env_remove("TMUX")
+            .env_remove("TMUX_TMPDIR")
+            .status()
+            .unwrap();
+        assert!(ok.success(), "tmux new-session failed");
+        Tmux { name }
+    }
+
+    /// An attached client, on a pty from script(1).
+    fn attach(&self) -> Child {
+        Command::new("script")
+            .args([
+                "-qec",
+                &format!("tmux -L {} attach -t work", self.name),
+                "/dev/null",
+            ])
+            .env_remove("TMUX")
+            .env_remove("TMUX_TMPDIR")
+            .env("TERM", "xterm")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.name, "kill-server"])
+            .env_remove("TMUX_TMPDIR")
+            .status();
+    }
+}
+
+fn stop(mut child: Child) {
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// A real process whose name is `claude` (a copy of sleep).
+fn claude(dir: &Path) -> Child {
+    let bin = dir.join("claude");
+    std::fs::copy("/bin/sleep", &bin).unwrap();
+    Command::new(&bin).arg("600").spawn().unwrap()
+}
+
+#[test]
+fn each_kind_of_activity_flips_the_decision() {
+    let _g = lock();
+    let vm = sshd::vm(60);
+    let imds = Imds::start(&vm.moto, &vm.id);
+    let state = tempfile::tempdir().unwrap();
+    // Two days on: the machine booted long before, so without activity the VM is overdue.
+    let later = at(2 * DAY);
+    let idle = |s: &Value| criteria(s).is_empty() && s["would_stop"] == true;
+
+    let s = status(&imds, &vm.env, state.path(), &later);
+    assert!(idle(&s), "nothing is running, yet: {s}");
+    assert_eq!(s["instance_id"], vm.id.as_str());
+    assert_eq!(s["timeout_minutes"], 60, "from the mint:idle-timeout tag");
+    assert_eq!(s["action_taken"], "none");
+    assert!(s["idle_elapsed_minutes"].as_i64().unwrap() >= 2 * 24 * 60);
+
+    // tmux: a server alone is not activity; an attached client is.
+    let tmux = Tmux::start();
+    let s = status(&imds, &vm.env, state.path(), &later);
+    assert!(
+        idle(&s),
+        "a detached tmux session must not keep the VM up: {s}"
+    );
+    let client = tmux.attach();
+    let s = status_until(&imds, &vm.env, state.path(), &later, |s| {
+        s["tmux_attached"] == 1
+    });
+    assert_eq!(criteria(&s), vec!["tmux"], "{s}");
+    assert_eq!(s["would_stop"], false);
+    assert_eq!(s["idle_elapsed_minutes"], 0);
+    assert_eq!(
+        secs(s["idle_deadline"].as_str().unwrap()),
+        secs(&later) + 3600
+    );
+    stop(client);
+    let s = status_until(&imds, &vm.env, state.path(), &later, idle);
+    assert!(idle(&s), "the client detached: {s}");
+    drop(tmux);
+
+    // A process named claude (in a container or not: the host's /proc sees both).
+    let bin = tempfile::tempdir().unwrap();
+    let c = claude(bin.path());
+    let s = status_until(&imds, &vm.env, state.path(), &later, |s| !idle(s));
+    assert_eq!(criteria(&s), vec!["claude"], "{s}");
+    assert_eq!(s["would_stop"], false);
+    stop(c);
+    assert!(idle(&status_until(
+        &imds,
+        &vm.env,
+        state.path(),
+        &later,
+        idle
+    )));
+
+    // An ssh session to the VM's sshd on 41122, through mint-proxy like any user's.
+    let session = vm
+        .ssh(&["mint-default", "sleep 30"])
+        .stdin(Stdio::null())
+        .spawn()
+        .unwrap();
+    let s = status_until(&imds, &vm.env, state.path(), &later, |s| !idle(s));
+    assert_eq!(criteria(&s), vec!["ssh"], "{s}");
+    assert_eq!(s["ssh_sessions"], 1);
+    stop(session);
+    assert!(idle(&status_until(
+        &imds,
+        &vm.env,
+        state.path(),
+        &later,
+        idle
+    )));
+
+    // `mint extend`: an extension in the future holds the stop off, one in the past does not.
+    vm.env.mint(&["extend", "10080"]).assert().success();
+    let s = status(&imds, &vm.env, state.path(), &later);
+    assert_eq!(criteria(&s), vec!["extended"], "{s}");
+    assert_eq!(s["would_stop"], false);
+    let until = secs(s["extended_until"].as_str().unwrap());
+    assert!((until - secs(&at(7 * DAY))).abs() < 120, "{s}");
+    assert_eq!(s["idle_deadline"], s["extended_until"]);
+    vm.env.mint(&["extend", "15"]).assert().success();
+    let s = status(&imds, &vm.env, state.path(), &later);
+    assert!(idle(&s), "the extension ran out two days ago: {s}");
+
+    // status never acts: the instance is still running and no heartbeat was written.
+    let inst = &common::live_instances(&ec2(&vm.moto), "default")[0];
+    assert_eq!(inst.state().unwrap().name().unwrap().as_str(), "running");
+    assert_eq!(tag(inst.tags(), "mint:idle-active"), None);
+}
+
+#[test]
+fn check_keeps_an_active_vm_up_with_one_call_and_stops_it_once_idle() {
+    let _g = lock();
+    let moto = Moto::start();
+    let env = Env::new(&moto);
+    env.init();
+    let rec = &env.json(&["up", "--json", "--yes"])[0];
+    let id = rec["instance_id"].as_str().unwrap().to_string();
+    let imds = Imds::start(&moto, &id);
+    let state = tempfile::tempdir().unwrap();
+    let ec2 = ec2(&moto);
+    let tags = || {
+        common::live_instances(&ec2, "default")[0]
+            .tags()
+            .iter()
+            .map(|t| (t.key().unwrap().to_string(), t.value().unwrap().to_string()))
+            .collect::<std::collections::HashMap<_, _>>()
+    };
+
+    // Active (a tmux client attached): the heartbeat is the only AWS call.
+    let tmux = Tmux::start();
+    let client = tmux.attach();
+    let start = Instant::now();
+    let (record, stderr) = loop {
+        let out = imds
+            .mint_idle(&env, state.path())
+            .args(["--debug", "check"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+        if r["tmux_attached"] == 1 || start.elapsed() > Duration::from_secs(10) {
+            break (r, String::from_utf8(out.stderr).unwrap());
+        }
+    };
+    for field in [
+        "check_timestamp",
+        "active_criteria_met",
+        "idle_elapsed_minutes",
+        "action_taken",
+        "stop_result",
+    ] {
+        assert!(
+            record.get(field).is_some(),
+            "journal record lacks {field}: {record}"
+        );
+    }
+    assert_eq!(record["active_criteria_met"], json!(["tmux"]));
+    assert_eq!(record["action_taken"], "none");
+    assert_eq!(record["stop_result"], Value::Null);
+    assert_eq!(record["heartbeat"], "ok");
+    let calls: Vec<&str> = stderr.lines().filter(|l| l.starts_with("[aws]")).collect();
+    assert_eq!(calls.len(), 1, "one AWS call while active: {stderr}");
+    assert!(calls[0].contains("CreateTags"), "{stderr}");
+    assert!(state.path().join("idle-state.json").exists());
+    let t = tags();
+    assert_eq!(t["mint:idle-active"], "tmux");
+    let deadline = secs(&t["mint:idle-deadline"]);
+    assert!((deadline - secs(&at(3600))).abs() < 120, "{t:?}");
+    assert!(t["mint:root-disk-used"].ends_with('%'));
+
+    // The client sees why the VM is up.
+    let st = &env.json(&["status", "--json"])[0];
+    assert_eq!(st["idle"]["active"], json!(["tmux"]));
+    let text = env.mint(&["status"]).output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("Kept awake by   attached tmux client"),
+        "{text}"
+    );
+    stop(client);
+    drop(tmux);
+
+    // Idle 30 minutes after the last active check: not yet.
+    let mut c = imds.mint_idle(&env, state.path());
+    c.env("MINT_IDLE_NOW", at(30 * 60)).arg("check");
+    let r = run_json(c);
+    assert_eq!(r["active_criteria_met"], json!([]));
+    assert_eq!(r["idle_elapsed_minutes"], 30);
+    assert_eq!(r["action_taken"], "none");
+    assert_eq!(tags()["mint:idle-active"], "");
+    assert_eq!(
+        common::live_instances(&ec2, "default")[0]
+            .state()
+            .unwrap()
+            .name()
+            .unwrap()
+            .as_str(),
+        "running"
+    );
+
+    // Idle past the 60-minute timeout: it stops its own instance and says so.
+    let mut c = imds.mint_idle(&env, state.path());
+    c.env("MINT_IDLE_NOW", at(61 * 60)).arg("check");
+    let r = run_json(c);
+    assert_eq!(r["action_taken"], "stop", "{r}");
+    assert!(
+        matches!(r["stop_result"].as_str(), Some("stopping" | "stopped")),
+        "{r}"
+    );
+    assert_eq!(r["idle_elapsed_minutes"], 61);
+    let listed = &env.json(&["list", "--json"])[0];
+    assert_eq!(listed["state"], "stopped");
+    assert_eq!(listed["idle"]["overdue"], false);
+}
+
+#[test]
+fn extend_is_one_create_tags_and_config_retags_running_vms() {
+    let moto = Moto::start();
+    let env = Env::new(&moto);
+    env.init();
+    let rec = env.json(&["up", "--json", "--yes"]).remove(0);
+    let ec2 = ec2(&moto);
+
+    // A VM record on stdin: no lookup, one CreateTags.
+    let out = env
+        .mint(&["extend", "45", "--debug", "--json"])
+        .write_stdin(format!("{rec}\n"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let calls: Vec<&str> = stderr.lines().filter(|l| l.starts_with("[aws]")).collect();
+    assert_eq!(
+        calls.iter().filter(|l| l.contains("CreateTags")).count(),
+        1,
+        "{stderr}"
+    );
+    assert!(!stderr.contains("DescribeInstances"), "{stderr}");
+    let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let inst = &common::live_instances(&ec2, "default")[0];
+    let until = tag(inst.tags(), "mint:idle-extended-until").unwrap();
+    assert_eq!(printed["extended_until"], until);
+    assert!((secs(until) - secs(&at(45 * 60))).abs() < 120);
+
+    // Without a number: the configured timeout.
+    env.mint(&["extend"]).assert().success();
+    let inst = &common::live_instances(&ec2, "default")[0];
+    let until = tag(inst.tags(), "mint:idle-extended-until").unwrap();
+    assert!((secs(until) - secs(&at(60 * 60))).abs() < 120);
+
+    env.mint(&["config", "set", "idle_timeout_minutes", "90"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(
+            "updated the idle timeout of VM default",
+        ));
+    let inst = &common::live_instances(&ec2, "default")[0];
+    assert_eq!(tag(inst.tags(), "mint:idle-timeout"), Some("90"));
+
+    // A stopped VM has no timer to extend.
+    env.mint(&["down"]).assert().success();
+    let out = env.mint(&["extend", "30"]).output().unwrap();
+    common::assert_clear_error(&out, "mint-vm", "is stopped");
+    let out = env.mint(&["extend", "0"]).output().unwrap();
+    assert!(!out.status.success());
+}
+
+#[test]
+fn mint_idle_off_a_vm_or_with_a_bad_clock_says_so() {
+    let env = Env::with_endpoint("http://127.0.0.1:9");
+    let state = tempfile::tempdir().unwrap();
+    let out = Command::new(assert_cmd::cargo::cargo_bin("mint-idle"))
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", env.home())
+        // A closed loopback port: no metadata service here.
+        .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:9")
+        .env("MINT_IDLE_STATE_DIR", state.path())
+        .args(["status", "--json"])
+        .output()
+        .unwrap();
+    common::assert_clear_error(&out, "mint-idle", "instance metadata");
+    let out = Command::new(assert_cmd::cargo::cargo_bin("mint-idle"))
+        .env_clear()
+        .env("MINT_IDLE_NOW", "teatime")
+        .arg("check")
+        .output()
+        .unwrap();
+    common::assert_clear_error(&out, "mint-idle", "MINT_IDLE_NOW");
+}
