@@ -50,12 +50,14 @@ grep -q '^MOSH_SERVER_NETWORK_TMOUT=' "$MINT_ROOT/etc/environment" 2>/dev/null |
 
 log "step 4/8: project volume at /mint/projects"
 project_disk() {
-  # The one whole disk that is not the root disk and not mounted.
+  # The one EBS disk that is not the root disk and not mounted (instance-store NVMe disks
+  # are ephemeral: never put projects there).
   local root
   root=$(lsblk -no PKNAME "$(findmnt -no SOURCE /)")
-  lsblk -dnpo NAME,TYPE | awk -v r="/dev/$root" '$2 == "disk" && $1 != r {print $1}' | while read -r d; do
-    [ -z "$(lsblk -no MOUNTPOINTS "$d" | tr -d '[:space:]')" ] && echo "$d"
-  done | head -n1
+  lsblk -dnpo NAME,TYPE,MODEL | awk -v r="/dev/$root" '$2 == "disk" && $1 != r && !/Instance Storage/ {print $1}' |
+    while read -r d; do
+      [ -z "$(lsblk -no MOUNTPOINTS "$d" | tr -d '[:space:]')" ] && echo "$d"
+    done | head -n1
 }
 if ! mountpoint -q "$MINT_ROOT/mint/projects"; then
   dev=""

@@ -67,7 +67,7 @@ case "$name" in
   lsblk)
     case "$*" in
       *PKNAME*) echo nvme0n1 ;;
-      *NAME,TYPE*) printf '/dev/nvme0n1 disk\n/dev/nvme1n1 disk\n' ;;
+      *NAME,TYPE*) printf '/dev/nvme0n1 disk Amazon Elastic Block Store\n/dev/nvme2n1 disk Amazon EC2 NVMe Instance Storage\n/dev/nvme1n1 disk Amazon Elastic Block Store\n' ;;
       *MOUNTPOINTS*) grep -qx /mint/projects "$STATE/mounts" 2>/dev/null && echo /mint/projects ;;
     esac ;;
   blkid)
