@@ -31,6 +31,19 @@ impl Aws {
         Aws { sdk }
     }
 
+    /// As `load`, with the given credentials instead of the default chain.
+    pub async fn load_with_credentials(
+        region: &str,
+        creds: aws_config::imds::credentials::ImdsCredentialsProvider,
+    ) -> Aws {
+        let sdk = aws_config::defaults(BehaviorVersion::latest())
+            .region(Region::new(region.to_string()))
+            .credentials_provider(creds)
+            .load()
+            .await;
+        Aws { sdk }
+    }
+
     pub fn region(&self) -> &str {
         self.sdk.region().map(|r| r.as_ref()).unwrap_or_default()
     }

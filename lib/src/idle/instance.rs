@@ -13,6 +13,19 @@ pub struct Instance {
     pub region: String,
     /// The instance's Mint tags (only the keys mint-idle reads).
     pub tags: HashMap<String, String>,
+    /// Kept for the instance role's credentials: its session token is already fetched.
+    imds: Imds,
+}
+
+impl Instance {
+    /// AWS access as the instance role, straight from instance metadata: no credential
+    /// chain to walk (env, profiles, SSO…) on a machine that only ever has the role.
+    pub async fn aws(&self) -> Aws {
+        let creds = aws_config::imds::credentials::ImdsCredentialsProvider::builder()
+            .imds_client(self.imds.clone())
+            .build();
+        Aws::load_with_credentials(&self.region, creds).await
+    }
 }
 
 const WANTED: &[&str] = &[tags::IDLE_TIMEOUT, tags::IDLE_EXTENDED_UNTIL];
@@ -49,7 +62,12 @@ pub async fn from_metadata() -> Result<Instance> {
             .with_context(|| format!("cannot read tag {key} from instance metadata"))?;
         tags.insert(key.to_string(), value.as_ref().to_string());
     }
-    Ok(Instance { id, region, tags })
+    Ok(Instance {
+        id,
+        region,
+        tags,
+        imds,
+    })
 }
 
 /// The heartbeat: one CreateTags with the deadline, what kept the VM up and the root

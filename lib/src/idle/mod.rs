@@ -7,7 +7,6 @@ pub mod instance;
 pub mod probe;
 pub mod state;
 
-use crate::aws::Aws;
 use crate::tags;
 use crate::time::rfc3339;
 use anyhow::Result;
@@ -126,7 +125,7 @@ pub async fn check() -> Result<(Record, Option<anyhow::Error>)> {
             record.warnings.push(format!("{e:#}"));
         }
     }
-    let aws = Aws::load(&inst.region).await;
+    let aws = inst.aws().await;
     let mut beat = vec![
         (tags::IDLE_DEADLINE, record.idle_deadline.clone()),
         (tags::IDLE_ACTIVE, record.active_criteria_met.join(",")),
