@@ -289,6 +289,11 @@ fn check_keeps_an_active_vm_up_with_one_call_and_stops_it_once_idle() {
     assert_eq!(record["action_taken"], "none");
     assert_eq!(record["stop_result"], Value::Null);
     assert_eq!(record["heartbeat"], "ok");
+    assert_eq!(
+        record["idle_since"],
+        Value::Null,
+        "in use: not idle since anything"
+    );
     let calls: Vec<&str> = stderr.lines().filter(|l| l.starts_with("[aws]")).collect();
     assert_eq!(calls.len(), 1, "one AWS call while active: {stderr}");
     assert!(calls[0].contains("CreateTags"), "{stderr}");
@@ -317,6 +322,10 @@ fn check_keeps_an_active_vm_up_with_one_call_and_stops_it_once_idle() {
     let r = run_json(c);
     assert_eq!(r["active_criteria_met"], json!([]));
     assert_eq!(r["idle_elapsed_minutes"], 30);
+    assert_eq!(
+        r["idle_since"], record["check_timestamp"],
+        "idle since the last active check"
+    );
     assert_eq!(r["action_taken"], "none");
     assert_eq!(tags()["mint:idle-active"], "");
     assert_eq!(
@@ -391,6 +400,14 @@ fn extend_is_one_create_tags_and_config_retags_running_vms() {
     // A stopped VM has no timer to extend.
     env.mint(&["down"]).assert().success();
     let out = env.mint(&["extend", "30"]).output().unwrap();
+    common::assert_clear_error(&out, "mint-vm", "is stopped");
+    // A record on stdin that says stopped is not taken as a target to tag.
+    let stopped = env.json(&["status", "--json"]).remove(0);
+    let out = env
+        .mint(&["extend", "30"])
+        .write_stdin(format!("{stopped}\n"))
+        .output()
+        .unwrap();
     common::assert_clear_error(&out, "mint-vm", "is stopped");
     let out = env.mint(&["extend", "0"]).output().unwrap();
     assert!(!out.status.success());

@@ -24,23 +24,20 @@ pub struct Aws {
 
 impl Aws {
     pub async fn load(region: &str) -> Aws {
-        let sdk = aws_config::defaults(BehaviorVersion::latest())
-            .region(Region::new(region.to_string()))
-            .load()
-            .await;
-        Aws { sdk }
+        Aws::from_loader(aws_config::defaults(BehaviorVersion::latest()), region).await
     }
 
-    /// As `load`, with the given credentials instead of the default chain.
+    /// As `load`, with the instance role's credentials instead of the default chain.
     pub async fn load_with_credentials(
         region: &str,
         creds: aws_config::imds::credentials::ImdsCredentialsProvider,
     ) -> Aws {
-        let sdk = aws_config::defaults(BehaviorVersion::latest())
-            .region(Region::new(region.to_string()))
-            .credentials_provider(creds)
-            .load()
-            .await;
+        let loader = aws_config::defaults(BehaviorVersion::latest()).credentials_provider(creds);
+        Aws::from_loader(loader, region).await
+    }
+
+    async fn from_loader(loader: aws_config::ConfigLoader, region: &str) -> Aws {
+        let sdk = loader.region(Region::new(region.to_string())).load().await;
         Aws { sdk }
     }
 

@@ -112,7 +112,11 @@ async fn status(json: bool) -> Result<ExitCode> {
 fn human(r: &Record) -> String {
     let mut out = String::new();
     if r.active_criteria_met.is_empty() {
-        out += &format!("idle for {} min\n", r.idle_elapsed_minutes);
+        out += &format!(
+            "idle for {} min (since {})\n",
+            r.idle_elapsed_minutes,
+            r.idle_since.as_deref().unwrap_or("?")
+        );
     } else {
         out += &format!(
             "active: {}\n",

@@ -282,7 +282,15 @@ async fn extend(
             vec![(vm, None)]
         }
         None => match super::stdin_records()? {
-            Some(recs) => recs.into_iter().map(|r| (r.vm, r.instance_id)).collect(),
+            // Only a running record's id is trusted; otherwise the lookup says what state
+            // the VM is in.
+            Some(recs) => recs
+                .into_iter()
+                .map(|r| {
+                    let id = r.instance_id.filter(|_| r.state == "running");
+                    (r.vm, id)
+                })
+                .collect(),
             None => vec![("default".to_string(), None)],
         },
     };

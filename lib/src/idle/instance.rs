@@ -72,17 +72,14 @@ pub async fn from_metadata() -> Result<Instance> {
 
 /// The heartbeat: one CreateTags with the deadline, what kept the VM up and the root
 /// disk's use, so `mint list`/`status` can tell all of it without SSH.
-pub async fn heartbeat(aws: &Aws, id: &str, values: &[(&str, String)]) -> Result<()> {
-    let mut req = aws.ec2().create_tags().resources(id);
-    for (k, v) in values {
-        req = req.tags(
-            aws_sdk_ec2::types::Tag::builder()
-                .key(*k)
-                .value(v.as_str())
-                .build(),
-        );
-    }
-    req.send().await.aws("CreateTags")?;
+pub async fn heartbeat(aws: &Aws, id: &str, values: &[(String, String)]) -> Result<()> {
+    aws.ec2()
+        .create_tags()
+        .resources(id)
+        .set_tags(Some(tags::ec2_tags(values)))
+        .send()
+        .await
+        .aws("CreateTags")?;
     Ok(())
 }
 

@@ -20,6 +20,8 @@ pub struct Record {
     pub check_timestamp: String,
     pub active_criteria_met: Vec<String>,
     pub idle_elapsed_minutes: i64,
+    /// Since when nothing has used the VM (last active check, or boot); absent while in use.
+    pub idle_since: Option<String>,
     /// `none` or `stop`.
     pub action_taken: String,
     /// StopInstances' outcome when `action_taken` is `stop`: the new state, or the error.
@@ -50,7 +52,7 @@ struct Evaluation {
 async fn evaluate() -> Result<Evaluation> {
     let now = state::now()?;
     let inst = instance::from_metadata().await?;
-    let activity = probe::probe(&probe::SYSTEM);
+    let activity = probe::probe();
     let boot_id = state::boot_id();
     let (timeout, timeout_warning) =
         decide::timeout_from_tag(inst.tags.get(tags::IDLE_TIMEOUT).map(String::as_str));
@@ -80,6 +82,7 @@ async fn evaluate() -> Result<Evaluation> {
         check_timestamp: at(now),
         active_criteria_met: decision.active.iter().map(|s| s.to_string()).collect(),
         idle_elapsed_minutes: decision.idle_elapsed_minutes,
+        idle_since: decision.idle_since.map(at),
         action_taken: "none".to_string(),
         stop_result: None,
         would_stop: decision.stop,
@@ -127,11 +130,17 @@ pub async fn check() -> Result<(Record, Option<anyhow::Error>)> {
     }
     let aws = inst.aws().await;
     let mut beat = vec![
-        (tags::IDLE_DEADLINE, record.idle_deadline.clone()),
-        (tags::IDLE_ACTIVE, record.active_criteria_met.join(",")),
+        (
+            tags::IDLE_DEADLINE.to_string(),
+            record.idle_deadline.clone(),
+        ),
+        (
+            tags::IDLE_ACTIVE.to_string(),
+            record.active_criteria_met.join(","),
+        ),
     ];
     if let Some(p) = record.root_disk_used_percent {
-        beat.push((tags::ROOT_DISK_USED, format!("{p}%")));
+        beat.push((tags::ROOT_DISK_USED.to_string(), format!("{p}%")));
     }
     let mut failure = None;
     match instance::heartbeat(&aws, &inst.id, &beat).await {

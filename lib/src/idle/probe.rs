@@ -45,25 +45,17 @@ impl Activity {
     }
 }
 
-/// Where the probes look: `/proc` and the directory tmux puts its `tmux-<uid>` socket
-/// directories in (`/tmp` unless TMUX_TMPDIR, which Mint's VMs do not set).
-pub struct Roots {
-    pub proc: &'static str,
-    pub tmux_tmpdir: &'static str,
-}
+/// Where tmux puts its `tmux-<uid>` socket directories (TMUX_TMPDIR, which Mint's VMs do
+/// not set, would move them).
+const TMUX_TMPDIR: &str = "/tmp";
 
-pub const SYSTEM: Roots = Roots {
-    proc: "/proc",
-    tmux_tmpdir: "/tmp",
-};
-
-pub fn probe(roots: &Roots) -> Activity {
-    let proc = Path::new(roots.proc);
+pub fn probe() -> Activity {
+    let proc = Path::new("/proc");
     let procs = scan_processes(proc);
     Activity {
         ssh_sessions: established_on_port(proc, SSH_PORT),
         mosh_servers: procs.mosh_servers,
-        tmux_attached: tmux_attached(Path::new(roots.tmux_tmpdir), &procs.tmux_server_uids),
+        tmux_attached: tmux_attached(Path::new(TMUX_TMPDIR), &procs.tmux_server_uids),
         claude_processes: procs.claude,
     }
 }
