@@ -39,16 +39,16 @@ complete -c mint-project -n "__fish_mint_project_using_subcommand project; and n
 complete -c mint-project -n "__fish_mint_project_using_subcommand project; and not __fish_seen_subcommand_from add list rebuild help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mint-project -n "__fish_mint_project_using_subcommand project; and __fish_seen_subcommand_from add" -l branch -d 'The branch to check out' -r
 complete -c mint-project -n "__fish_mint_project_using_subcommand project; and __fish_seen_subcommand_from add" -l name -d 'The project\'s name [default: the repo\'s name]' -r
-complete -c mint-project -n "__fish_mint_project_using_subcommand project; and __fish_seen_subcommand_from add" -l vm -d 'The VM [default: default]' -r
+complete -c mint-project -n "__fish_mint_project_using_subcommand project; and __fish_seen_subcommand_from add" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint-project -n "__fish_mint_project_using_subcommand project; and __fish_seen_subcommand_from add" -l verbose -d 'Show progress steps'
 complete -c mint-project -n "__fish_mint_project_using_subcommand project; and __fish_seen_subcommand_from add" -l debug -d 'Show every AWS call (service, operation, duration, result)'
 complete -c mint-project -n "__fish_mint_project_using_subcommand project; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c mint-project -n "__fish_mint_project_using_subcommand project; and __fish_seen_subcommand_from list" -l vm -d 'The VM [default: default]' -r
+complete -c mint-project -n "__fish_mint_project_using_subcommand project; and __fish_seen_subcommand_from list" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint-project -n "__fish_mint_project_using_subcommand project; and __fish_seen_subcommand_from list" -l json -d 'One JSON object per project'
 complete -c mint-project -n "__fish_mint_project_using_subcommand project; and __fish_seen_subcommand_from list" -l verbose -d 'Show progress steps'
 complete -c mint-project -n "__fish_mint_project_using_subcommand project; and __fish_seen_subcommand_from list" -l debug -d 'Show every AWS call (service, operation, duration, result)'
 complete -c mint-project -n "__fish_mint_project_using_subcommand project; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
-complete -c mint-project -n "__fish_mint_project_using_subcommand project; and __fish_seen_subcommand_from rebuild" -l vm -d 'The VM [default: default]' -r
+complete -c mint-project -n "__fish_mint_project_using_subcommand project; and __fish_seen_subcommand_from rebuild" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint-project -n "__fish_mint_project_using_subcommand project; and __fish_seen_subcommand_from rebuild" -l verbose -d 'Show progress steps'
 complete -c mint-project -n "__fish_mint_project_using_subcommand project; and __fish_seen_subcommand_from rebuild" -l debug -d 'Show every AWS call (service, operation, duration, result)'
 complete -c mint-project -n "__fish_mint_project_using_subcommand project; and __fish_seen_subcommand_from rebuild" -s h -l help -d 'Print help'

@@ -41,7 +41,7 @@ complete -c mint-vm -n "__fish_mint_vm_using_subcommand init" -l region -d 'AWS 
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand init" -l verbose -d 'Show progress steps'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand init" -l debug -d 'Show every AWS call (service, operation, duration, result)'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c mint-vm -n "__fish_mint_vm_using_subcommand up" -l vm -d 'The VM to act on [default: default, or the VM records on stdin]' -r
+complete -c mint-vm -n "__fish_mint_vm_using_subcommand up" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand up" -l bootstrap-timeout -d 'How long to wait for the VM\'s bootstrap (e.g. 7m, 90s)' -r
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand up" -l on-timeout -d 'What to do if bootstrap does not finish in time (asked interactively otherwise; without a terminal: stop)' -r -f -a "stop\t'Stop the instance: halts billing, keeps it for debugging'
 terminate\t'Tag it mint:bootstrap=failed, terminate it and clean up its resources'
@@ -51,12 +51,12 @@ complete -c mint-vm -n "__fish_mint_vm_using_subcommand up" -s y -l yes -d 'Appr
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand up" -l verbose -d 'Show progress steps'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand up" -l debug -d 'Show every AWS call (service, operation, duration, result)'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand up" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c mint-vm -n "__fish_mint_vm_using_subcommand down" -l vm -d 'The VM to act on [default: default, or the VM records on stdin]' -r
+complete -c mint-vm -n "__fish_mint_vm_using_subcommand down" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand down" -l json -d 'Print the VM record as JSON'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand down" -l verbose -d 'Show progress steps'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand down" -l debug -d 'Show every AWS call (service, operation, duration, result)'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand down" -s h -l help -d 'Print help'
-complete -c mint-vm -n "__fish_mint_vm_using_subcommand destroy" -l vm -d 'The VM to act on [default: default, or the VM records on stdin]' -r
+complete -c mint-vm -n "__fish_mint_vm_using_subcommand destroy" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand destroy" -s y -l yes -d 'Do not ask for confirmation'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand destroy" -l verbose -d 'Show progress steps'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand destroy" -l debug -d 'Show every AWS call (service, operation, duration, result)'
@@ -65,12 +65,12 @@ complete -c mint-vm -n "__fish_mint_vm_using_subcommand list" -l json -d 'One JS
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand list" -l verbose -d 'Show progress steps'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand list" -l debug -d 'Show every AWS call (service, operation, duration, result)'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand list" -s h -l help -d 'Print help'
-complete -c mint-vm -n "__fish_mint_vm_using_subcommand status" -l vm -d 'The VM to act on [default: default, or the VM records on stdin]' -r
+complete -c mint-vm -n "__fish_mint_vm_using_subcommand status" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand status" -l json -d 'Print the VM record as JSON'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand status" -l verbose -d 'Show progress steps'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand status" -l debug -d 'Show every AWS call (service, operation, duration, result)'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand status" -s h -l help -d 'Print help'
-complete -c mint-vm -n "__fish_mint_vm_using_subcommand extend" -l vm -d 'The VM to act on [default: default, or the VM records on stdin]' -r
+complete -c mint-vm -n "__fish_mint_vm_using_subcommand extend" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand extend" -l json -d 'Print the VM name, instance and new deadline as JSON'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand extend" -l verbose -d 'Show progress steps'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand extend" -l debug -d 'Show every AWS call (service, operation, duration, result)'

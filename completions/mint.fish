@@ -51,7 +51,7 @@ complete -c mint -n "__fish_mint_using_subcommand init" -l region -d 'AWS region
 complete -c mint -n "__fish_mint_using_subcommand init" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand init" -l debug -d 'Show every AWS call (service, operation, duration, result)'
 complete -c mint -n "__fish_mint_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c mint -n "__fish_mint_using_subcommand up" -l vm -d 'The VM to act on [default: default, or the VM records on stdin]' -r
+complete -c mint -n "__fish_mint_using_subcommand up" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint -n "__fish_mint_using_subcommand up" -l bootstrap-timeout -d 'How long to wait for the VM\'s bootstrap (e.g. 7m, 90s)' -r
 complete -c mint -n "__fish_mint_using_subcommand up" -l on-timeout -d 'What to do if bootstrap does not finish in time (asked interactively otherwise; without a terminal: stop)' -r -f -a "stop\t'Stop the instance: halts billing, keeps it for debugging'
 terminate\t'Tag it mint:bootstrap=failed, terminate it and clean up its resources'
@@ -61,12 +61,12 @@ complete -c mint -n "__fish_mint_using_subcommand up" -s y -l yes -d 'Approve ad
 complete -c mint -n "__fish_mint_using_subcommand up" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand up" -l debug -d 'Show every AWS call (service, operation, duration, result)'
 complete -c mint -n "__fish_mint_using_subcommand up" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c mint -n "__fish_mint_using_subcommand down" -l vm -d 'The VM to act on [default: default, or the VM records on stdin]' -r
+complete -c mint -n "__fish_mint_using_subcommand down" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint -n "__fish_mint_using_subcommand down" -l json -d 'Print the VM record as JSON'
 complete -c mint -n "__fish_mint_using_subcommand down" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand down" -l debug -d 'Show every AWS call (service, operation, duration, result)'
 complete -c mint -n "__fish_mint_using_subcommand down" -s h -l help -d 'Print help'
-complete -c mint -n "__fish_mint_using_subcommand destroy" -l vm -d 'The VM to act on [default: default, or the VM records on stdin]' -r
+complete -c mint -n "__fish_mint_using_subcommand destroy" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint -n "__fish_mint_using_subcommand destroy" -s y -l yes -d 'Do not ask for confirmation'
 complete -c mint -n "__fish_mint_using_subcommand destroy" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand destroy" -l debug -d 'Show every AWS call (service, operation, duration, result)'
@@ -75,12 +75,12 @@ complete -c mint -n "__fish_mint_using_subcommand list" -l json -d 'One JSON VM 
 complete -c mint -n "__fish_mint_using_subcommand list" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand list" -l debug -d 'Show every AWS call (service, operation, duration, result)'
 complete -c mint -n "__fish_mint_using_subcommand list" -s h -l help -d 'Print help'
-complete -c mint -n "__fish_mint_using_subcommand status" -l vm -d 'The VM to act on [default: default, or the VM records on stdin]' -r
+complete -c mint -n "__fish_mint_using_subcommand status" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint -n "__fish_mint_using_subcommand status" -l json -d 'Print the VM record as JSON'
 complete -c mint -n "__fish_mint_using_subcommand status" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand status" -l debug -d 'Show every AWS call (service, operation, duration, result)'
 complete -c mint -n "__fish_mint_using_subcommand status" -s h -l help -d 'Print help'
-complete -c mint -n "__fish_mint_using_subcommand extend" -l vm -d 'The VM to act on [default: default, or the VM records on stdin]' -r
+complete -c mint -n "__fish_mint_using_subcommand extend" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint -n "__fish_mint_using_subcommand extend" -l json -d 'Print the VM name, instance and new deadline as JSON'
 complete -c mint -n "__fish_mint_using_subcommand extend" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand extend" -l debug -d 'Show every AWS call (service, operation, duration, result)'
@@ -93,32 +93,32 @@ complete -c mint -n "__fish_mint_using_subcommand config; and not __fish_seen_su
 complete -c mint -n "__fish_mint_using_subcommand config; and __fish_seen_subcommand_from set" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand config; and __fish_seen_subcommand_from set" -l debug -d 'Show every AWS call (service, operation, duration, result)'
 complete -c mint -n "__fish_mint_using_subcommand config; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
-complete -c mint -n "__fish_mint_using_subcommand ssh" -l vm -d 'The VM to connect to [default: default, or the VM record on stdin]' -r
+complete -c mint -n "__fish_mint_using_subcommand ssh" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint -n "__fish_mint_using_subcommand ssh" -l accept-new-host-key -d 'Take the host key the VM presents now, replacing the pinned one (after `mint recreate` of a VM that does not publish its key)'
 complete -c mint -n "__fish_mint_using_subcommand ssh" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand ssh" -l debug -d 'Show every AWS call (service, operation, duration, result)'
 complete -c mint -n "__fish_mint_using_subcommand ssh" -s h -l help -d 'Print help'
-complete -c mint -n "__fish_mint_using_subcommand mosh" -l vm -d 'The VM to connect to [default: default, or the VM record on stdin]' -r
+complete -c mint -n "__fish_mint_using_subcommand mosh" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint -n "__fish_mint_using_subcommand mosh" -l accept-new-host-key -d 'Take the host key the VM presents now, replacing the pinned one (after `mint recreate` of a VM that does not publish its key)'
 complete -c mint -n "__fish_mint_using_subcommand mosh" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand mosh" -l debug -d 'Show every AWS call (service, operation, duration, result)'
 complete -c mint -n "__fish_mint_using_subcommand mosh" -s h -l help -d 'Print help'
-complete -c mint -n "__fish_mint_using_subcommand connect" -l vm -d 'The VM to connect to [default: default, or the VM record on stdin]' -r
+complete -c mint -n "__fish_mint_using_subcommand connect" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint -n "__fish_mint_using_subcommand connect" -l accept-new-host-key -d 'Take the host key the VM presents now, replacing the pinned one (after `mint recreate` of a VM that does not publish its key)'
 complete -c mint -n "__fish_mint_using_subcommand connect" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand connect" -l debug -d 'Show every AWS call (service, operation, duration, result)'
 complete -c mint -n "__fish_mint_using_subcommand connect" -s h -l help -d 'Print help'
-complete -c mint -n "__fish_mint_using_subcommand sessions" -l vm -d 'The VM to connect to [default: default, or the VM record on stdin]' -r
+complete -c mint -n "__fish_mint_using_subcommand sessions" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint -n "__fish_mint_using_subcommand sessions" -l json -d 'One JSON object per session'
 complete -c mint -n "__fish_mint_using_subcommand sessions" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand sessions" -l debug -d 'Show every AWS call (service, operation, duration, result)'
 complete -c mint -n "__fish_mint_using_subcommand sessions" -s h -l help -d 'Print help'
-complete -c mint -n "__fish_mint_using_subcommand ssh-config" -l vm -d 'The VM to connect to [default: default, or the VM record on stdin]' -r
+complete -c mint -n "__fish_mint_using_subcommand ssh-config" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint -n "__fish_mint_using_subcommand ssh-config" -s y -l yes -d 'Approve adding the Include line to ~/.ssh/config without asking'
 complete -c mint -n "__fish_mint_using_subcommand ssh-config" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand ssh-config" -l debug -d 'Show every AWS call (service, operation, duration, result)'
 complete -c mint -n "__fish_mint_using_subcommand ssh-config" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c mint -n "__fish_mint_using_subcommand code" -l vm -d 'The VM to connect to [default: default, or the VM record on stdin]' -r
+complete -c mint -n "__fish_mint_using_subcommand code" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint -n "__fish_mint_using_subcommand code" -s y -l yes -d 'Approve adding the Include line to ~/.ssh/config without asking'
 complete -c mint -n "__fish_mint_using_subcommand code" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand code" -l debug -d 'Show every AWS call (service, operation, duration, result)'
@@ -127,7 +127,7 @@ complete -c mint -n "__fish_mint_using_subcommand key; and not __fish_seen_subco
 complete -c mint -n "__fish_mint_using_subcommand key; and not __fish_seen_subcommand_from add" -l debug -d 'Show every AWS call (service, operation, duration, result)'
 complete -c mint -n "__fish_mint_using_subcommand key; and not __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c mint -n "__fish_mint_using_subcommand key; and not __fish_seen_subcommand_from add" -f -a "add" -d 'Add a public key to the VM\'s ~/.ssh/authorized_keys (once; adding it again changes nothing)'
-complete -c mint -n "__fish_mint_using_subcommand key; and __fish_seen_subcommand_from add" -l vm -d 'The VM to connect to [default: default, or the VM record on stdin]' -r
+complete -c mint -n "__fish_mint_using_subcommand key; and __fish_seen_subcommand_from add" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint -n "__fish_mint_using_subcommand key; and __fish_seen_subcommand_from add" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand key; and __fish_seen_subcommand_from add" -l debug -d 'Show every AWS call (service, operation, duration, result)'
 complete -c mint -n "__fish_mint_using_subcommand key; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
@@ -139,16 +139,16 @@ complete -c mint -n "__fish_mint_using_subcommand project; and not __fish_seen_s
 complete -c mint -n "__fish_mint_using_subcommand project; and not __fish_seen_subcommand_from add list rebuild" -f -a "rebuild" -d 'Tear down and rebuild a project\'s devcontainer, keeping the repo; recreates its tmux session'
 complete -c mint -n "__fish_mint_using_subcommand project; and __fish_seen_subcommand_from add" -l branch -d 'The branch to check out' -r
 complete -c mint -n "__fish_mint_using_subcommand project; and __fish_seen_subcommand_from add" -l name -d 'The project\'s name [default: the repo\'s name]' -r
-complete -c mint -n "__fish_mint_using_subcommand project; and __fish_seen_subcommand_from add" -l vm -d 'The VM [default: default]' -r
+complete -c mint -n "__fish_mint_using_subcommand project; and __fish_seen_subcommand_from add" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint -n "__fish_mint_using_subcommand project; and __fish_seen_subcommand_from add" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand project; and __fish_seen_subcommand_from add" -l debug -d 'Show every AWS call (service, operation, duration, result)'
 complete -c mint -n "__fish_mint_using_subcommand project; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c mint -n "__fish_mint_using_subcommand project; and __fish_seen_subcommand_from list" -l vm -d 'The VM [default: default]' -r
+complete -c mint -n "__fish_mint_using_subcommand project; and __fish_seen_subcommand_from list" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint -n "__fish_mint_using_subcommand project; and __fish_seen_subcommand_from list" -l json -d 'One JSON object per project'
 complete -c mint -n "__fish_mint_using_subcommand project; and __fish_seen_subcommand_from list" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand project; and __fish_seen_subcommand_from list" -l debug -d 'Show every AWS call (service, operation, duration, result)'
 complete -c mint -n "__fish_mint_using_subcommand project; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
-complete -c mint -n "__fish_mint_using_subcommand project; and __fish_seen_subcommand_from rebuild" -l vm -d 'The VM [default: default]' -r
+complete -c mint -n "__fish_mint_using_subcommand project; and __fish_seen_subcommand_from rebuild" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint -n "__fish_mint_using_subcommand project; and __fish_seen_subcommand_from rebuild" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand project; and __fish_seen_subcommand_from rebuild" -l debug -d 'Show every AWS call (service, operation, duration, result)'
 complete -c mint -n "__fish_mint_using_subcommand project; and __fish_seen_subcommand_from rebuild" -s h -l help -d 'Print help'

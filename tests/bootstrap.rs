@@ -1,4 +1,4 @@
-//! The bootstrap payload: its scripts (and the VM side of `mint project`) pass shellcheck,
+//! The bootstrap payload: its scripts (and the VM sides of `mint project` and `key add`) pass shellcheck,
 //! the user data `mint up` sends is the checked-in, hash-verified files, and each script,
 //! run with the system commands it calls replaced by recorders, does what the spec says once.
 
@@ -14,8 +14,6 @@ fn scripts() -> Vec<PathBuf> {
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "sh"))
         .collect();
-    // The VM-side script of `mint project` is shell too.
-    v.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("lib/src/project.sh"));
     v.sort();
     v
 }

@@ -90,8 +90,8 @@ fn ssh_through_the_generated_config() {
     let out = vm
         .env
         .cmd("mint-connect")
-        .args(["ssh", "--", "hostname"])
-        .write_stdin(rec)
+        .args(["ssh", "--vm", "-", "--", "hostname"])
+        .write_stdin(rec.clone())
         .output()
         .unwrap();
     assert!(
@@ -104,6 +104,25 @@ fn ssh_through_the_generated_config() {
         before,
         "a record on stdin must skip the AWS lookup"
     );
+
+    // Without `--vm -`, stdin belongs to the remote command, as with ssh: a script ...
+    let out = vm
+        .env
+        .mint(&["ssh", "--", "sh"])
+        .write_stdin("echo \"script as $USER\"\n")
+        .output()
+        .unwrap();
+    assert!(ok(&out), "{}", stderr(&out));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "script as ubuntu\n");
+    // ... and even a VM record is just data to it, passed byte for byte.
+    let out = vm
+        .env
+        .mint(&["ssh", "--", "cat"])
+        .write_stdin(rec.clone())
+        .output()
+        .unwrap();
+    assert!(ok(&out), "{}", stderr(&out));
+    assert_eq!(out.stdout, rec);
 }
 
 #[test]

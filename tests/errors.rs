@@ -15,9 +15,47 @@ fn unknown_vm_and_bad_names() {
     ] {
         let out = env.mint(cmd).output().unwrap();
         assert_clear_error(&out, "mint-vm", "no VM named `nope`");
+        assert_eq!(out.status.code(), Some(3), "not found is exit code 3");
     }
     let out = env.mint(&["up", "--vm", "Bad Name"]).output().unwrap();
     assert_clear_error(&out, "mint-vm", "invalid VM name");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a bad argument is a usage error"
+    );
+}
+
+/// The exit codes a script branches on (README "Exit codes").
+#[test]
+fn exit_codes() {
+    let moto = Moto::start();
+    let env = Env::new(&moto);
+    env.init();
+    let out = env.mint(&["up", "--json", "--yes"]).output().unwrap();
+    assert!(out.status.success());
+    // A confirmation with no terminal and no --yes: refused, nothing deleted, exit 4.
+    let out = env.mint(&["destroy"]).write_stdin("").output().unwrap();
+    assert_clear_error(&out, "mint-vm", "pass --yes to confirm");
+    assert_eq!(out.status.code(), Some(4));
+    assert_eq!(live_instances(&ec2(&moto), "default").len(), 1);
+    // Expired or missing credentials: exit 5.
+    let out = env
+        .mint(&["status"])
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(5),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Usage: an unknown flag, through the dispatcher too.
+    let out = env.mint(&["status", "--colour"]).output().unwrap();
+    assert_clear_error(&out, "mint-vm", "--colour");
+    assert_eq!(out.status.code(), Some(2));
 }
 
 #[test]
@@ -26,17 +64,31 @@ fn garbage_on_stdin() {
     let env = Env::new(&moto);
     env.init();
     let out = env
-        .mint(&["status"])
+        .mint(&["status", "--vm", "-"])
         .write_stdin("hello world\n")
         .output()
         .unwrap();
     assert_clear_error(&out, "mint-vm", "expected a VM record");
     let out = env
-        .mint(&["down"])
+        .mint(&["down", "--vm", "-"])
         .write_stdin("{\"vm\":\"x\"}\n")
         .output()
         .unwrap();
     assert_clear_error(&out, "mint-vm", "schema");
+    let out = env
+        .mint(&["down", "--vm", "-"])
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert_clear_error(&out, "mint-vm", "no VM records on stdin");
+    // Without `--vm -`, stdin is not read for records: garbage there is not an error, and
+    // the default VM is looked up (and here does not exist).
+    let out = env
+        .mint(&["status"])
+        .write_stdin("hello world\n")
+        .output()
+        .unwrap();
+    assert_clear_error(&out, "mint-vm", "no VM named `default`");
 }
 
 #[test]
@@ -161,4 +213,41 @@ fn up_refuses_without_a_pinned_mint_idle() {
         .unwrap();
     assert_clear_error(&out, "mint-vm", "MINT_IDLE_SHA256");
     assert!(live_instances(&ec2(&moto), "default").is_empty());
+}
+
+/// The main errors, word for word: what a user reads is reviewed like code.
+#[test]
+fn main_errors_read_the_same() {
+    let moto = Moto::start();
+    let env = Env::new(&moto);
+    let mut seen = String::new();
+    let mut record = |args: &[&str], stdin: Option<&str>| {
+        let mut cmd = env.mint(args);
+        if let Some(text) = stdin {
+            cmd.write_stdin(text);
+        }
+        let out = cmd.output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let line = stderr
+            .lines()
+            .find(|l| l.starts_with("mint-"))
+            .unwrap_or("(no error line)");
+        seen += &format!(
+            "$ mint {}\n{line}\n(exit {})\n\n",
+            args.join(" "),
+            out.status.code().unwrap_or(-1)
+        );
+    };
+    record(&["list"], None);
+    env.init();
+    record(&["status", "--vm", "nope"], None);
+    record(&["up", "--vm", "Bad_Name"], None);
+    record(&["down", "--vm", "-"], Some("hello\n"));
+    record(&["down", "--vm", "-"], Some(""));
+    record(&["destroy", "--vm", "nope"], Some(""));
+    record(&["config", "set", "colour", "red"], None);
+    record(&["config", "set", "idle_timeout_minutes", "5"], None);
+    record(&["extend", "0"], None);
+    record(&["ssh", "--vm", "nope"], None);
+    insta::assert_snapshot!(seen);
 }

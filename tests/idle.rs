@@ -363,7 +363,7 @@ fn extend_is_one_create_tags_and_config_retags_running_vms() {
 
     // A VM record on stdin: no lookup, one CreateTags.
     let out = env
-        .mint(&["extend", "45", "--debug", "--json"])
+        .mint(&["extend", "45", "--vm", "-", "--debug", "--json"])
         .write_stdin(format!("{rec}\n"))
         .output()
         .unwrap();
@@ -404,7 +404,7 @@ fn extend_is_one_create_tags_and_config_retags_running_vms() {
     // A record on stdin that says stopped is not taken as a target to tag.
     let stopped = env.json(&["status", "--json"]).remove(0);
     let out = env
-        .mint(&["extend", "30"])
+        .mint(&["extend", "30", "--vm", "-"])
         .write_stdin(format!("{stopped}\n"))
         .output()
         .unwrap();

@@ -390,7 +390,7 @@ fn records_on_stdin_select_the_vm() {
         .mint(&["status", "--vm", "gpu-box", "--json"])
         .output()
         .unwrap();
-    env.mint(&["down"])
+    env.mint(&["down", "--vm", "-"])
         .write_stdin(status.stdout)
         .assert()
         .success();

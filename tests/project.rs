@@ -350,6 +350,11 @@ fn rebuild_replaces_container_and_session() {
 
     let out = f.mint(&["project", "rebuild", "nope"]);
     common::assert_clear_error(&out, "mint-project", "no project nope");
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "an unknown project is exit code 3"
+    );
     f.kill_sessions();
 }
 

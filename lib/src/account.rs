@@ -3,18 +3,18 @@
 //! system tagged `mint=true` + `mint:component=efs`, the `mint-efs` security group, and the
 //! default VPC with a public subnet.
 
-use crate::aws::{Aws, AwsError, AwsResult};
+use crate::aws::{Aws, AwsResult};
 use crate::tags;
 use anyhow::Result;
 use aws_sdk_ec2::types::Subnet;
 use thiserror::Error;
 
-pub const INSTANCE_PROFILE: &str = "mint-instance-profile";
-pub const EFS_SECURITY_GROUP: &str = "mint-efs";
-pub const ADMIN_DOC: &str = "the README's \"Admin setup\" section";
+pub(crate) const INSTANCE_PROFILE: &str = "mint-instance-profile";
+pub(crate) const EFS_SECURITY_GROUP: &str = "mint-efs";
+pub(crate) const ADMIN_DOC: &str = "the README's \"Admin setup\" section";
 
 #[derive(Debug, Error)]
-pub enum Missing {
+pub(crate) enum Missing {
     #[error("instance profile `{INSTANCE_PROFILE}` not found; an AWS admin must create it once per account (see {ADMIN_DOC})")]
     InstanceProfile,
     #[error("no EFS file system tagged mint=true and mint:component=efs in {0}; an AWS admin must create it once per account (see {ADMIN_DOC})")]
@@ -27,7 +27,7 @@ pub enum Missing {
     PublicSubnet(String),
 }
 
-pub async fn check_instance_profile(aws: &Aws) -> Result<()> {
+pub(crate) async fn check_instance_profile(aws: &Aws) -> Result<()> {
     match aws
         .iam()
         .get_instance_profile()
@@ -43,7 +43,7 @@ pub async fn check_instance_profile(aws: &Aws) -> Result<()> {
 }
 
 /// The shared EFS file system's id.
-pub async fn efs_file_system(aws: &Aws) -> Result<String> {
+pub(crate) async fn efs_file_system(aws: &Aws) -> Result<String> {
     let out = aws
         .efs()
         .describe_file_systems()
@@ -60,7 +60,7 @@ pub async fn efs_file_system(aws: &Aws) -> Result<String> {
         .ok_or_else(|| Missing::Efs(aws.region().to_string()).into())
 }
 
-pub async fn default_vpc(aws: &Aws) -> Result<String> {
+pub(crate) async fn default_vpc(aws: &Aws) -> Result<String> {
     let out = aws
         .ec2()
         .describe_vpcs()
@@ -77,7 +77,7 @@ pub async fn default_vpc(aws: &Aws) -> Result<String> {
 
 /// The default VPC's public subnets (those that map public IPs on launch), sorted by AZ so
 /// the choice is stable; optionally only in one AZ (where the project volume lives).
-pub async fn public_subnets(aws: &Aws, az: Option<&str>) -> Result<Vec<Subnet>> {
+pub(crate) async fn public_subnets(aws: &Aws, az: Option<&str>) -> Result<Vec<Subnet>> {
     let mut req = aws
         .ec2()
         .describe_subnets()
@@ -100,7 +100,7 @@ pub async fn public_subnets(aws: &Aws, az: Option<&str>) -> Result<Vec<Subnet>> 
 }
 
 /// The admin's `mint-efs` security group in the default VPC.
-pub async fn efs_security_group(aws: &Aws, vpc_id: &str) -> Result<String> {
+pub(crate) async fn efs_security_group(aws: &Aws, vpc_id: &str) -> Result<String> {
     let out = aws
         .ec2()
         .describe_security_groups()
@@ -117,7 +117,7 @@ pub async fn efs_security_group(aws: &Aws, vpc_id: &str) -> Result<String> {
 }
 
 /// The user's own security group (made by `mint init`), found by its tags.
-pub async fn user_security_group(
+pub(crate) async fn user_security_group(
     aws: &Aws,
     owner: &str,
     vpc_id: &str,
@@ -126,7 +126,7 @@ pub async fn user_security_group(
         .ec2()
         .describe_security_groups()
         .set_filters(Some(tags::owned(
-            owner,
+            Some(owner),
             None,
             tags::component::SECURITY_GROUP,
         )))
@@ -135,11 +135,4 @@ pub async fn user_security_group(
         .await
         .aws("DescribeSecurityGroups")?;
     Ok(out.security_groups().first().cloned())
-}
-
-/// Whether an error is an AWS error with one of these codes.
-pub fn has_code(err: &anyhow::Error, codes: &[&str]) -> bool {
-    err.downcast_ref::<AwsError>()
-        .and_then(|e| e.code())
-        .is_some_and(|c| codes.contains(&c))
 }

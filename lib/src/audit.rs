@@ -7,16 +7,16 @@ use std::sync::OnceLock;
 static CALLER: OnceLock<String> = OnceLock::new();
 static VM: OnceLock<String> = OnceLock::new();
 
-pub fn set_caller(arn: &str) {
+pub(crate) fn set_caller(arn: &str) {
     let _ = CALLER.set(arn.to_string());
 }
 
-pub fn set_vm(vm: &str) {
+pub(crate) fn set_vm(vm: &str) {
     let _ = VM.set(vm.to_string());
 }
 
 /// Appends the line for this command; best-effort, never fails the command.
-pub fn record(tool: &str, args: &[String], exit_code: u8) {
+pub(crate) fn record(tool: &str, args: &[String], exit_code: u8) {
     let Ok(path) = crate::paths::audit_log() else {
         return;
     };

@@ -18,17 +18,17 @@ use std::time::Instant;
 use thiserror::Error;
 
 #[derive(Clone, Debug)]
-pub struct Aws {
+pub(crate) struct Aws {
     sdk: SdkConfig,
 }
 
 impl Aws {
-    pub async fn load(region: &str) -> Aws {
+    pub(crate) async fn load(region: &str) -> Aws {
         Aws::from_loader(aws_config::defaults(BehaviorVersion::latest()), region).await
     }
 
     /// As `load`, with the instance role's credentials instead of the default chain.
-    pub async fn load_with_credentials(
+    pub(crate) async fn load_with_credentials(
         region: &str,
         creds: aws_config::imds::credentials::ImdsCredentialsProvider,
     ) -> Aws {
@@ -41,53 +41,53 @@ impl Aws {
         Aws { sdk }
     }
 
-    pub fn region(&self) -> &str {
+    pub(crate) fn region(&self) -> &str {
         self.sdk.region().map(|r| r.as_ref()).unwrap_or_default()
     }
 
-    pub fn ec2(&self) -> aws_sdk_ec2::Client {
+    pub(crate) fn ec2(&self) -> aws_sdk_ec2::Client {
         let conf = aws_sdk_ec2::config::Builder::from(&self.sdk)
             .interceptor(CallLog)
             .build();
         aws_sdk_ec2::Client::from_conf(conf)
     }
 
-    pub fn sts(&self) -> aws_sdk_sts::Client {
+    pub(crate) fn sts(&self) -> aws_sdk_sts::Client {
         let conf = aws_sdk_sts::config::Builder::from(&self.sdk)
             .interceptor(CallLog)
             .build();
         aws_sdk_sts::Client::from_conf(conf)
     }
 
-    pub fn iam(&self) -> aws_sdk_iam::Client {
+    pub(crate) fn iam(&self) -> aws_sdk_iam::Client {
         let conf = aws_sdk_iam::config::Builder::from(&self.sdk)
             .interceptor(CallLog)
             .build();
         aws_sdk_iam::Client::from_conf(conf)
     }
 
-    pub fn efs(&self) -> aws_sdk_efs::Client {
+    pub(crate) fn efs(&self) -> aws_sdk_efs::Client {
         let conf = aws_sdk_efs::config::Builder::from(&self.sdk)
             .interceptor(CallLog)
             .build();
         aws_sdk_efs::Client::from_conf(conf)
     }
 
-    pub fn ssm(&self) -> aws_sdk_ssm::Client {
+    pub(crate) fn ssm(&self) -> aws_sdk_ssm::Client {
         let conf = aws_sdk_ssm::config::Builder::from(&self.sdk)
             .interceptor(CallLog)
             .build();
         aws_sdk_ssm::Client::from_conf(conf)
     }
 
-    pub fn eic(&self) -> aws_sdk_ec2instanceconnect::Client {
+    pub(crate) fn eic(&self) -> aws_sdk_ec2instanceconnect::Client {
         let conf = aws_sdk_ec2instanceconnect::config::Builder::from(&self.sdk)
             .interceptor(CallLog)
             .build();
         aws_sdk_ec2instanceconnect::Client::from_conf(conf)
     }
 
-    pub fn quotas(&self) -> aws_sdk_servicequotas::Client {
+    pub(crate) fn quotas(&self) -> aws_sdk_servicequotas::Client {
         let conf = aws_sdk_servicequotas::config::Builder::from(&self.sdk)
             .interceptor(CallLog)
             .build();
@@ -147,7 +147,7 @@ impl Intercept for CallLog {
 
 /// An AWS call that failed, sorted by what the user can do about it.
 #[derive(Debug, Error)]
-pub enum AwsError {
+pub(crate) enum AwsError {
     #[error("no AWS credentials found ({op}): configure them with `aws configure` or `aws sso login`, or set AWS_PROFILE / AWS_ACCESS_KEY_ID")]
     NoCredentials { op: &'static str },
     #[error("cannot reach AWS ({op}): {detail}; check your network connection (and AWS_ENDPOINT_URL, if you set it)")]
@@ -163,15 +163,34 @@ pub enum AwsError {
 }
 
 impl AwsError {
+    /// Missing, expired or refused credentials: the user has to log in again (exit code 5).
+    pub(crate) fn is_credentials(&self) -> bool {
+        match self {
+            AwsError::NoCredentials { .. } => true,
+            AwsError::Service { code, .. } => matches!(
+                code.as_str(),
+                "ExpiredToken"
+                    | "ExpiredTokenException"
+                    | "RequestExpired"
+                    | "TokenRefreshRequired"
+                    | "InvalidClientTokenId"
+                    | "UnrecognizedClientException"
+                    | "AuthFailure"
+                    | "InvalidAccessKeyId"
+            ),
+            _ => false,
+        }
+    }
+
     /// The AWS error code, for callers that branch on it (e.g. `NoSuchEntity`).
-    pub fn code(&self) -> Option<&str> {
+    pub(crate) fn code(&self) -> Option<&str> {
         match self {
             AwsError::Service { code, .. } => Some(code),
             _ => None,
         }
     }
 
-    pub fn from_sdk<E, R>(op: &'static str, err: SdkError<E, R>) -> AwsError
+    pub(crate) fn from_sdk<E, R>(op: &'static str, err: SdkError<E, R>) -> AwsError
     where
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
         R: std::fmt::Debug + Send + Sync + 'static,
@@ -240,7 +259,7 @@ fn short(detail: &str) -> String {
 }
 
 /// `.aws("Op")?` on an SDK result: converts to AwsError with the operation named.
-pub trait AwsResult<T> {
+pub(crate) trait AwsResult<T> {
     fn aws(self, op: &'static str) -> Result<T, AwsError>;
 }
 
@@ -256,7 +275,7 @@ where
 
 /// A ClientToken unique to this invocation: an SDK retry of the same call reuses it (no
 /// twin), while a re-run finds the first run's resources by their tags instead.
-pub fn client_token(purpose: &str) -> String {
+pub(crate) fn client_token(purpose: &str) -> String {
     use std::sync::OnceLock;
     static TOKEN: OnceLock<String> = OnceLock::new();
     TOKEN

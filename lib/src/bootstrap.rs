@@ -30,6 +30,10 @@ pub const FILES: &[EmbeddedFile] = embed!(
     "mint-reconcile.service",
 );
 
+/// Scripts the client runs on the VM over ssh (`bash -s -- ARGS`), never part of the user
+/// data: `mint project` and `mint key add`. Checked against the same sums before each run.
+pub const REMOTE_SCRIPTS: &[EmbeddedFile] = embed!("project.sh", "key-add.sh");
+
 pub const SUMS: &str = include_str!("../../bootstrap/SHA256SUMS");
 
 /// The script the bundle runs once the files are in place.
@@ -164,6 +168,16 @@ pub fn verify() -> Result<(), BootstrapError> {
     check(FILES.iter().map(|f| (f.name, f.text.as_bytes())), SUMS)
 }
 
+/// A VM-side script from REMOTE_SCRIPTS, verified against SHA256SUMS before it is sent.
+pub(crate) fn remote_script(name: &str) -> Result<&'static str, BootstrapError> {
+    let f = REMOTE_SCRIPTS
+        .iter()
+        .find(|f| f.name == name)
+        .ok_or_else(|| BootstrapError::Unlisted(name.to_string()))?;
+    check([(f.name, f.text.as_bytes())], SUMS)?;
+    Ok(f.text)
+}
+
 fn setting(name: &'static str, value: &str) -> Result<String, BootstrapError> {
     // settings.env is sourced by bash inside single quotes.
     if value.is_empty() || value.contains(['\'', '\n', '\r']) {
@@ -234,6 +248,9 @@ mod tests {
     #[test]
     fn embedded_files_match_sums_and_fit_in_user_data() {
         verify().unwrap();
+        for f in REMOTE_SCRIPTS {
+            assert_eq!(remote_script(f.name).unwrap(), f.text);
+        }
         let b = bundle(&settings()).unwrap();
         assert!(b.len() <= USER_DATA_LIMIT, "{} bytes", b.len());
         for f in FILES {
@@ -280,8 +297,8 @@ mod tests {
         }
         for name in &on_disk {
             assert!(
-                FILES.iter().any(|f| f.name == name),
-                "bootstrap/{name} is not embedded in lib/src/bootstrap.rs FILES"
+                FILES.iter().chain(REMOTE_SCRIPTS).any(|f| f.name == name),
+                "bootstrap/{name} is not embedded in lib/src/bootstrap.rs FILES or REMOTE_SCRIPTS"
             );
         }
         assert_eq!(

@@ -1,26 +1,32 @@
 //! `~/.config/mint/config.toml` (spec: Configuration): flat, snake_case keys, validated on
 //! load and on write. Writes go through toml_edit so the user's comments and layout survive.
 
+use crate::aws::{Aws, AwsResult};
+use serde::Serialize;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 use toml_edit::{DocumentMut, Item, Value};
 
-pub const DEFAULT_INSTANCE_TYPE: &str = "m6i.xlarge";
-pub const DEFAULT_VOLUME_SIZE_GB: i64 = 50;
-pub const DEFAULT_IDLE_TIMEOUT_MINUTES: i64 = 60;
-pub const MIN_VOLUME_SIZE_GB: i64 = 50;
-pub const MIN_IDLE_TIMEOUT_MINUTES: i64 = 15;
+const DEFAULT_INSTANCE_TYPE: &str = "m6i.xlarge";
+const DEFAULT_VOLUME_SIZE_GB: i64 = 50;
+pub(crate) const DEFAULT_IDLE_TIMEOUT_MINUTES: i64 = 60;
+const MIN_VOLUME_SIZE_GB: i64 = 50;
+pub(crate) const MIN_IDLE_TIMEOUT_MINUTES: i64 = 15;
 // gp3's own ceiling; asking AWS for more fails later and less clearly.
-pub const MAX_VOLUME_SIZE_GB: i64 = 16_384;
+const MAX_VOLUME_SIZE_GB: i64 = 16_384;
+// A week: longer belongs to `mint down`, and minutes * 60 must never overflow.
+const MAX_IDLE_TIMEOUT_MINUTES: i64 = 7 * 24 * 60;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Config {
-    pub region: Option<String>,
-    pub instance_type: String,
-    pub volume_size_gb: i64,
-    pub idle_timeout_minutes: i64,
-    pub ssh_config_approved: bool,
+/// The configuration, as `mint config --json` prints it (`region` is null until
+/// `mint init`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct Config {
+    pub(crate) region: Option<String>,
+    pub(crate) instance_type: String,
+    pub(crate) volume_size_gb: i64,
+    pub(crate) idle_timeout_minutes: i64,
+    pub(crate) ssh_config_approved: bool,
 }
 
 impl Default for Config {
@@ -36,7 +42,7 @@ impl Default for Config {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Key {
+pub(crate) enum Key {
     Region,
     InstanceType,
     VolumeSizeGb,
@@ -45,7 +51,7 @@ pub enum Key {
 }
 
 impl Key {
-    pub const ALL: [Key; 5] = [
+    pub(crate) const ALL: [Key; 5] = [
         Key::Region,
         Key::InstanceType,
         Key::VolumeSizeGb,
@@ -53,7 +59,7 @@ impl Key {
         Key::SshConfigApproved,
     ];
 
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Key::Region => "region",
             Key::InstanceType => "instance_type",
@@ -63,7 +69,7 @@ impl Key {
         }
     }
 
-    pub fn parse(name: &str) -> Result<Key, ConfigError> {
+    pub(crate) fn parse(name: &str) -> Result<Key, ConfigError> {
         Key::ALL
             .into_iter()
             .find(|k| k.name() == name)
@@ -82,7 +88,7 @@ fn known_keys() -> String {
 }
 
 #[derive(Debug, Error)]
-pub enum ConfigError {
+pub(crate) enum ConfigError {
     #[error("unknown config key `{0}` (known keys: {known})", known = known_keys())]
     UnknownKey(String),
     #[error("invalid value for {key}: {why}")]
@@ -101,7 +107,7 @@ pub enum ConfigError {
 
 /// A validated value for one key, as it is written to the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Setting {
+pub(crate) enum Setting {
     Text(String),
     Int(i64),
     Bool(bool),
@@ -109,7 +115,7 @@ pub enum Setting {
 
 /// Checks a value given as text (from `mint config set`) without any AWS call;
 /// `instance_type` is additionally checked against the EC2 API by the caller.
-pub fn parse_value(key: Key, raw: &str) -> Result<Setting, ConfigError> {
+pub(crate) fn parse_value(key: Key, raw: &str) -> Result<Setting, ConfigError> {
     let invalid = |why: String| ConfigError::Invalid { key, why };
     let int = || {
         raw.trim()
@@ -162,6 +168,10 @@ pub fn parse_value(key: Key, raw: &str) -> Result<Setting, ConfigError> {
                 Err(invalid(format!(
                     "must be at least {MIN_IDLE_TIMEOUT_MINUTES} minutes (got {n})"
                 )))
+            } else if n > MAX_IDLE_TIMEOUT_MINUTES {
+                Err(invalid(format!(
+                    "must be at most {MAX_IDLE_TIMEOUT_MINUTES} minutes, a week (got {n}); `mint down` stops a VM for longer"
+                )))
             } else {
                 Ok(Setting::Int(n))
             }
@@ -189,7 +199,7 @@ fn valid_region(s: &str) -> bool {
 impl Config {
     /// Loads the file; a missing file is the defaults. Every entry is validated the same way
     /// `mint config set` validates it, so a hand-edited mistake is caught with its line.
-    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+    pub(crate) fn load(path: &Path) -> Result<Config, ConfigError> {
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
@@ -204,7 +214,7 @@ impl Config {
         Self::parse(&text, path)
     }
 
-    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+    pub(crate) fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         let doc: DocumentMut =
             text.parse()
                 .map_err(|e: toml_edit::TomlError| ConfigError::Malformed {
@@ -251,7 +261,7 @@ impl Config {
     }
 
     /// Every key with its effective value, for `mint config`.
-    pub fn entries(&self) -> Vec<(Key, Setting)> {
+    pub(crate) fn entries(&self) -> Vec<(Key, Setting)> {
         vec![
             (
                 Key::Region,
@@ -283,7 +293,7 @@ impl fmt::Display for Setting {
 
 /// Writes one key, keeping everything else in the file (comments included) as it was.
 /// The file is replaced atomically so a crash never leaves half a config.
-pub fn set(path: &Path, key: Key, value: &Setting) -> Result<(), ConfigError> {
+pub(crate) fn set(path: &Path, key: Key, value: &Setting) -> Result<(), ConfigError> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
@@ -318,21 +328,80 @@ pub fn set(path: &Path, key: Key, value: &Setting) -> Result<(), ConfigError> {
         }
         _ => doc[key.name()] = new,
     }
-    write_atomic(path, doc.to_string().as_bytes())
+    crate::fs::write_atomic(path, doc.to_string().as_bytes(), 0o644).map_err(|source| {
+        ConfigError::Io {
+            action: "write",
+            path: path.to_path_buf(),
+            source,
+        }
+    })
 }
 
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ConfigError> {
-    let io = |action, source| ConfigError::Io {
-        action,
-        path: path.to_path_buf(),
-        source,
-    };
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| io("create the folder of", e))?;
+/// What `mint config set` did.
+pub(crate) struct SetOutcome {
+    pub(crate) key: Key,
+    pub(crate) value: Setting,
+    /// For `idle_timeout_minutes`: the VMs whose `mint:idle-timeout` tag now says the same.
+    pub(crate) retagged: Vec<String>,
+}
+
+/// `mint config set KEY VALUE`: validated (an instance type against the region's EC2 API)
+/// before the file changes; a new idle timeout also reaches every live VM's tag, because
+/// running VMs read their timeout from there.
+pub(crate) async fn set_checked(path: &Path, key: &str, raw: &str) -> anyhow::Result<SetOutcome> {
+    let cfg = Config::load(path)?;
+    let key = Key::parse(key)?;
+    let value = parse_value(key, raw)?;
+    if key == Key::InstanceType {
+        check_instance_type(&cfg, raw).await?;
     }
-    let tmp = path.with_extension("toml.tmp");
-    std::fs::write(&tmp, bytes).map_err(|e| io("write", e))?;
-    std::fs::rename(&tmp, path).map_err(|e| io("replace", e))
+    set(path, key, &value)?;
+    let mut retagged = Vec::new();
+    if let (Key::IdleTimeoutMinutes, Setting::Int(minutes), Some(_)) = (key, &value, &cfg.region) {
+        let mut cfg = cfg.clone();
+        cfg.idle_timeout_minutes = *minutes;
+        let retag = async {
+            let ctx = crate::vm::Ctx::new(cfg).await?;
+            crate::vm::idle::retag_timeout(&ctx, *minutes).await
+        };
+        retagged = retag.await.map_err(|e| {
+            anyhow::anyhow!("{key} = {value} is saved for new VMs, but your existing VMs keep their old timeout: {e:#}. Re-run `mint config set {key} {value}` once AWS is reachable")
+        })?;
+    }
+    Ok(SetOutcome {
+        key,
+        value,
+        retagged,
+    })
+}
+
+/// An instance type must exist in the configured region (spec: validated against the AWS
+/// API on write).
+async fn check_instance_type(cfg: &Config, raw: &str) -> anyhow::Result<()> {
+    use anyhow::{bail, Context};
+    let Some(region) = cfg.region.as_deref() else {
+        bail!("set a region first (`mint init --region <region>`): instance types are checked against that region's EC2 API");
+    };
+    let aws = Aws::load(region).await;
+    match aws
+        .ec2()
+        .describe_instance_types()
+        .instance_types(aws_sdk_ec2::types::InstanceType::from(raw))
+        .send()
+        .await
+        .aws("DescribeInstanceTypes")
+    {
+        Ok(out) if !out.instance_types().is_empty() => Ok(()),
+        Ok(_) => bail!("invalid value for instance_type: `{raw}` is not offered in {region}"),
+        Err(e)
+            if e.code().is_some_and(|c| {
+                c.starts_with("InvalidInstanceType") || c == "InvalidParameterValue"
+            }) =>
+        {
+            bail!("invalid value for instance_type: `{raw}` is not an EC2 instance type in {region} (e.g. m6i.xlarge)")
+        }
+        Err(e) => Err(e).context("cannot check instance_type against the EC2 API"),
+    }
 }
 
 #[cfg(test)]

@@ -5,26 +5,41 @@ use crate::account;
 use crate::aws::{Aws, AwsResult};
 use crate::config::{self, Config, Key, Setting};
 use crate::owner::Owner;
+use crate::ssh::{MOSH_PORTS, SSH_PORT};
 use crate::tags::{self, component};
 use crate::ui;
 use anyhow::{Context, Result};
 use aws_sdk_ec2::types::{IpPermission, IpRange, Ipv6Range, ResourceType};
 use std::path::Path;
 
-pub const SSH_PORT: i32 = 41122;
-pub const MOSH_PORTS: (i32, i32) = (60000, 61000);
-
-pub struct InitReport {
-    pub owner: Owner,
-    pub region: String,
-    pub security_group_id: String,
-    pub security_group_created: bool,
-    pub access_point_id: String,
-    pub access_point_created: bool,
-    pub config_changed: bool,
+pub(crate) struct InitReport {
+    pub(crate) owner: Owner,
+    pub(crate) region: String,
+    pub(crate) security_group_id: String,
+    pub(crate) security_group_created: bool,
+    pub(crate) access_point_id: String,
+    pub(crate) access_point_created: bool,
+    pub(crate) config_changed: bool,
 }
 
-pub async fn run(config_path: &Path, cfg: &Config, region: &str) -> Result<InitReport> {
+/// `mint init [--region R]`: the region given, else the configured one (never the AWS
+/// CLI's default).
+pub(crate) async fn run(
+    config_path: &Path,
+    cfg: &Config,
+    region: Option<String>,
+) -> Result<InitReport> {
+    let Some(region) = region.or(cfg.region.clone()) else {
+        anyhow::bail!("no region given: run `mint init --region <region>` (e.g. us-east-1); Mint does not use the AWS CLI's default region");
+    };
+    if let Setting::Text(r) = config::parse_value(Key::Region, &region)? {
+        if let Some(old) = cfg.region.as_deref().filter(|old| *old != r) {
+            ui::warn(&format!(
+                "switching region from {old} to {r}; VMs in {old} are not shown while the region is {r}"
+            ));
+        }
+    }
+    let region = region.as_str();
     let aws = Aws::load(region).await;
     ui::phase(&format!("Checking AWS account setup in {region}..."));
     let (owner, profile, efs, vpc) = tokio::join!(
@@ -97,8 +112,8 @@ async fn ensure_security_group(aws: &Aws, owner: &Owner, vpc: &str) -> Result<(S
                 .create_security_group()
                 .group_name(sg_name(&owner.name))
                 .description(format!(
-                    "Mint VMs of {}: SSH 41122/tcp, mosh 60000-61000/udp",
-                    owner.name
+                    "Mint VMs of {}: SSH {SSH_PORT}/tcp, mosh {}-{}/udp",
+                    owner.name, MOSH_PORTS.0, MOSH_PORTS.1
                 ))
                 .vpc_id(vpc)
                 .tag_specifications(tags::spec(ResourceType::SecurityGroup, &tags))
@@ -116,8 +131,8 @@ async fn ensure_security_group(aws: &Aws, owner: &Owner, vpc: &str) -> Result<(S
     };
     let id = group.group_id().unwrap_or_default().to_string();
     let wanted = [
-        ("tcp", SSH_PORT, SSH_PORT),
-        ("udp", MOSH_PORTS.0, MOSH_PORTS.1),
+        ("tcp", i32::from(SSH_PORT), i32::from(SSH_PORT)),
+        ("udp", i32::from(MOSH_PORTS.0), i32::from(MOSH_PORTS.1)),
     ];
     let missing: Vec<IpPermission> = wanted
         .iter()
@@ -154,7 +169,7 @@ async fn ensure_security_group(aws: &Aws, owner: &Owner, vpc: &str) -> Result<(S
 }
 
 /// The access point's root directory: the user's part of the shared EFS.
-pub fn access_point_path(owner: &str) -> String {
+pub(crate) fn access_point_path(owner: &str) -> String {
     format!("/mint/users/{owner}")
 }
 

@@ -1,21 +1,25 @@
 //! Mint: persistent cloud dev machines on AWS EC2 for Claude Code in devcontainers.
 //!
 //! All logic lives in this crate; the binaries in `bins/` only call `cli::<tool>::main()`.
+//! Only what the binaries and tests use is `pub`, so the compiler reports dead code.
 
-pub mod account;
-pub mod audit;
-pub mod aws;
 pub mod bootstrap;
 pub mod cli;
-pub mod config;
-pub mod idle;
-pub mod init;
-pub mod owner;
-pub mod paths;
-pub mod project;
-pub mod record;
-pub mod ssh;
-pub mod tags;
-pub mod time;
-pub mod ui;
-pub mod vm;
+
+pub(crate) mod account;
+pub(crate) mod audit;
+pub(crate) mod aws;
+pub(crate) mod config;
+pub(crate) mod fs;
+pub(crate) mod idle;
+pub(crate) mod init;
+pub(crate) mod owner;
+pub(crate) mod paths;
+pub(crate) mod project;
+pub(crate) mod record;
+pub(crate) mod ssh;
+pub(crate) mod tags;
+pub(crate) mod time;
+pub(crate) mod ui;
+pub(crate) mod view;
+pub(crate) mod vm;

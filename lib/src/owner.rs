@@ -6,13 +6,13 @@ use thiserror::Error;
 
 /// Who is acting: the friendly owner name and the full caller ARN.
 #[derive(Debug, Clone)]
-pub struct Owner {
-    pub name: String,
-    pub arn: String,
+pub(crate) struct Owner {
+    pub(crate) name: String,
+    pub(crate) arn: String,
 }
 
 /// Asks STS who the caller is; the one place the owner comes from.
-pub async fn caller(aws: &Aws) -> Result<Owner> {
+pub(crate) async fn caller(aws: &Aws) -> Result<Owner> {
     let out = aws
         .sts()
         .get_caller_identity()
@@ -30,11 +30,11 @@ pub async fn caller(aws: &Aws) -> Result<Owner> {
 
 #[derive(Debug, Error, PartialEq, Eq)]
 #[error("cannot derive an owner name from the caller ARN `{0}`")]
-pub struct OwnerError(pub String);
+pub(crate) struct OwnerError(pub String);
 
 /// `arn:aws:iam::1:user/ryan` → `ryan`; `…:assumed-role/AWSReservedSSO_X/ryan@example.com` →
 /// `ryan`; `…:assumed-role/Role/session-name` → `session-name`.
-pub fn owner_from_arn(arn: &str) -> Result<String, OwnerError> {
+pub(crate) fn owner_from_arn(arn: &str) -> Result<String, OwnerError> {
     let resource = arn
         .splitn(6, ':')
         .nth(5)

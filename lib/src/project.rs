@@ -1,21 +1,147 @@
 //! Projects on a VM (spec: Projects): a clone in /mint/projects/<name>, its devcontainer,
 //! and a tmux session whose shell runs inside the container. The VM does the work through
-//! `project.sh`; every user-given value reaches it as a quoted positional parameter, and is
-//! validated here first, so a URL like `x; rm -rf ~` is refused before anything runs.
+//! bootstrap/project.sh; every user-given value reaches it as a quoted positional parameter,
+//! and is validated here first, so a URL like `x; rm -rf ~` is refused before anything runs.
 
+use crate::record::VmRecord;
+use crate::ssh::remote::{self, ScriptOutput};
+use crate::ssh::tmux;
+use crate::ssh::Prepared;
+use crate::ui;
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
+use thiserror::Error;
 
-/// The VM-side script, sent over ssh on each call (nothing to install or keep in sync).
-pub const SCRIPT: &str = include_str!("project.sh");
-pub const ROOT: &str = "/mint/projects";
+/// Where projects live on the VM (the project volume's mount point).
+pub(crate) const ROOT: &str = "/mint/projects";
+
+/// A project the VM does not have (exit code 3, like an unknown VM).
+#[derive(Debug, Error)]
+#[error("{message}; `mint project list` shows the projects on VM {vm}")]
+pub(crate) struct ProjectNotFound {
+    pub(crate) vm: String,
+    pub(crate) message: String,
+}
+
+/// `mint project add`'s request, validated before anything reaches the VM.
+pub(crate) struct AddRequest {
+    url: String,
+    branch: Option<String>,
+    name: String,
+}
+
+impl AddRequest {
+    pub(crate) fn new(url: String, branch: Option<String>, name: Option<String>) -> Result<Self> {
+        validate_url(&url)?;
+        if let Some(b) = &branch {
+            validate_branch(b)?;
+        }
+        let name = match name {
+            Some(n) => n,
+            None => default_name(&url).ok_or_else(|| {
+                anyhow::anyhow!("cannot tell a project name from `{url}`; pass --name NAME")
+            })?,
+        };
+        validate_name(&name)?;
+        Ok(AddRequest { url, branch, name })
+    }
+}
+
+/// A project whose container is up and whose tmux session runs in it.
+pub(crate) struct Ready {
+    pub(crate) name: String,
+    pub(crate) container_id: String,
+}
+
+/// Clones, builds the devcontainer and opens the tmux session; every step is a no-op when a
+/// previous run did it, so a failed add is finished by running it again.
+pub(crate) fn add(rec: &VmRecord, p: &Prepared, req: &AddRequest) -> Result<Ready> {
+    let name = req.name.as_str();
+    ui::phase(&format!("Cloning {}...", req.url));
+    let out = step(
+        rec,
+        p,
+        &["clone", &req.url, req.branch.as_deref().unwrap_or(""), name],
+        "cloning",
+    )?;
+    ui::step(out.stdout.trim());
+    ui::phase("Building the devcontainer...");
+    let (container_id, folder) = build(rec, p, name, false)?;
+    ui::phase("Starting the tmux session...");
+    step(
+        rec,
+        p,
+        &["session", name, &container_id, &folder],
+        "starting the tmux session",
+    )?;
+    Ok(Ready {
+        name: name.to_string(),
+        container_id,
+    })
+}
+
+/// Tears down and rebuilds the project's devcontainer, keeping the repo, and replaces its
+/// tmux session with one in the new container.
+pub(crate) fn rebuild(rec: &VmRecord, p: &Prepared, name: &str) -> Result<Ready> {
+    validate_name(name)?;
+    ui::phase(&format!("Rebuilding the devcontainer of {name}..."));
+    let (container_id, folder) = build(rec, p, name, true)?;
+    ui::phase("Recreating the tmux session...");
+    step(
+        rec,
+        p,
+        &["session", name, &container_id, &folder, "replace"],
+        "recreating the tmux session",
+    )?;
+    Ok(Ready {
+        name: name.to_string(),
+        container_id,
+    })
+}
+
+pub(crate) fn list(rec: &VmRecord, p: &Prepared) -> Result<Vec<Project>> {
+    Ok(parse_list(
+        &step(rec, p, &["list"], "listing projects")?.stdout,
+    ))
+}
+
+/// Runs one step of the VM-side script; a failure names the step and keeps what is done.
+fn step(rec: &VmRecord, p: &Prepared, args: &[&str], doing: &str) -> Result<ScriptOutput> {
+    let script = crate::bootstrap::remote_script("project.sh")?;
+    let out = remote::run_script(p, script, args, ui::verbose())?;
+    for note in remote_notes(&out.stdout) {
+        ui::warn(&note);
+    }
+    if !out.success {
+        let why = remote_error(&out.stdout)
+            .unwrap_or_else(|| format!("the VM said: {}", out.stderr.trim()));
+        if out.code == Some(4) {
+            return Err(ProjectNotFound {
+                vm: rec.vm.clone(),
+                message: why,
+            }
+            .into());
+        }
+        bail!("failed while {doing}: {why}. Steps that succeeded are kept; re-run the same command to continue");
+    }
+    Ok(out)
+}
+
+fn build(rec: &VmRecord, p: &Prepared, name: &str, rebuild: bool) -> Result<(String, String)> {
+    let mut args = vec!["container", name];
+    if rebuild {
+        args.push("rebuild");
+    }
+    let out = step(rec, p, &args, "building the devcontainer")?;
+    parse_up(&out.stdout)
+}
 
 const SHELL_SPECIAL: &[char] = &[
     ';', '`', '$', '|', '&', '<', '>', '(', ')', '\\', '\'', '"', '*', '?', '!', '{', '}',
 ];
 
 /// A git URL Mint will pass on: https/http/ssh/git/file URLs or scp-style `user@host:path`.
-pub fn validate_url(url: &str) -> Result<()> {
+fn validate_url(url: &str) -> Result<()> {
     let bad = |why: &str| {
         anyhow::anyhow!("invalid git URL `{url}`: {why} (e.g. https://github.com/you/repo.git or git@github.com:you/repo.git)")
     };
@@ -42,14 +168,14 @@ pub fn validate_url(url: &str) -> Result<()> {
 }
 
 /// The repo's name: the URL's last path segment without `.git`.
-pub fn default_name(url: &str) -> Option<String> {
+fn default_name(url: &str) -> Option<String> {
     let last = url.trim_end_matches('/').rsplit(['/', ':']).next()?;
     let name = last.strip_suffix(".git").unwrap_or(last);
     validate_name(name).ok().map(|_| name.to_string())
 }
 
 /// Project names become folder names, tmux session names and container paths.
-pub fn validate_name(name: &str) -> Result<()> {
+pub(crate) fn validate_name(name: &str) -> Result<()> {
     let ok = !name.is_empty()
         && name.len() <= 64
         && name.starts_with(|c: char| c.is_ascii_alphanumeric())
@@ -62,7 +188,7 @@ pub fn validate_name(name: &str) -> Result<()> {
     Ok(())
 }
 
-pub fn validate_branch(branch: &str) -> Result<()> {
+fn validate_branch(branch: &str) -> Result<()> {
     let ok = !branch.is_empty()
         && !branch.starts_with('-')
         && !branch.contains("..")
@@ -79,14 +205,14 @@ pub fn validate_branch(branch: &str) -> Result<()> {
 }
 
 /// The `mint-error: …` line the script prints when it refuses or fails.
-pub fn remote_error(stdout: &str) -> Option<String> {
+fn remote_error(stdout: &str) -> Option<String> {
     stdout
         .lines()
         .find_map(|l| l.strip_prefix("mint-error: "))
         .map(str::to_string)
 }
 
-pub fn remote_notes(stdout: &str) -> Vec<String> {
+fn remote_notes(stdout: &str) -> Vec<String> {
     stdout
         .lines()
         .filter_map(|l| l.strip_prefix("mint-note: "))
@@ -95,7 +221,7 @@ pub fn remote_notes(stdout: &str) -> Vec<String> {
 }
 
 /// The container id and workspace folder from `devcontainer up`'s JSON result line.
-pub fn parse_up(stdout: &str) -> Result<(String, String)> {
+fn parse_up(stdout: &str) -> Result<(String, String)> {
     let line = stdout
         .lines()
         .rev()
@@ -125,33 +251,25 @@ pub fn parse_up(stdout: &str) -> Result<(String, String)> {
     Ok((id.to_string(), folder))
 }
 
+/// One project, as `mint project list --json` prints it (one object per line).
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Project {
-    pub name: String,
-    pub path: String,
-    pub branch: Option<String>,
+pub(crate) struct Project {
+    pub(crate) name: String,
+    pub(crate) path: String,
+    pub(crate) branch: Option<String>,
     /// The devcontainer's state (`running`, `exited`…), None when there is none.
-    pub container: Option<String>,
-    /// Whether a tmux session of the project's name exists, and its attached clients.
-    pub session: Option<Session>,
+    pub(crate) container: Option<String>,
+    /// The tmux session of the project's name, if there is one.
+    pub(crate) session: Option<tmux::Session>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Session {
-    pub attached_clients: u32,
-}
-
-pub fn parse_list(stdout: &str) -> Vec<Project> {
-    let mut sessions = std::collections::HashMap::new();
-    for l in stdout.lines() {
-        if let Some(rest) = l.strip_prefix("session:") {
-            if let Some((n, name)) = rest.split_once(':') {
-                if let Ok(n) = n.parse::<u32>() {
-                    sessions.insert(name.to_string(), n);
-                }
-            }
-        }
-    }
+fn parse_list(stdout: &str) -> Vec<Project> {
+    let sessions: std::collections::HashMap<String, tmux::Session> = stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("session:"))
+        .filter_map(tmux::parse_line)
+        .map(|s| (s.name.clone(), s))
+        .collect();
     let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
     let mut out: Vec<Project> = stdout
         .lines()
@@ -162,9 +280,7 @@ pub fn parse_list(stdout: &str) -> Vec<Project> {
                 path: f[2].to_string(),
                 branch: some(f[3]),
                 container: some(f[4]),
-                session: sessions.get(f[1]).map(|n| Session {
-                    attached_clients: *n,
-                }),
+                session: sessions.get(f[1]).cloned(),
             })
         })
         .collect();
@@ -235,14 +351,17 @@ mod tests {
             remote_error("cloned\nmint-error: nope\n").as_deref(),
             Some("nope")
         );
-        let list = parse_list("project\tb\t/mint/projects/b\tmain\t\nproject\ta\t/mint/projects/a\tdev\trunning\nsession:1:a\nsession:0:other\n");
+        let list = parse_list("project\tb\t/mint/projects/b\tmain\t\nproject\ta\t/mint/projects/a\tdev\trunning\nsession:1:1:1763884800:a\nsession:2:0:1763884800:other\n");
         assert_eq!(list.len(), 2);
         assert_eq!(list[0].name, "a");
         assert_eq!(list[0].container.as_deref(), Some("running"));
         assert_eq!(
             list[0].session,
-            Some(Session {
-                attached_clients: 1
+            Some(tmux::Session {
+                name: "a".into(),
+                windows: 1,
+                attached_clients: 1,
+                created: "2025-11-23T08:00:00Z".into(),
             })
         );
         assert_eq!(list[1].container, None);

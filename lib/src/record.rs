@@ -3,68 +3,151 @@
 
 use crate::tags;
 use anyhow::{bail, Context, Result};
-use aws_sdk_ec2::types::Instance;
+use aws_sdk_ec2::types::{Instance, InstanceStateName};
 use serde::{Deserialize, Serialize};
+use std::fmt;
 
-pub const SCHEMA: &str = "mint.vm/1";
+pub(crate) const SCHEMA: &str = "mint.vm/1";
+
+/// The instance's state, in EC2's own words (`running`, `stopped`, `shutting-down`…).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum VmState {
+    Pending,
+    Running,
+    Stopping,
+    Stopped,
+    ShuttingDown,
+    Terminated,
+    /// A state this Mint does not know (a newer EC2, or a hand-edited record).
+    #[serde(other)]
+    Unknown,
+}
+
+impl VmState {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            VmState::Pending => "pending",
+            VmState::Running => "running",
+            VmState::Stopping => "stopping",
+            VmState::Stopped => "stopped",
+            VmState::ShuttingDown => "shutting-down",
+            VmState::Terminated => "terminated",
+            VmState::Unknown => "unknown",
+        }
+    }
+}
+
+impl From<&InstanceStateName> for VmState {
+    fn from(s: &InstanceStateName) -> VmState {
+        match s {
+            InstanceStateName::Pending => VmState::Pending,
+            InstanceStateName::Running => VmState::Running,
+            InstanceStateName::Stopping => VmState::Stopping,
+            InstanceStateName::Stopped => VmState::Stopped,
+            InstanceStateName::ShuttingDown => VmState::ShuttingDown,
+            InstanceStateName::Terminated => VmState::Terminated,
+            _ => VmState::Unknown,
+        }
+    }
+}
+
+impl fmt::Display for VmState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The `mint:bootstrap` tag: set by the VM's health check, or `failed` by `mint up` on a
+/// bootstrap timeout. Absent while the first boot is still running.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum Bootstrap {
+    Complete,
+    Failed,
+}
+
+impl Bootstrap {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Bootstrap::Complete => "complete",
+            Bootstrap::Failed => "failed",
+        }
+    }
+
+    /// The instance's `mint:bootstrap` tag, if it holds a value Mint knows.
+    pub(crate) fn of(inst: &Instance) -> Option<Bootstrap> {
+        match tags::get(inst.tags(), tags::BOOTSTRAP) {
+            Some("complete") => Some(Bootstrap::Complete),
+            Some("failed") => Some(Bootstrap::Failed),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Bootstrap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Idle {
-    pub timeout_minutes: Option<i64>,
-    pub deadline: Option<String>,
-    pub overdue: bool,
+pub(crate) struct Idle {
+    pub(crate) timeout_minutes: Option<i64>,
+    pub(crate) deadline: Option<String>,
+    pub(crate) overdue: bool,
     /// What kept the VM awake at its last check (`mint:idle-active`: ssh, mosh, tmux,
     /// claude, extended); empty when it was idle, absent before its first check.
     #[serde(default)]
-    pub active: Option<Vec<String>>,
+    pub(crate) active: Option<Vec<String>>,
     /// `mint extend`'s deadline.
     #[serde(default)]
-    pub extended_until: Option<String>,
+    pub(crate) extended_until: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct VmRecord {
-    pub schema: String,
-    pub vm: String,
-    pub owner: String,
-    pub instance_id: Option<String>,
-    pub state: String,
-    pub instance_type: Option<String>,
-    pub public_ip: Option<String>,
-    pub availability_zone: Option<String>,
-    pub launch_time: Option<String>,
-    pub bootstrap: Option<String>,
-    pub health: Option<String>,
-    pub idle: Idle,
-    pub project_volume_id: Option<String>,
-    pub elastic_ip_allocation_id: Option<String>,
-    pub region: String,
+pub(crate) struct VmRecord {
+    pub(crate) schema: String,
+    pub(crate) vm: String,
+    pub(crate) owner: String,
+    pub(crate) instance_id: Option<String>,
+    pub(crate) state: VmState,
+    pub(crate) instance_type: Option<String>,
+    pub(crate) public_ip: Option<String>,
+    pub(crate) availability_zone: Option<String>,
+    pub(crate) launch_time: Option<String>,
+    pub(crate) bootstrap: Option<Bootstrap>,
+    pub(crate) health: Option<String>,
+    pub(crate) idle: Idle,
+    pub(crate) project_volume_id: Option<String>,
+    pub(crate) elastic_ip_allocation_id: Option<String>,
+    pub(crate) region: String,
     /// The VM's ssh host key as it published it (`mint:host-key` tag), if it has.
     #[serde(default)]
-    pub host_key: Option<String>,
+    pub(crate) host_key: Option<String>,
     /// Root volume use at the VM's last idle check, percent (warning at 80).
     #[serde(default)]
-    pub root_disk_used_percent: Option<u32>,
+    pub(crate) root_disk_used_percent: Option<u32>,
 }
 
 /// Device name the project volume is attached at (spec: Project EBS).
-pub const PROJECT_DEVICE: &str = "/dev/sdf";
+pub(crate) const PROJECT_DEVICE: &str = "/dev/sdf";
 
 impl VmRecord {
     /// Everything one DescribeInstances entry tells; the EIP allocation id needs
     /// DescribeAddresses and is filled in by callers that made that call.
-    pub fn from_instance(inst: &Instance, region: &str) -> VmRecord {
+    pub(crate) fn from_instance(inst: &Instance, region: &str) -> VmRecord {
         let t = inst.tags();
         let state = inst
             .state()
             .and_then(|s| s.name())
-            .map(|n| n.as_str().to_string())
-            .unwrap_or_else(|| "unknown".to_string());
+            .map(VmState::from)
+            .unwrap_or(VmState::Unknown);
         let timeout = tags::get(t, tags::IDLE_TIMEOUT).and_then(|v| v.parse().ok());
         let deadline = tags::get(t, tags::IDLE_DEADLINE).map(str::to_string);
         // Overdue: running past the deadline the VM itself last published, i.e. auto-stop
         // has not happened when it should have.
-        let overdue = state == "running"
+        let overdue = state == VmState::Running
             && deadline
                 .as_deref()
                 .and_then(crate::time::parse_rfc3339)
@@ -89,7 +172,7 @@ impl VmRecord {
                 .and_then(|p| p.availability_zone())
                 .map(str::to_string),
             launch_time: inst.launch_time().map(crate::time::rfc3339),
-            bootstrap: tags::get(t, tags::BOOTSTRAP).map(str::to_string),
+            bootstrap: Bootstrap::of(inst),
             health: tags::get(t, tags::HEALTH).map(str::to_string),
             idle: Idle {
                 timeout_minutes: timeout,
@@ -111,14 +194,10 @@ impl VmRecord {
                 .and_then(|v| v.trim_end_matches('%').parse().ok()),
         }
     }
-
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("a VmRecord always serializes")
-    }
 }
 
 /// Reads VM records from stdin text: one JSON object per line (NDJSON), as `--json` prints.
-pub fn parse_records(text: &str) -> Result<Vec<VmRecord>> {
+pub(crate) fn parse_records(text: &str) -> Result<Vec<VmRecord>> {
     let mut out = Vec::new();
     for (i, line) in text
         .lines()
@@ -163,7 +242,7 @@ mod tests {
             vm: "default".into(),
             owner: "ryan".into(),
             instance_id: Some("i-1".into()),
-            state: "running".into(),
+            state: VmState::Running,
             instance_type: Some("m6i.xlarge".into()),
             public_ip: None,
             availability_zone: None,
@@ -183,7 +262,8 @@ mod tests {
             host_key: None,
             root_disk_used_percent: None,
         };
-        let text = format!("{}\n\n{}\n", rec.to_json(), rec.to_json());
+        let line = serde_json::to_string(&rec).unwrap();
+        let text = format!("{line}\n\n{line}\n");
         assert_eq!(parse_records(&text).unwrap(), vec![rec.clone(), rec]);
         let e = parse_records("hello").unwrap_err().to_string();
         assert!(e.contains("expected a VM record"), "{e}");

@@ -4,35 +4,35 @@
 use crate::owner::Owner;
 use aws_sdk_ec2::types::{Filter, ResourceType, Tag, TagSpecification};
 
-pub const MINT: &str = "mint";
-pub const COMPONENT: &str = "mint:component";
-pub const VM: &str = "mint:vm";
-pub const OWNER: &str = "mint:owner";
-pub const OWNER_ARN: &str = "mint:owner-arn";
-pub const BOOTSTRAP: &str = "mint:bootstrap";
-pub const HEALTH: &str = "mint:health";
-pub const PENDING_ATTACH: &str = "mint:pending-attach";
-pub const IDLE_TIMEOUT: &str = "mint:idle-timeout";
-pub const IDLE_DEADLINE: &str = "mint:idle-deadline";
-pub const IDLE_EXTENDED_UNTIL: &str = "mint:idle-extended-until";
-pub const IDLE_ACTIVE: &str = "mint:idle-active";
-pub const ROOT_DISK_USED: &str = "mint:root-disk-used";
-pub const HOST_KEY: &str = "mint:host-key";
-pub const NAME: &str = "Name";
+pub(crate) const MINT: &str = "mint";
+pub(crate) const COMPONENT: &str = "mint:component";
+pub(crate) const VM: &str = "mint:vm";
+pub(crate) const OWNER: &str = "mint:owner";
+pub(crate) const OWNER_ARN: &str = "mint:owner-arn";
+pub(crate) const BOOTSTRAP: &str = "mint:bootstrap";
+pub(crate) const HEALTH: &str = "mint:health";
+pub(crate) const PENDING_ATTACH: &str = "mint:pending-attach";
+pub(crate) const IDLE_TIMEOUT: &str = "mint:idle-timeout";
+pub(crate) const IDLE_DEADLINE: &str = "mint:idle-deadline";
+pub(crate) const IDLE_EXTENDED_UNTIL: &str = "mint:idle-extended-until";
+pub(crate) const IDLE_ACTIVE: &str = "mint:idle-active";
+pub(crate) const ROOT_DISK_USED: &str = "mint:root-disk-used";
+pub(crate) const HOST_KEY: &str = "mint:host-key";
+pub(crate) const NAME: &str = "Name";
 
 /// `mint:component` values.
-pub mod component {
-    pub const INSTANCE: &str = "instance";
-    pub const VOLUME: &str = "volume";
-    pub const SECURITY_GROUP: &str = "security-group";
-    pub const ELASTIC_IP: &str = "elastic-ip";
-    pub const PROJECT_VOLUME: &str = "project-volume";
-    pub const EFS_ACCESS_POINT: &str = "efs-access-point";
+pub(crate) mod component {
+    pub(crate) const INSTANCE: &str = "instance";
+    pub(crate) const VOLUME: &str = "volume";
+    pub(crate) const SECURITY_GROUP: &str = "security-group";
+    pub(crate) const ELASTIC_IP: &str = "elastic-ip";
+    pub(crate) const PROJECT_VOLUME: &str = "project-volume";
+    pub(crate) const EFS_ACCESS_POINT: &str = "efs-access-point";
 }
 
 /// The tags every Mint resource of a VM carries. `vm` is None for user-scoped resources
 /// (security group, EFS access point).
-pub fn standard(owner: &Owner, vm: Option<&str>, component: &str) -> Vec<(String, String)> {
+pub(crate) fn standard(owner: &Owner, vm: Option<&str>, component: &str) -> Vec<(String, String)> {
     let mut tags = vec![
         (MINT.to_string(), "true".to_string()),
         (COMPONENT.to_string(), component.to_string()),
@@ -49,33 +49,36 @@ pub fn standard(owner: &Owner, vm: Option<&str>, component: &str) -> Vec<(String
     tags
 }
 
-pub fn ec2_tags(tags: &[(String, String)]) -> Vec<Tag> {
+pub(crate) fn ec2_tags(tags: &[(String, String)]) -> Vec<Tag> {
     tags.iter()
         .map(|(k, v)| Tag::builder().key(k).value(v).build())
         .collect()
 }
 
-pub fn spec(resource: ResourceType, tags: &[(String, String)]) -> TagSpecification {
+pub(crate) fn spec(resource: ResourceType, tags: &[(String, String)]) -> TagSpecification {
     TagSpecification::builder()
         .resource_type(resource)
         .set_tags(Some(ec2_tags(tags)))
         .build()
 }
 
-pub fn filter(name: &str, values: &[&str]) -> Filter {
+pub(crate) fn filter(name: &str, values: &[&str]) -> Filter {
     Filter::builder()
         .name(name)
         .set_values(Some(values.iter().map(|v| v.to_string()).collect()))
         .build()
 }
 
-/// Filters for one owner's resources of one component, optionally of one VM.
-pub fn owned(owner: &str, vm: Option<&str>, component: &str) -> Vec<Filter> {
+/// Filters for Mint resources of one component: one owner's (or everyone's), optionally
+/// of one VM.
+pub(crate) fn owned(owner: Option<&str>, vm: Option<&str>, component: &str) -> Vec<Filter> {
     let mut f = vec![
         filter(&format!("tag:{MINT}"), &["true"]),
-        filter(&format!("tag:{OWNER}"), &[owner]),
         filter(&format!("tag:{COMPONENT}"), &[component]),
     ];
+    if let Some(owner) = owner {
+        f.push(filter(&format!("tag:{OWNER}"), &[owner]));
+    }
     if let Some(vm) = vm {
         f.push(filter(&format!("tag:{VM}"), &[vm]));
     }
@@ -83,7 +86,7 @@ pub fn owned(owner: &str, vm: Option<&str>, component: &str) -> Vec<Filter> {
 }
 
 /// The value of `key` among EC2 tags.
-pub fn get<'a>(tags: &'a [Tag], key: &str) -> Option<&'a str> {
+pub(crate) fn get<'a>(tags: &'a [Tag], key: &str) -> Option<&'a str> {
     tags.iter()
         .find(|t| t.key() == Some(key))
         .and_then(|t| t.value())

@@ -4,21 +4,21 @@ use aws_smithy_types::date_time::Format;
 use aws_smithy_types::DateTime;
 use std::time::SystemTime;
 
-pub fn now() -> DateTime {
+pub(crate) fn now() -> DateTime {
     DateTime::from(SystemTime::now())
 }
 
-pub fn rfc3339(t: &DateTime) -> String {
+pub(crate) fn rfc3339(t: &DateTime) -> String {
     t.fmt(Format::DateTime)
         .unwrap_or_else(|_| t.secs().to_string())
 }
 
-pub fn parse_rfc3339(s: &str) -> Option<DateTime> {
+pub(crate) fn parse_rfc3339(s: &str) -> Option<DateTime> {
     DateTime::from_str(s, Format::DateTime).ok()
 }
 
 /// "3d 4h", "2h 13m", "7m", "<1m": coarse on purpose, for tables.
-pub fn human_duration(secs: i64) -> String {
+pub(crate) fn human_duration(secs: i64) -> String {
     let secs = secs.max(0);
     let (d, h, m) = (secs / 86_400, secs % 86_400 / 3600, secs % 3600 / 60);
     match (d, h, m) {

@@ -1,11 +1,12 @@
-//! Everything a person sees: phase labels and logs on stderr, results on stdout, prompts,
-//! and the log file under ~/.config/mint/logs/. Results never mix with progress, so
-//! `mint list --json | jq` always gets clean JSON.
+//! Everything a person sees: phase labels and logs on stderr, results on stdout, prompts
+//! (called from cli only), and the log file under ~/.config/mint/logs/. Results never mix
+//! with progress, so `mint list --json | jq` always gets clean JSON.
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use std::fs::File;
 use std::io::{IsTerminal, Write};
 use std::sync::{Mutex, OnceLock};
+use thiserror::Error;
 
 struct Ui {
     tool: &'static str,
@@ -17,7 +18,7 @@ struct Ui {
 static UI: OnceLock<Ui> = OnceLock::new();
 
 /// Called once by each tool's main before anything else.
-pub fn init(tool: &'static str, verbose: bool, debug: bool) {
+pub(crate) fn init(tool: &'static str, verbose: bool, debug: bool) {
     let log = open_log(tool);
     let _ = UI.set(Ui {
         tool,
@@ -28,7 +29,7 @@ pub fn init(tool: &'static str, verbose: bool, debug: bool) {
 }
 
 /// For mint-idle on the VM, whose log is the journal: nothing written under $HOME.
-pub fn init_without_log_file(tool: &'static str, debug: bool) {
+pub(crate) fn init_without_log_file(tool: &'static str, debug: bool) {
     let _ = UI.set(Ui {
         tool,
         verbose: debug,
@@ -49,39 +50,35 @@ fn open_log(tool: &str) -> Option<File> {
         .ok()
 }
 
-pub fn tool() -> &'static str {
-    UI.get().map(|u| u.tool).unwrap_or("mint")
-}
-
-pub fn verbose() -> bool {
+pub(crate) fn verbose() -> bool {
     UI.get().is_some_and(|u| u.verbose)
 }
 
-pub fn debug() -> bool {
+pub(crate) fn debug() -> bool {
     UI.get().is_some_and(|u| u.debug)
 }
 
 /// A phase label ("Launching instance..."): always shown, on stderr.
-pub fn phase(msg: &str) {
+pub(crate) fn phase(msg: &str) {
     eprintln!("{msg}");
     log("phase", msg);
 }
 
 /// Detail shown with --verbose.
-pub fn step(msg: &str) {
+pub(crate) fn step(msg: &str) {
     if verbose() {
         eprintln!("  {msg}");
     }
     log("step", msg);
 }
 
-pub fn warn(msg: &str) {
+pub(crate) fn warn(msg: &str) {
     eprintln!("warning: {msg}");
     log("warning", msg);
 }
 
 /// One line to the log file, and to stderr with --debug when `kind` is "aws".
-pub fn log(kind: &str, msg: &str) {
+pub(crate) fn log(kind: &str, msg: &str) {
     let Some(ui) = UI.get() else { return };
     if let Ok(mut guard) = ui.log.lock() {
         if let Some(f) = guard.as_mut() {
@@ -96,7 +93,7 @@ pub fn log(kind: &str, msg: &str) {
     }
 }
 
-pub fn log_aws_call(service: &str, operation: &str, millis: u128, result: &str) {
+pub(crate) fn log_aws_call(service: &str, operation: &str, millis: u128, result: &str) {
     let msg = format!("{service} {operation} {millis}ms {result}");
     if debug() {
         eprintln!("[aws] {msg}");
@@ -104,16 +101,12 @@ pub fn log_aws_call(service: &str, operation: &str, millis: u128, result: &str) 
     log("aws", &msg);
 }
 
-pub fn stdin_is_tty() -> bool {
+pub(crate) fn stdin_is_tty() -> bool {
     std::io::stdin().is_terminal()
 }
 
-pub fn stdout_is_tty() -> bool {
-    std::io::stdout().is_terminal()
-}
-
 /// Writes to stdout; a closed pipe surfaces as an io::Error the binary edge treats as success.
-pub fn out(text: &str) -> std::io::Result<()> {
+pub(crate) fn out(text: &str) -> std::io::Result<()> {
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(text.as_bytes())?;
     if !text.ends_with('\n') {
@@ -122,14 +115,31 @@ pub fn out(text: &str) -> std::io::Result<()> {
     stdout.flush()
 }
 
+/// A question nobody could answer: no terminal to ask on, and no flag given (exit code 4).
+#[derive(Debug, Error)]
+#[error("refusing to {what} without confirmation: no terminal to ask on; pass {flag} to confirm")]
+pub(crate) struct NeedsConfirmation {
+    pub(crate) what: String,
+    pub(crate) flag: String,
+}
+
+/// A choice that needs a person: several answers and no terminal (exit code 4).
+#[derive(Debug, Error)]
+#[error("{0}")]
+pub(crate) struct NeedsChoice(pub(crate) String);
+
 /// A yes/no question. `flag` answers it; without a TTY and without the flag we refuse rather
 /// than guess, naming the flag.
-pub fn confirm(question: &str, answered: bool, what: &str, flag: &str) -> Result<bool> {
+pub(crate) fn confirm(question: &str, answered: bool, what: &str, flag: &str) -> Result<bool> {
     if answered {
         return Ok(true);
     }
     if !stdin_is_tty() {
-        bail!("refusing to {what} without confirmation: no terminal to ask on; pass {flag} to confirm");
+        return Err(NeedsConfirmation {
+            what: what.to_string(),
+            flag: flag.to_string(),
+        }
+        .into());
     }
     Ok(dialoguer::Confirm::new()
         .with_prompt(question)
@@ -137,8 +147,16 @@ pub fn confirm(question: &str, answered: bool, what: &str, flag: &str) -> Result
         .interact()?)
 }
 
+/// A yes/no question whose unanswered default is yes; only called when a TTY is present.
+pub(crate) fn ask(question: &str) -> Result<bool> {
+    Ok(dialoguer::Confirm::new()
+        .with_prompt(question)
+        .default(true)
+        .interact()?)
+}
+
 /// A choice among items; only called when a TTY is present.
-pub fn select(prompt: &str, items: &[&str]) -> Result<usize> {
+pub(crate) fn select(prompt: &str, items: &[&str]) -> Result<usize> {
     Ok(dialoguer::Select::new()
         .with_prompt(prompt)
         .items(items)
@@ -147,7 +165,7 @@ pub fn select(prompt: &str, items: &[&str]) -> Result<usize> {
 }
 
 /// A plain table for humans; columns padded, no borders (easy to read and to grep).
-pub fn table(header: &[&str], rows: Vec<Vec<String>>) -> String {
+pub(crate) fn table(header: &[&str], rows: Vec<Vec<String>>) -> String {
     let mut t = comfy_table::Table::new();
     t.load_style(comfy_table::presets::NOTHING)
         .set_content_arrangement(comfy_table::ContentArrangement::Disabled)

@@ -1,16 +1,11 @@
-//! `mint-proxy`: the SSH ProxyCommand. Pushes the VM's client key through Instance Connect
-//! (one AWS call), connects to the VM, then either hands the socket to ssh (`--fdpass`, what
-//! Mint's ssh_config uses: no relay, full speed) or splices stdin/stdout to it until either
-//! side closes. Its errors
-//! also go to ~/.config/mint/logs/ because VS Code hides a ProxyCommand's stderr.
+//! `mint-proxy`: the SSH ProxyCommand (the work is in ssh::proxy). Its errors also go to
+//! ~/.config/mint/logs/ because VS Code hides a ProxyCommand's stderr.
 
-use crate::aws::Aws;
-use crate::ui;
-use anyhow::{Context, Result};
+use super::Tool;
+use crate::ssh::proxy::{self, Request};
+use crate::vm::target::{self, VmArg};
 use clap::{CommandFactory, Parser};
-use std::net::{TcpStream, ToSocketAddrs};
 use std::process::ExitCode;
-use std::time::Duration;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -19,68 +14,60 @@ use std::time::Duration;
     about = "SSH ProxyCommand for Mint VMs: pushes the VM's key via EC2 Instance Connect, then relays the connection",
     after_help = "Written into ~/.config/mint/ssh_config by `mint ssh-config`; not meant to be run by hand."
 )]
-pub struct Cli {
+struct Cli {
     /// The VM's name (for the key file and for messages)
-    #[arg(long, value_name = "NAME", default_value = "default")]
-    pub vm: String,
+    #[arg(long, value_name = "NAME", default_value = "default", value_parser = vm_name)]
+    vm: String,
     /// The VM's instance id
     #[arg(long, value_name = "ID")]
-    pub instance_id: String,
+    instance_id: String,
     /// The VM's region
     #[arg(long, value_name = "REGION")]
-    pub region: String,
+    region: String,
     /// The ssh user to authorize the key for (ssh's %r)
     #[arg(long, value_name = "USER")]
-    pub user: String,
+    user: String,
     /// Show every AWS call on stderr
     #[arg(long)]
-    pub debug: bool,
+    debug: bool,
     /// Hand the connected socket back to ssh (ssh_config `ProxyUseFdpass yes`) instead of relaying
     #[arg(long)]
-    pub fdpass: bool,
+    fdpass: bool,
     /// The host to connect to (ssh's %h)
-    pub host: String,
+    host: String,
     /// The port to connect to (ssh's %p)
-    pub port: u16,
+    port: u16,
 }
 
 pub fn command() -> clap::Command {
     Cli::command()
 }
 
-pub fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let debug = cli.debug;
-    super::run("mint-proxy", false, debug, proxy(cli))
+/// `--vm` here is always a name: ssh_config writes it.
+fn vm_name(s: &str) -> Result<String, String> {
+    match target::parse_arg(s)? {
+        VmArg::Name(n) => Ok(n),
+        VmArg::Stdin => Err("mint-proxy takes a VM name, not -".to_string()),
+    }
 }
 
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-
-async fn proxy(cli: Cli) -> Result<()> {
-    crate::vm::validate_vm_name(&cli.vm)?;
-    crate::audit::set_vm(&cli.vm);
-    let key = crate::ssh::keys::public(&cli.vm)?;
-    let aws = Aws::load(&cli.region).await;
-    crate::ssh::push::push(&aws, &cli.vm, &cli.instance_id, &cli.user, &key).await?;
-    ui::log(
-        "step",
-        &format!("pushed key for {}@{}", cli.user, cli.instance_id),
-    );
-    let addr = (cli.host.as_str(), cli.port)
-        .to_socket_addrs()
-        .with_context(|| format!("cannot resolve {}", cli.host))?
-        .next()
-        .with_context(|| format!("{} has no address", cli.host))?;
-    let stream = TcpStream::connect_timeout(&addr, CONNECT_TIMEOUT).with_context(|| {
-        format!(
-            "cannot reach VM `{}` at {addr}: is it running and is port {} open? (`mint status --vm {}`)",
-            cli.vm, cli.port, cli.vm
-        )
-    })?;
-    if cli.fdpass {
-        crate::ssh::splice::pass_fd(&stream)
-            .context("cannot hand the connection to ssh (is ProxyUseFdpass set?)")
-    } else {
-        crate::ssh::splice::splice_stdio(stream).context("connection to the VM broke")
-    }
+pub fn main() -> ExitCode {
+    let cli = match super::parse::<Cli>("mint-proxy", command()) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let tool = Tool {
+        name: "mint-proxy",
+        local_logs: true,
+    };
+    let req = Request {
+        vm: cli.vm,
+        instance_id: cli.instance_id,
+        region: cli.region,
+        user: cli.user,
+        host: cli.host,
+        port: cli.port,
+        fdpass: cli.fdpass,
+    };
+    super::run(tool, false, cli.debug, proxy::run(req))
 }

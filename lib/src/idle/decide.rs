@@ -6,38 +6,40 @@
 
 use super::probe::Activity;
 
-pub const EXTENDED: &str = "extended";
+pub(crate) const EXTENDED: &str = "extended";
 
-/// The default and the floor for `mint:idle-timeout` (spec: Configuration).
-pub const DEFAULT_TIMEOUT_MINUTES: i64 = 60;
-pub const MIN_TIMEOUT_MINUTES: i64 = 15;
+// The default and the floor for `mint:idle-timeout` are the config's (spec: Configuration).
+use crate::config::{
+    DEFAULT_IDLE_TIMEOUT_MINUTES as DEFAULT_TIMEOUT_MINUTES,
+    MIN_IDLE_TIMEOUT_MINUTES as MIN_TIMEOUT_MINUTES,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Inputs {
+pub(crate) struct Inputs {
     /// Unix seconds.
-    pub now: i64,
-    pub activity: Activity,
-    pub timeout_minutes: i64,
-    pub extended_until: Option<i64>,
+    pub(crate) now: i64,
+    pub(crate) activity: Activity,
+    pub(crate) timeout_minutes: i64,
+    pub(crate) extended_until: Option<i64>,
     /// The last check on this boot that saw activity, if any.
-    pub last_active: Option<i64>,
-    pub boot_time: i64,
+    pub(crate) last_active: Option<i64>,
+    pub(crate) boot_time: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Decision {
+pub(crate) struct Decision {
     /// `active_criteria_met`: probe names, plus `extended`.
-    pub active: Vec<&'static str>,
+    pub(crate) active: Vec<&'static str>,
     /// True when a probe saw activity (an extension alone does not reset idle time).
-    pub in_use: bool,
-    pub idle_since: Option<i64>,
-    pub idle_elapsed_minutes: i64,
+    pub(crate) in_use: bool,
+    pub(crate) idle_since: Option<i64>,
+    pub(crate) idle_elapsed_minutes: i64,
     /// When the VM stops if nothing changes: the heartbeat published as mint:idle-deadline.
-    pub deadline: i64,
-    pub stop: bool,
+    pub(crate) deadline: i64,
+    pub(crate) stop: bool,
 }
 
-pub fn decide(i: &Inputs) -> Decision {
+pub(crate) fn decide(i: &Inputs) -> Decision {
     let mut active = i.activity.criteria();
     let in_use = !active.is_empty();
     let extension = i.extended_until.unwrap_or(i64::MIN);
@@ -71,7 +73,7 @@ pub fn decide(i: &Inputs) -> Decision {
 
 /// The timeout from the `mint:idle-timeout` tag: minutes, at least the floor. A missing or
 /// unreadable tag falls back to the default, with a warning for the journal.
-pub fn timeout_from_tag(tag: Option<&str>) -> (i64, Option<String>) {
+pub(crate) fn timeout_from_tag(tag: Option<&str>) -> (i64, Option<String>) {
     match tag.map(str::trim) {
         None => (
             DEFAULT_TIMEOUT_MINUTES,

@@ -2,11 +2,11 @@
 
 use std::ffi::CString;
 
-pub const WARN_PERCENT: u32 = 80;
+pub(crate) const WARN_PERCENT: u32 = 80;
 
 /// Percent of the root file system in use, as `df` counts it (blocks reserved for root
 /// count as unavailable).
-pub fn used_percent(path: &str) -> Option<u32> {
+pub(crate) fn used_percent(path: &str) -> Option<u32> {
     let c = CString::new(path).ok()?;
     // SAFETY: statvfs only writes into the zeroed struct we pass.
     let mut s: libc::statvfs = unsafe { std::mem::zeroed() };

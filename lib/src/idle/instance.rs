@@ -8,11 +8,11 @@ use anyhow::{Context, Result};
 use aws_config::imds::client::Client as Imds;
 use std::collections::HashMap;
 
-pub struct Instance {
-    pub id: String,
-    pub region: String,
+pub(crate) struct Instance {
+    pub(crate) id: String,
+    pub(crate) region: String,
     /// The instance's Mint tags (only the keys mint-idle reads).
-    pub tags: HashMap<String, String>,
+    pub(crate) tags: HashMap<String, String>,
     /// Kept for the instance role's credentials: its session token is already fetched.
     imds: Imds,
 }
@@ -20,7 +20,7 @@ pub struct Instance {
 impl Instance {
     /// AWS access as the instance role, straight from instance metadata: no credential
     /// chain to walk (env, profiles, SSO…) on a machine that only ever has the role.
-    pub async fn aws(&self) -> Aws {
+    pub(crate) async fn aws(&self) -> Aws {
         let creds = aws_config::imds::credentials::ImdsCredentialsProvider::builder()
             .imds_client(self.imds.clone())
             .build();
@@ -32,7 +32,7 @@ const WANTED: &[&str] = &[tags::IDLE_TIMEOUT, tags::IDLE_EXTENDED_UNTIL];
 
 const NOT_ON_A_VM: &str = "mint-idle runs on a Mint VM and reads its settings from instance metadata (IMDSv2); is this an EC2 instance launched by `mint up`?";
 
-pub async fn from_metadata() -> Result<Instance> {
+pub(crate) async fn from_metadata() -> Result<Instance> {
     // AWS_EC2_METADATA_SERVICE_ENDPOINT, when set, points this at another metadata service.
     let imds = Imds::builder().max_attempts(2).build();
     let get = |path: &'static str| {
@@ -72,7 +72,7 @@ pub async fn from_metadata() -> Result<Instance> {
 
 /// The heartbeat: one CreateTags with the deadline, what kept the VM up and the root
 /// disk's use, so `mint list`/`status` can tell all of it without SSH.
-pub async fn heartbeat(aws: &Aws, id: &str, values: &[(String, String)]) -> Result<()> {
+pub(crate) async fn heartbeat(aws: &Aws, id: &str, values: &[(String, String)]) -> Result<()> {
     aws.ec2()
         .create_tags()
         .resources(id)
@@ -83,7 +83,7 @@ pub async fn heartbeat(aws: &Aws, id: &str, values: &[(String, String)]) -> Resu
     Ok(())
 }
 
-pub async fn stop(aws: &Aws, id: &str) -> Result<String> {
+pub(crate) async fn stop(aws: &Aws, id: &str) -> Result<String> {
     let out = aws
         .ec2()
         .stop_instances()

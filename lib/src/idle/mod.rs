@@ -1,11 +1,11 @@
 //! VM side (spec: Auto-Stop): what `mint-idle check` does every 5 minutes from its systemd
 //! timer, and what `mint-idle status` shows without acting.
 
-pub mod decide;
-pub mod disk;
-pub mod instance;
-pub mod probe;
-pub mod state;
+pub(crate) mod decide;
+pub(crate) mod disk;
+pub(crate) mod instance;
+pub(crate) mod probe;
+pub(crate) mod state;
 
 use crate::tags;
 use crate::time::rfc3339;
@@ -16,29 +16,29 @@ use serde::Serialize;
 /// One check, as written to the journal (the spec's five fields first) and as
 /// `mint-idle status --json` prints it.
 #[derive(Debug, Clone, Serialize)]
-pub struct Record {
-    pub check_timestamp: String,
-    pub active_criteria_met: Vec<String>,
-    pub idle_elapsed_minutes: i64,
+pub(crate) struct Record {
+    pub(crate) check_timestamp: String,
+    pub(crate) active_criteria_met: Vec<String>,
+    pub(crate) idle_elapsed_minutes: i64,
     /// Since when nothing has used the VM (last active check, or boot); absent while in use.
-    pub idle_since: Option<String>,
+    pub(crate) idle_since: Option<String>,
     /// `none` or `stop`.
-    pub action_taken: String,
+    pub(crate) action_taken: String,
     /// StopInstances' outcome when `action_taken` is `stop`: the new state, or the error.
-    pub stop_result: Option<String>,
-    pub would_stop: bool,
-    pub instance_id: String,
-    pub timeout_minutes: i64,
-    pub idle_deadline: String,
-    pub extended_until: Option<String>,
-    pub ssh_sessions: u32,
-    pub mosh_servers: u32,
-    pub tmux_attached: u32,
-    pub claude_processes: u32,
-    pub root_disk_used_percent: Option<u32>,
+    pub(crate) stop_result: Option<String>,
+    pub(crate) would_stop: bool,
+    pub(crate) instance_id: String,
+    pub(crate) timeout_minutes: i64,
+    pub(crate) idle_deadline: String,
+    pub(crate) extended_until: Option<String>,
+    pub(crate) ssh_sessions: u32,
+    pub(crate) mosh_servers: u32,
+    pub(crate) tmux_attached: u32,
+    pub(crate) claude_processes: u32,
+    pub(crate) root_disk_used_percent: Option<u32>,
     /// `ok`, or why the heartbeat tag could not be written; absent for `status`.
-    pub heartbeat: Option<String>,
-    pub warnings: Vec<String>,
+    pub(crate) heartbeat: Option<String>,
+    pub(crate) warnings: Vec<String>,
 }
 
 struct Evaluation {
@@ -108,14 +108,14 @@ async fn evaluate() -> Result<Evaluation> {
 }
 
 /// The decision, without acting or writing anything.
-pub async fn status() -> Result<Record> {
+pub(crate) async fn status() -> Result<Record> {
     Ok(evaluate().await?.record)
 }
 
 /// One timer tick: decide, remember activity, publish the heartbeat, stop if idle past the
 /// timeout. Returns the record even when an AWS call failed (the record says which); the
 /// error is for the exit code.
-pub async fn check() -> Result<(Record, Option<anyhow::Error>)> {
+pub(crate) async fn check() -> Result<(Record, Option<anyhow::Error>)> {
     let Evaluation {
         inst,
         decision,
@@ -167,7 +167,7 @@ pub async fn check() -> Result<(Record, Option<anyhow::Error>)> {
 }
 
 /// The disk warning line for the journal, when the root volume is at or over 80%.
-pub fn disk_warning(record: &Record) -> Option<String> {
+pub(crate) fn disk_warning(record: &Record) -> Option<String> {
     let p = record.root_disk_used_percent?;
     (p >= disk::WARN_PERCENT).then(|| {
         format!(

@@ -4,30 +4,29 @@
 use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 use std::path::Path;
 
-/// The port the VM's sshd listens on (spec: Security group, SSH on port 41122).
-pub const SSH_PORT: u16 = 41122;
+use crate::ssh::SSH_PORT;
 
 /// What the probes saw at one moment.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Activity {
+pub(crate) struct Activity {
     /// Established TCP connections to the sshd port (VS Code, ssh, and mosh's bootstrap).
-    pub ssh_sessions: u32,
+    pub(crate) ssh_sessions: u32,
     /// Live mosh-server processes; MOSH_SERVER_NETWORK_TMOUT ends abandoned ones.
-    pub mosh_servers: u32,
+    pub(crate) mosh_servers: u32,
     /// tmux servers, of any user, with at least one attached client.
-    pub tmux_attached: u32,
+    pub(crate) tmux_attached: u32,
     /// Processes named `claude`, containers included (their processes are in the host's /proc).
-    pub claude_processes: u32,
+    pub(crate) claude_processes: u32,
 }
 
 /// The `active_criteria_met` names, in a fixed order.
-pub const SSH: &str = "ssh";
-pub const MOSH: &str = "mosh";
-pub const TMUX: &str = "tmux";
-pub const CLAUDE: &str = "claude";
+pub(crate) const SSH: &str = "ssh";
+pub(crate) const MOSH: &str = "mosh";
+pub(crate) const TMUX: &str = "tmux";
+pub(crate) const CLAUDE: &str = "claude";
 
 impl Activity {
-    pub fn criteria(&self) -> Vec<&'static str> {
+    pub(crate) fn criteria(&self) -> Vec<&'static str> {
         let mut out = Vec::new();
         if self.ssh_sessions > 0 {
             out.push(SSH);
@@ -49,7 +48,7 @@ impl Activity {
 /// not set, would move them).
 const TMUX_TMPDIR: &str = "/tmp";
 
-pub fn probe() -> Activity {
+pub(crate) fn probe() -> Activity {
     let proc = Path::new("/proc");
     let procs = scan_processes(proc);
     Activity {
@@ -129,7 +128,7 @@ mod sock_diag {
     const HEADER: usize = 16;
 
     /// None when the kernel will not answer (then the caller reads /proc).
-    pub fn established(port: u16) -> Option<u32> {
+    pub(crate) fn established(port: u16) -> Option<u32> {
         // SAFETY: plain socket(2); the fd is owned at once.
         let fd = unsafe {
             libc::socket(
@@ -196,7 +195,7 @@ mod sock_diag {
 
 /// Counts /proc/net/tcp lines (`sl local rem st …`, addresses as HEXIP:HEXPORT) in state
 /// 01 (ESTABLISHED) with the given local port.
-pub fn count_established(text: &str, port: u16) -> u32 {
+pub(crate) fn count_established(text: &str, port: u16) -> u32 {
     text.lines()
         .skip(1)
         .filter(|line| {

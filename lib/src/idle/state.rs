@@ -9,24 +9,24 @@ use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
-pub const STATE_DIR: &str = "/var/lib/mint";
+pub(crate) const STATE_DIR: &str = "/var/lib/mint";
 const FILE: &str = "idle-state.json";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct State {
-    pub boot_id: String,
+pub(crate) struct State {
+    pub(crate) boot_id: String,
     /// RFC 3339.
-    pub last_active: String,
+    pub(crate) last_active: String,
 }
 
-pub fn dir() -> PathBuf {
+pub(crate) fn dir() -> PathBuf {
     std::env::var_os("MINT_IDLE_STATE_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(STATE_DIR))
 }
 
 /// Unix seconds now, or `MINT_IDLE_NOW`.
-pub fn now() -> Result<i64> {
+pub(crate) fn now() -> Result<i64> {
     match std::env::var("MINT_IDLE_NOW") {
         Ok(v) => crate::time::parse_rfc3339(&v)
             .map(|t| t.secs())
@@ -35,14 +35,14 @@ pub fn now() -> Result<i64> {
     }
 }
 
-pub fn boot_id() -> String {
+pub(crate) fn boot_id() -> String {
     std::fs::read_to_string("/proc/sys/kernel/random/boot_id")
         .map(|s| s.trim().to_string())
         .unwrap_or_default()
 }
 
 /// The kernel's boot time (`btime` in /proc/stat), unix seconds.
-pub fn boot_time() -> Result<i64> {
+pub(crate) fn boot_time() -> Result<i64> {
     let stat = std::fs::read_to_string("/proc/stat").context("cannot read /proc/stat")?;
     stat.lines()
         .find_map(|l| l.strip_prefix("btime "))
@@ -52,7 +52,7 @@ pub fn boot_time() -> Result<i64> {
 
 /// This boot's last activity, if a check on this boot recorded one. A missing, unreadable
 /// or other-boot file means "none": idle time then counts from boot, the safe side for cost.
-pub fn last_active(boot_id: &str) -> Option<i64> {
+pub(crate) fn last_active(boot_id: &str) -> Option<i64> {
     let text = std::fs::read_to_string(dir().join(FILE)).ok()?;
     let s: State = serde_json::from_str(&text).ok()?;
     (s.boot_id == boot_id)
@@ -62,16 +62,14 @@ pub fn last_active(boot_id: &str) -> Option<i64> {
 
 /// Records activity seen now; written atomically so a check killed mid-write leaves the
 /// old record, never half a file.
-pub fn record_active(boot_id: &str, now: i64) -> Result<()> {
+pub(crate) fn record_active(boot_id: &str, now: i64) -> Result<()> {
     let dir = dir();
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let s = State {
         boot_id: boot_id.to_string(),
         last_active: crate::time::rfc3339(&aws_smithy_types::DateTime::from_secs(now)),
     };
-    let tmp = dir.join(format!("{FILE}.tmp"));
-    std::fs::write(&tmp, serde_json::to_string(&s)?)
-        .with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, dir.join(FILE))
-        .with_context(|| format!("cannot write {}", dir.join(FILE).display()))
+    let path = dir.join(FILE);
+    crate::fs::write_atomic(&path, serde_json::to_string(&s)?.as_bytes(), 0o644)
+        .with_context(|| format!("cannot write {}", path.display()))
 }

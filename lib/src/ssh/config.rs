@@ -10,16 +10,16 @@ use std::path::{Path, PathBuf};
 
 /// What one VM's block says. Paths are absolute: ssh expands `~` from the password
 /// database, not $HOME, and the config folder may live under $XDG_CONFIG_HOME.
-pub struct Block {
-    pub vm: String,
-    pub host: String,
-    pub instance_id: String,
-    pub region: String,
-    pub identity_file: PathBuf,
-    pub known_hosts: PathBuf,
-    pub proxy: PathBuf,
+pub(crate) struct Block {
+    pub(crate) vm: String,
+    pub(crate) host: String,
+    pub(crate) instance_id: String,
+    pub(crate) region: String,
+    pub(crate) identity_file: PathBuf,
+    pub(crate) known_hosts: PathBuf,
+    pub(crate) proxy: PathBuf,
     /// The host key came from the VM's `mint:host-key` tag: no trust on first use.
-    pub pinned: bool,
+    pub(crate) pinned: bool,
 }
 
 fn quote(p: &Path) -> String {
@@ -34,7 +34,7 @@ fn quote(p: &Path) -> String {
 // ProxyCommand runs through a shell, so its arguments get shell quoting.
 use super::shell_quote;
 
-pub fn render(b: &Block) -> String {
+pub(crate) fn render(b: &Block) -> String {
     format!(
         "Host {alias}\n  HostName {host}\n  Port {SSH_PORT}\n  User {SSH_USER}\n  HostKeyAlias {alias}\n  UserKnownHostsFile {kh}\n  StrictHostKeyChecking {strict}\n  IdentityFile {id}\n  IdentitiesOnly yes\n  ProxyCommand {proxy} --fdpass --vm {vm} --instance-id {iid} --region {region} --user %r %h %p\n  ProxyUseFdpass yes\n",
         alias = alias(&b.vm),
@@ -65,7 +65,7 @@ fn blocks(text: &str) -> Vec<(String, String)> {
 }
 
 /// Puts (or, with None, removes) one VM's block, keeping the others.
-pub fn upsert(file: &Path, vm: &str, block: Option<&str>) -> Result<()> {
+pub(crate) fn upsert(file: &Path, vm: &str, block: Option<&str>) -> Result<()> {
     let text = std::fs::read_to_string(file).unwrap_or_default();
     let name = alias(vm);
     let mut all = blocks(&text);
@@ -87,11 +87,11 @@ pub fn upsert(file: &Path, vm: &str, block: Option<&str>) -> Result<()> {
     write_atomic(file, body.as_bytes(), 0o644)
 }
 
-pub fn include_line(mint_config: &Path) -> String {
+pub(crate) fn include_line(mint_config: &Path) -> String {
     format!("Include {}", quote(mint_config))
 }
 
-pub fn has_include(user_config: &Path, mint_config: &Path) -> bool {
+pub(crate) fn has_include(user_config: &Path, mint_config: &Path) -> bool {
     let line = include_line(mint_config);
     std::fs::read_to_string(user_config)
         .map(|t| t.lines().any(|l| l.trim() == line))
@@ -99,7 +99,7 @@ pub fn has_include(user_config: &Path, mint_config: &Path) -> bool {
 }
 
 /// Adds the Include line at the very top of ~/.ssh/config (creating it 0600 if needed).
-pub fn add_include(user_config: &Path, mint_config: &Path) -> Result<()> {
+pub(crate) fn add_include(user_config: &Path, mint_config: &Path) -> Result<()> {
     if has_include(user_config, mint_config) {
         return Ok(());
     }

@@ -5,17 +5,16 @@
 
 use anyhow::{Context, Result};
 use ssh_key::{Algorithm, LineEnding, PrivateKey};
-use std::fs::{File, OpenOptions};
-use std::io::Write;
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::fs::File;
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-pub fn pub_path(key: &Path) -> PathBuf {
+pub(crate) fn pub_path(key: &Path) -> PathBuf {
     key.with_extension("pub")
 }
 
 /// Makes the key pair if it is missing, or anew when `replace`; returns the private key path.
-pub fn ensure(vm: &str, replace: bool) -> Result<PathBuf> {
+pub(crate) fn ensure(vm: &str, replace: bool) -> Result<PathBuf> {
     let key = crate::paths::vm_key(vm)?;
     let dir = key.parent().context("key path without a folder")?;
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
@@ -36,7 +35,7 @@ pub fn ensure(vm: &str, replace: bool) -> Result<PathBuf> {
 }
 
 /// The public half, as one `ssh-ed25519 AAAA… comment` line.
-pub fn public(vm: &str) -> Result<String> {
+pub(crate) fn public(vm: &str) -> Result<String> {
     let path = pub_path(&crate::paths::vm_key(vm)?);
     let text = std::fs::read_to_string(&path).with_context(|| {
         format!(
@@ -47,7 +46,20 @@ pub fn public(vm: &str) -> Result<String> {
     Ok(text.trim().to_string())
 }
 
-pub fn remove(vm: &str) -> Result<()> {
+/// A public key given to `mint key add` (`source` names where it came from), checked to be
+/// one OpenSSH public key and returned in its canonical one-line form.
+pub(crate) fn parse_public(text: &str, source: &str) -> Result<String> {
+    let text = text.trim();
+    if text.contains("PRIVATE KEY") {
+        anyhow::bail!("{source} is a private key; give the public half (the .pub file)");
+    }
+    let key = ssh_key::PublicKey::from_openssh(text).map_err(|e| {
+        anyhow::anyhow!("{source} is not an OpenSSH public key ({e}); expected one line like `ssh-ed25519 AAAA… comment`")
+    })?;
+    Ok(key.to_openssh()?)
+}
+
+pub(crate) fn remove(vm: &str) -> Result<()> {
     let key = crate::paths::vm_key(vm)?;
     if let Some(dir) = key.parent() {
         match std::fs::remove_dir_all(dir) {
@@ -60,16 +72,9 @@ pub fn remove(vm: &str) -> Result<()> {
     Ok(())
 }
 
-pub fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    let mut f = OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(mode)
-        .open(&tmp)
-        .with_context(|| format!("cannot write {}", tmp.display()))?;
-    f.write_all(bytes)?;
-    f.sync_all()?;
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot replace {}", path.display()))
+/// Keys, ssh_config and known_hosts go through the one atomic writer, with the path named
+/// when it fails.
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
+    crate::fs::write_atomic(path, bytes, mode)
+        .with_context(|| format!("cannot write {}", path.display()))
 }

@@ -10,7 +10,7 @@ fn read(file: &Path) -> String {
 }
 
 /// The stored key (`ssh-ed25519 AAAA…`) for an alias.
-pub fn get(file: &Path, alias: &str) -> Option<String> {
+pub(crate) fn get(file: &Path, alias: &str) -> Option<String> {
     read(file).lines().find_map(|l| {
         let mut parts = l.split_whitespace();
         (parts.next() == Some(alias)).then(|| parts.take(2).collect::<Vec<_>>().join(" "))
@@ -18,7 +18,7 @@ pub fn get(file: &Path, alias: &str) -> Option<String> {
 }
 
 /// Stores `key` as the only key of `alias`.
-pub fn set(file: &Path, alias: &str, key: &str) -> Result<()> {
+pub(crate) fn set(file: &Path, alias: &str, key: &str) -> Result<()> {
     let key: String = key.split_whitespace().take(2).collect::<Vec<_>>().join(" ");
     let mut lines: Vec<String> = read(file)
         .lines()
@@ -32,7 +32,7 @@ pub fn set(file: &Path, alias: &str, key: &str) -> Result<()> {
     write_atomic(file, (lines.join("\n") + "\n").as_bytes(), 0o644)
 }
 
-pub fn remove(file: &Path, alias: &str) -> Result<()> {
+pub(crate) fn remove(file: &Path, alias: &str) -> Result<()> {
     if !file.exists() {
         return Ok(());
     }

@@ -2,24 +2,30 @@
 //! the byte splice mint-proxy runs, and mosh's handshake. Every path (ssh, mosh, VS Code,
 //! projects) goes through ssh with Mint's ProxyCommand.
 
-pub mod config;
-pub mod keys;
-pub mod known_hosts;
-pub mod mosh;
-pub mod push;
-pub mod remote;
-pub mod splice;
+pub(crate) mod config;
+pub(crate) mod keys;
+pub(crate) mod known_hosts;
+pub(crate) mod mosh;
+pub(crate) mod proxy;
+pub(crate) mod push;
+pub(crate) mod remote;
+pub(crate) mod splice;
+pub(crate) mod tmux;
 
 /// The login user on Mint VMs (Ubuntu's default account).
-pub const SSH_USER: &str = "ubuntu";
-pub const SSH_PORT: u16 = 41122;
+pub(crate) const SSH_USER: &str = "ubuntu";
+/// The VM's sshd port (spec: Per-User Init; a non-standard port against scanners). The
+/// security group opens it, bootstrap moves sshd there, mint-idle counts sessions on it.
+pub(crate) const SSH_PORT: u16 = 41122;
+/// mosh's UDP port range, opened by the user's security group.
+pub(crate) const MOSH_PORTS: (u16, u16) = (60000, 61000);
 
-pub fn alias(vm: &str) -> String {
+pub(crate) fn alias(vm: &str) -> String {
     format!("mint-{vm}")
 }
 
 /// Quotes one word for a POSIX shell (the VM's login shell, or the ProxyCommand's).
-pub fn shell_quote(s: &str) -> String {
+pub(crate) fn shell_quote(s: &str) -> String {
     if !s.is_empty()
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || "/._-+=:,@".contains(c))
@@ -35,17 +41,17 @@ use anyhow::{bail, Context, Result};
 use std::path::PathBuf;
 
 /// What a prepared VM connection uses.
-pub struct Prepared {
-    pub alias: String,
-    pub ssh_config: PathBuf,
+pub(crate) struct Prepared {
+    pub(crate) alias: String,
+    pub(crate) ssh_config: PathBuf,
     /// The VM was recreated (new instance id) and its host key is not published: the old
     /// pinned key will not match. The caller decides whether to drop it.
-    pub host_key_changes: bool,
+    pub(crate) host_key_changes: bool,
 }
 
 /// The absolute path of mint-proxy: next to this executable (an install keeps the tools
 /// together), else on PATH. VS Code runs the ProxyCommand without the user's PATH.
-pub fn proxy_path() -> Result<PathBuf> {
+pub(crate) fn proxy_path() -> Result<PathBuf> {
     let sibling = std::env::current_exe()
         .ok()
         .and_then(|p| p.parent().map(|d| d.join("mint-proxy")))
@@ -59,7 +65,7 @@ pub fn proxy_path() -> Result<PathBuf> {
 /// Makes everything ssh needs for this VM: the client key (new when `replace_key`), the
 /// host key published by the VM pinned in known_hosts, and the VM's block in Mint's
 /// ssh_config.
-pub fn prepare(rec: &VmRecord, replace_key: bool) -> Result<Prepared> {
+pub(crate) fn prepare(rec: &VmRecord, replace_key: bool) -> Result<Prepared> {
     let vm = &rec.vm;
     let instance_id = rec
         .instance_id
@@ -137,47 +143,55 @@ fn previous_instance(ssh_config: &std::path::Path, alias: &str) -> Option<String
 }
 
 /// Forgets a VM: its block, its pinned host key and its client key.
-pub fn forget(vm: &str) -> Result<()> {
+pub(crate) fn forget(vm: &str) -> Result<()> {
     config::upsert(&crate::paths::mint_ssh_config()?, vm, None)?;
     known_hosts::remove(&crate::paths::known_hosts()?, &alias(vm))?;
     keys::remove(vm)
 }
 
 /// Drops a VM's pinned host key, so ssh takes the key it is shown next (accept-new).
-pub fn unpin(vm: &str) -> Result<()> {
+pub(crate) fn unpin(vm: &str) -> Result<()> {
     known_hosts::remove(&crate::paths::known_hosts()?, &alias(vm))
 }
 
-/// Adds `Include <mint ssh_config>` to the top of ~/.ssh/config once the user approved it
-/// (stored as `ssh_config_approved`). Without approval and without a terminal it leaves the
-/// file alone and says how to approve. Returns whether the Include is in place.
-pub fn approve_include(yes: bool) -> Result<bool> {
+/// Where ~/.ssh/config stands with Mint's Include line.
+pub(crate) enum Include {
+    /// The line is there.
+    Present,
+    /// Not there yet, but the user approved it before (`ssh_config_approved`).
+    Approved,
+    /// Not there, and adding it needs the user's approval (the spec's one-time prompt).
+    NeedsApproval {
+        /// The line Mint would add.
+        line: String,
+        user_config: PathBuf,
+    },
+}
+
+pub(crate) fn include_status() -> Result<Include> {
     let user = crate::paths::user_ssh_config()?;
     let mint = crate::paths::mint_ssh_config()?;
     if config::has_include(&user, &mint) {
-        return Ok(true);
+        return Ok(Include::Present);
     }
+    let cfg = crate::config::Config::load(&crate::paths::config_file()?)?;
+    if cfg.ssh_config_approved {
+        return Ok(Include::Approved);
+    }
+    Ok(Include::NeedsApproval {
+        line: config::include_line(&mint),
+        user_config: user,
+    })
+}
+
+/// Adds `Include <mint ssh_config>` to the top of ~/.ssh/config and records the approval
+/// (`ssh_config_approved = true`), so later commands add it again without asking.
+pub(crate) fn add_include() -> Result<()> {
+    let user = crate::paths::user_ssh_config()?;
+    let mint = crate::paths::mint_ssh_config()?;
+    config::add_include(&user, &mint)?;
     let cfg_path = crate::paths::config_file()?;
     let cfg = crate::config::Config::load(&cfg_path)?;
-    let approved = cfg.ssh_config_approved
-        || yes
-        || (crate::ui::stdin_is_tty()
-            && dialoguer::Confirm::new()
-                .with_prompt(format!(
-                    "Add one line, `{}`, at the top of {} so VS Code and ssh know your Mint VMs?",
-                    config::include_line(&mint),
-                    user.display()
-                ))
-                .default(true)
-                .interact()?);
-    if !approved {
-        crate::ui::warn(&format!(
-            "left {} alone: `mint ssh` works without it; for VS Code and plain `ssh mint-<vm>`, run `mint ssh-config --yes`",
-            user.display()
-        ));
-        return Ok(false);
-    }
-    config::add_include(&user, &mint)?;
     if !cfg.ssh_config_approved {
         crate::config::set(
             &cfg_path,
@@ -186,7 +200,7 @@ pub fn approve_include(yes: bool) -> Result<bool> {
         )?;
     }
     crate::ui::step(&format!("added the Include line to {}", user.display()));
-    Ok(true)
+    Ok(())
 }
 
 #[cfg(test)]

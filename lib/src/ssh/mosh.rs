@@ -3,14 +3,38 @@
 //! talks UDP straight to the VM's Elastic IP. The wrapper would resolve `mint-<vm>` itself
 //! or replace the ProxyCommand, and neither works here.
 
+use super::{remote, Prepared};
+use crate::record::VmRecord;
+use anyhow::{Context, Result};
+use std::process::Command;
+
 #[derive(Debug, PartialEq, Eq)]
-pub struct Connect {
-    pub port: u16,
-    pub key: String,
+pub(crate) struct Connect {
+    pub(crate) port: u16,
+    pub(crate) key: String,
+}
+
+/// Starts mosh-server on the VM over ssh (running `command` in it, or a login shell) and
+/// returns the mosh-client command that connects to it, for the caller to run.
+pub(crate) fn client_command(rec: &VmRecord, p: &Prepared, command: &[String]) -> Result<Command> {
+    let client = which::which("mosh-client").context("mosh is not installed here (on macOS: brew install mosh; on Debian/Ubuntu: apt install mosh)")?;
+    let ip = rec
+        .public_ip
+        .as_deref()
+        .context("the VM has no public address")?;
+    let out = remote::run(p, &server_command(command))?;
+    let conn = parse_connect(&out).with_context(|| {
+        format!("mosh-server on VM `{}` did not start (is mosh installed there? `mint doctor`); it said: {}", rec.vm, out.trim())
+    })?;
+    let mut c = Command::new(client);
+    c.env("MOSH_KEY", conn.key)
+        .arg(ip)
+        .arg(conn.port.to_string());
+    Ok(c)
 }
 
 /// Finds `MOSH CONNECT <port> <key>` in mosh-server's output.
-pub fn parse_connect(output: &str) -> Option<Connect> {
+fn parse_connect(output: &str) -> Option<Connect> {
     output.lines().find_map(|l| {
         let rest = l.trim().strip_prefix("MOSH CONNECT ")?;
         let mut parts = rest.split_whitespace();
@@ -22,7 +46,7 @@ pub fn parse_connect(output: &str) -> Option<Connect> {
 
 /// The remote command that starts mosh-server, optionally running `command` in it.
 /// mosh needs a UTF-8 locale on both ends; C.UTF-8 exists on every Ubuntu.
-pub fn server_command(command: &[String]) -> String {
+fn server_command(command: &[String]) -> String {
     let mut s = String::from("mosh-server new -c 256 -l LANG=C.UTF-8");
     if !command.is_empty() {
         s.push_str(" --");

@@ -5,7 +5,7 @@ use crate::aws::{Aws, AwsError, AwsResult};
 use thiserror::Error;
 
 #[derive(Debug, Error)]
-pub enum PushError {
+pub(crate) enum PushError {
     #[error("instance {instance_id} no longer exists (was VM `{vm}` recreated or destroyed?); run `mint ssh-config --vm {vm}` to refresh the ssh config, or `mint up --vm {vm}`")]
     StaleInstance { vm: String, instance_id: String },
     #[error("VM `{vm}` is not running ({detail}); start it with `mint up --vm {vm}`")]
@@ -16,7 +16,7 @@ pub enum PushError {
     Aws(#[from] AwsError),
 }
 
-pub async fn push(
+pub(crate) async fn push(
     aws: &Aws,
     vm: &str,
     instance_id: &str,

@@ -1,39 +1,14 @@
-//! Reaching a VM from a command: find it (a VM record on stdin, or a lookup), make sure it
-//! runs, prepare ssh, and run commands on it through Mint's ssh path.
+//! Reaching a VM from a command: make sure it runs, prepare ssh, and run commands on it
+//! through Mint's ssh path.
 
 use super::Prepared;
-use crate::config::Config;
-use crate::record::VmRecord;
-use crate::ui;
-use crate::vm::{list, Ctx};
+use crate::record::{VmRecord, VmState};
+use crate::vm::target::Target;
 use anyhow::{bail, Context, Result};
 use std::process::{Command, Stdio};
 
-/// The VM to act on: the record on stdin (no AWS lookup), or `--vm`/default looked up.
-pub async fn resolve(vm_flag: Option<&str>, read_stdin: bool) -> Result<VmRecord> {
-    if vm_flag.is_none() && read_stdin {
-        if let Some(mut recs) = crate::cli::stdin_records()? {
-            if recs.len() > 1 {
-                bail!(
-                    "got {} VM records on stdin; connect to one VM at a time (pass --vm NAME)",
-                    recs.len()
-                );
-            }
-            let rec = recs.remove(0);
-            crate::audit::set_vm(&rec.vm);
-            return Ok(rec);
-        }
-    }
-    let name = vm_flag.unwrap_or("default");
-    crate::vm::validate_vm_name(name)?;
-    crate::audit::set_vm(name);
-    let cfg = Config::load(&crate::paths::config_file()?)?;
-    let ctx = Ctx::new(cfg).await?;
-    list::status(&ctx, name).await
-}
-
-pub fn require_running(rec: &VmRecord) -> Result<()> {
-    if rec.state != "running" {
+pub(crate) fn require_running(rec: &VmRecord) -> Result<()> {
+    if rec.state != VmState::Running {
         bail!(
             "VM `{}` is {}; start it with `mint up --vm {}`",
             rec.vm,
@@ -44,36 +19,63 @@ pub fn require_running(rec: &VmRecord) -> Result<()> {
     Ok(())
 }
 
-/// Resolves, checks it runs, prepares ssh, and settles a changed host key.
-pub async fn ready(
-    vm: Option<&str>,
-    read_stdin: bool,
-    accept_new_host_key: bool,
-) -> Result<(VmRecord, Prepared)> {
-    let rec = resolve(vm, read_stdin).await?;
+/// The target's record, checked to be running, with ssh prepared for it. Whether a changed
+/// host key may be accepted is the caller's question (`Prepared::host_key_changes`).
+pub(crate) async fn ready(target: Target) -> Result<(VmRecord, Prepared)> {
+    let rec = target.record().await?;
     require_running(&rec)?;
     let p = super::prepare(&rec, false)?;
-    if accept_new_host_key {
-        super::unpin(&rec.vm)?;
-    } else if p.host_key_changes {
-        eprintln!(
-            "VM `{}` was recreated: it is a new machine with a new host key, and it does not publish one Mint could check.",
-            rec.vm
-        );
-        if !ui::confirm(
-            "Accept the host key it presents?",
-            false,
-            "accept a new host key",
-            "--accept-new-host-key",
-        )? {
-            bail!("kept the old host key; ssh will refuse the new one. Re-run with --accept-new-host-key if you trust it");
-        }
-        super::unpin(&rec.vm)?;
-    }
     Ok((rec, p))
 }
 
-pub fn ssh_command(p: &Prepared) -> Result<Command> {
+/// `ssh mint-<vm> [-- COMMAND…]` through Mint's ssh_config; stdin, the terminal and the
+/// exit code are the remote side's, as with plain ssh.
+pub(crate) fn login_command(p: &Prepared, command: &[String]) -> Result<Command> {
+    let mut c = ssh_command(p)?;
+    c.arg(&p.alias);
+    if !command.is_empty() {
+        c.arg("--").args(command);
+    }
+    Ok(c)
+}
+
+/// `code --remote ssh-remote+mint-<vm> /mint/projects[/<project>]` (spec: `mint code`).
+pub(crate) fn code_command(p: &Prepared, project: Option<&str>) -> Result<Command> {
+    let code = which::which("code").context("VS Code's `code` command is not on PATH: in VS Code, run \"Shell Command: Install 'code' command in PATH\"")?;
+    let path = match project {
+        Some(name) => {
+            crate::project::validate_name(name)?;
+            format!("{}/{name}", crate::project::ROOT)
+        }
+        None => crate::project::ROOT.to_string(),
+    };
+    let mut c = Command::new(code);
+    c.arg("--remote")
+        .arg(format!("ssh-remote+{}", p.alias))
+        .arg(path);
+    Ok(c)
+}
+
+/// `mint key add`: appends `key` (already validated) to the VM user's authorized_keys
+/// once, with bootstrap/key-add.sh. Returns false when it was there already.
+pub(crate) fn authorize_key(rec: &VmRecord, key: &str) -> Result<bool> {
+    require_running(rec)?;
+    let p = super::prepare(rec, false)?;
+    let script = crate::bootstrap::remote_script("key-add.sh")?;
+    let out = run_script(&p, script, &[key], false)?;
+    match (out.success, out.stdout.trim()) {
+        (true, "added") => Ok(true),
+        (true, "present") => Ok(false),
+        _ => bail!(
+            "adding the key on VM `{}` failed: {}{}",
+            rec.vm,
+            out.stdout.trim(),
+            out.stderr.trim()
+        ),
+    }
+}
+
+pub(crate) fn ssh_command(p: &Prepared) -> Result<Command> {
     let ssh = which::which("ssh").context(
         "OpenSSH's `ssh` is not installed (on Debian/Ubuntu: apt install openssh-client)",
     )?;
@@ -83,7 +85,7 @@ pub fn ssh_command(p: &Prepared) -> Result<Command> {
 }
 
 /// Runs a shell snippet on the VM and returns its stdout; ssh's own failure is an error.
-pub fn run(p: &Prepared, script: &str) -> Result<String> {
+pub(crate) fn run(p: &Prepared, script: &str) -> Result<String> {
     let out = ssh_command(p)?
         .args(["-o", "BatchMode=yes", "-n", &p.alias, "--", script])
         .stderr(Stdio::piped())
@@ -101,16 +103,23 @@ pub fn run(p: &Prepared, script: &str) -> Result<String> {
 }
 
 /// What a script run on the VM said.
-pub struct ScriptOutput {
-    pub success: bool,
-    pub stdout: String,
-    pub stderr: String,
+pub(crate) struct ScriptOutput {
+    pub(crate) success: bool,
+    /// The script's exit code (None when a signal ended it).
+    pub(crate) code: Option<i32>,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
 }
 
 /// Runs `script` on the VM as `bash -s -- ARGS…`: the script travels on stdin and every
 /// argument is shell-quoted, so values are data to the VM's shell, never code. With
 /// `stream`, the VM's stderr (tool output) goes straight to ours.
-pub fn run_script(p: &Prepared, script: &str, args: &[&str], stream: bool) -> Result<ScriptOutput> {
+pub(crate) fn run_script(
+    p: &Prepared,
+    script: &str,
+    args: &[&str],
+    stream: bool,
+) -> Result<ScriptOutput> {
     use std::io::Write;
     let mut remote = String::from("bash -s --");
     for a in args {
@@ -141,6 +150,7 @@ pub fn run_script(p: &Prepared, script: &str, args: &[&str], stream: bool) -> Re
     }
     Ok(ScriptOutput {
         success: out.status.success(),
+        code: out.status.code(),
         stdout: String::from_utf8_lossy(&out.stdout).to_string(),
         stderr,
     })

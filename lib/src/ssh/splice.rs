@@ -39,7 +39,7 @@ fn grow_pipe(fd: RawFd) {
     }
 }
 
-pub fn splice_stdio(stream: TcpStream) -> io::Result<()> {
+pub(crate) fn splice_stdio(stream: TcpStream) -> io::Result<()> {
     // ssh's packets are small and interactive; do not let Nagle hold them back.
     stream.set_nodelay(true)?;
     let stdin = io::stdin().as_fd().try_clone_to_owned()?;
@@ -61,7 +61,7 @@ pub fn splice_stdio(stream: TcpStream) -> io::Result<()> {
 /// `ProxyUseFdpass yes`: hand the connected socket to ssh over stdout (a unix socket then)
 /// and let ssh talk to the VM directly, with no relay in between. OpenSSH expects exactly
 /// one data byte alongside the descriptor.
-pub fn pass_fd(stream: &TcpStream) -> io::Result<()> {
+pub(crate) fn pass_fd(stream: &TcpStream) -> io::Result<()> {
     let fd: RawFd = stream.as_raw_fd();
     let mut byte = [0u8; 1];
     let mut iov = libc::iovec {

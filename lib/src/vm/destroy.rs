@@ -3,27 +3,27 @@
 //! finds what is left and finishes. The user's EFS access point and security group are
 //! user-scoped and stay.
 
-use super::{discover, up::wait_for_state, up::wait_for_volume, Ctx};
+use super::{discover, wait, Ctx};
 use crate::aws::AwsResult;
 use crate::tags;
 use crate::ui;
 use anyhow::Result;
 use aws_sdk_ec2::types::{Address, Instance, InstanceStateName, Volume, VolumeState};
 
-pub struct Plan {
-    pub vm: String,
-    pub instance: Option<Instance>,
-    pub addresses: Vec<Address>,
-    pub volumes: Vec<Volume>,
+pub(crate) struct Plan {
+    pub(crate) vm: String,
+    pub(crate) instance: Option<Instance>,
+    pub(crate) addresses: Vec<Address>,
+    pub(crate) volumes: Vec<Volume>,
 }
 
 impl Plan {
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.instance.is_none() && self.addresses.is_empty() && self.volumes.is_empty()
     }
 
     /// What will be deleted, one line each, for the confirmation prompt.
-    pub fn lines(&self) -> Vec<String> {
+    pub(crate) fn lines(&self) -> Vec<String> {
         let mut out = Vec::new();
         if let Some(i) = &self.instance {
             out.push(format!(
@@ -54,7 +54,7 @@ impl Plan {
 }
 
 /// Every resource tagged for this VM: the live instance, its EIP, its volumes.
-pub async fn plan(ctx: &Ctx, vm: &str) -> Result<Plan> {
+pub(crate) async fn plan(ctx: &Ctx, vm: &str) -> Result<Plan> {
     let (ec2, owner) = (&ctx.ec2, ctx.owner.name.as_str());
     let (instance, addresses, volumes) = tokio::join!(
         discover::live_instance(ec2, owner, vm),
@@ -94,7 +94,7 @@ async fn vm_volumes(ctx: &Ctx, vm: &str) -> Result<Vec<Volume>> {
         .collect())
 }
 
-pub async fn execute(ctx: &Ctx, plan: &Plan) -> Result<()> {
+pub(crate) async fn execute(ctx: &Ctx, plan: &Plan) -> Result<()> {
     tokio::try_join!(
         terminate(ctx, plan.instance.as_ref()),
         release(ctx, &plan.addresses)
@@ -117,7 +117,7 @@ async fn terminate(ctx: &Ctx, inst: Option<&Instance>) -> Result<()> {
         .send()
         .await
         .aws("TerminateInstances")?;
-    wait_for_state(ctx, id, InstanceStateName::Terminated).await?;
+    wait::instance_state(ctx, id, InstanceStateName::Terminated).await?;
     Ok(())
 }
 
@@ -179,7 +179,7 @@ async fn delete_volume(ctx: &Ctx, v: &Volume) -> Result<()> {
                 }
             }
         }
-        wait_for_volume(ctx, id, VolumeState::Available).await?;
+        wait::volume_state(ctx, id, VolumeState::Available).await?;
     }
     ctx.ec2
         .delete_volume()

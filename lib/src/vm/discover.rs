@@ -6,17 +6,23 @@ use aws_sdk_ec2::types::{Address, Instance, InstanceStateName, Volume};
 use aws_sdk_ec2::Client;
 
 /// Instances that are not (being) terminated; they are what a VM name refers to.
-pub fn is_live(i: &Instance) -> bool {
+pub(crate) fn is_live(i: &Instance) -> bool {
     !matches!(
         i.state().and_then(|s| s.name()),
         Some(InstanceStateName::Terminated | InstanceStateName::ShuttingDown)
     )
 }
 
-/// All of the owner's Mint instances (one VM, or every VM), terminated ones included.
-pub async fn instances(
+/// Whether the instance carries `mint:owner=<owner>`.
+pub(crate) fn is_owned_by(i: &Instance, owner: &str) -> bool {
+    tags::get(i.tags(), tags::OWNER) == Some(owner)
+}
+
+/// Mint instances (of one owner, or of everyone; one VM, or every VM), terminated ones
+/// included.
+pub(crate) async fn instances(
     ec2: &Client,
-    owner: &str,
+    owner: Option<&str>,
     vm: Option<&str>,
 ) -> Result<Vec<Instance>, AwsError> {
     let pages: Vec<_> = ec2
@@ -36,12 +42,12 @@ pub async fn instances(
 }
 
 /// The live instance of one VM, if any.
-pub async fn live_instance(
+pub(crate) async fn live_instance(
     ec2: &Client,
     owner: &str,
     vm: &str,
 ) -> Result<Option<Instance>, anyhow::Error> {
-    let mut live: Vec<Instance> = instances(ec2, owner, Some(vm))
+    let mut live: Vec<Instance> = instances(ec2, Some(owner), Some(vm))
         .await?
         .into_iter()
         .filter(is_live)
@@ -57,10 +63,18 @@ pub async fn live_instance(
     Ok(live.pop())
 }
 
-pub async fn addresses(ec2: &Client, owner: &str, vm: &str) -> Result<Vec<Address>, AwsError> {
+pub(crate) async fn addresses(
+    ec2: &Client,
+    owner: &str,
+    vm: &str,
+) -> Result<Vec<Address>, AwsError> {
     Ok(ec2
         .describe_addresses()
-        .set_filters(Some(tags::owned(owner, Some(vm), component::ELASTIC_IP)))
+        .set_filters(Some(tags::owned(
+            Some(owner),
+            Some(vm),
+            component::ELASTIC_IP,
+        )))
         .send()
         .await
         .aws("DescribeAddresses")?
@@ -68,7 +82,7 @@ pub async fn addresses(ec2: &Client, owner: &str, vm: &str) -> Result<Vec<Addres
         .to_vec())
 }
 
-pub async fn volumes(
+pub(crate) async fn volumes(
     ec2: &Client,
     owner: &str,
     vm: &str,
@@ -76,7 +90,7 @@ pub async fn volumes(
 ) -> Result<Vec<Volume>, AwsError> {
     let pages: Vec<_> = ec2
         .describe_volumes()
-        .set_filters(Some(tags::owned(owner, Some(vm), component)))
+        .set_filters(Some(tags::owned(Some(owner), Some(vm), component)))
         .into_paginator()
         .send()
         .collect::<Result<Vec<_>, _>>()
@@ -86,7 +100,7 @@ pub async fn volumes(
 }
 
 /// Re-reads one instance by id (after launch or a state change).
-pub async fn instance_by_id(ec2: &Client, id: &str) -> Result<Option<Instance>, AwsError> {
+pub(crate) async fn instance_by_id(ec2: &Client, id: &str) -> Result<Option<Instance>, AwsError> {
     let out = ec2
         .describe_instances()
         .instance_ids(id)
@@ -101,6 +115,6 @@ pub async fn instance_by_id(ec2: &Client, id: &str) -> Result<Option<Instance>, 
         .cloned())
 }
 
-pub fn state(i: &Instance) -> Option<&InstanceStateName> {
+pub(crate) fn state(i: &Instance) -> Option<&InstanceStateName> {
     i.state().and_then(|s| s.name())
 }

@@ -1,13 +1,13 @@
 //! `mint down`: stop the VM. Volumes, EFS and the Elastic IP stay, so the address survives.
 
-use super::{discover, up::wait_for_state, Ctx};
+use super::{discover, wait, Ctx};
 use crate::aws::AwsResult;
 use crate::record::VmRecord;
 use crate::ui;
 use anyhow::{Context, Result};
 use aws_sdk_ec2::types::InstanceStateName;
 
-pub async fn down(ctx: &Ctx, vm: &str) -> Result<VmRecord> {
+pub(crate) async fn down(ctx: &Ctx, vm: &str) -> Result<VmRecord> {
     let inst = ctx.instance(vm).await?;
     let id = inst
         .instance_id()
@@ -20,7 +20,7 @@ pub async fn down(ctx: &Ctx, vm: &str) -> Result<VmRecord> {
         }
         Some(InstanceStateName::Stopping) => {
             ui::phase("Waiting for the instance to stop...");
-            wait_for_state(ctx, &id, InstanceStateName::Stopped).await?
+            wait::instance_state(ctx, &id, InstanceStateName::Stopped).await?
         }
         _ => {
             ui::phase("Stopping instance...");
@@ -30,7 +30,7 @@ pub async fn down(ctx: &Ctx, vm: &str) -> Result<VmRecord> {
                 .send()
                 .await
                 .aws("StopInstances")?;
-            wait_for_state(ctx, &id, InstanceStateName::Stopped).await?
+            wait::instance_state(ctx, &id, InstanceStateName::Stopped).await?
         }
     };
     Ok(VmRecord::from_instance(&inst, ctx.region()))

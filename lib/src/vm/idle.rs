@@ -1,41 +1,64 @@
-//! Client side of auto-stop: `mint extend`, retagging VMs when the timeout changes, and the
-//! words `mint status` uses for what keeps a VM awake. The VM side is crate::idle.
+//! Client side of auto-stop: `mint extend`, and retagging VMs when the timeout changes.
+//! The VM side is crate::idle.
 
+use super::target::Target;
 use super::{discover, Ctx};
 use crate::aws::AwsResult;
+use crate::record::VmState;
 use crate::tags;
 use anyhow::{bail, Context, Result};
 use aws_sdk_ec2::types::InstanceStateName;
 use aws_smithy_types::DateTime;
+use serde::Serialize;
 
-/// `mint:idle-active` criteria ("ssh,claude") as a person reads them.
-pub fn describe_active(criteria: &str) -> String {
-    let words: Vec<&str> = criteria
-        .split(',')
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-        .map(|c| match c {
-            "ssh" => "ssh session",
-            "mosh" => "mosh session",
-            "tmux" => "attached tmux client",
-            "claude" => "claude process",
-            "extended" => "`mint extend`",
-            other => other,
-        })
-        .collect();
-    if words.is_empty() {
-        "nothing (idle)".to_string()
-    } else {
-        words.join(", ")
-    }
+/// What `mint extend` did, as `mint extend --json` prints it.
+#[derive(Debug, Serialize)]
+pub(crate) struct Extension {
+    pub(crate) vm: String,
+    pub(crate) instance_id: String,
+    /// RFC 3339: the VM stays up at least until then.
+    pub(crate) extended_until: String,
+    pub(crate) minutes: i64,
 }
 
-/// The running instance to extend: from a VM record on stdin (no lookup), else one
-/// DescribeInstances.
-pub async fn running_instance_id(ctx: &Ctx, vm: &str, known: Option<&str>) -> Result<String> {
-    if let Some(id) = known {
-        return Ok(id.to_string());
-    }
+/// Sets `mint:idle-extended-until` to now + `minutes` (default: the configured timeout):
+/// one CreateTags, which mint-idle reads through instance metadata at its next check. A
+/// record that says the VM runs names the instance, so no lookup is made for it.
+pub(crate) async fn extend(ctx: &Ctx, target: Target, minutes: Option<i64>) -> Result<Extension> {
+    let minutes = minutes.unwrap_or(ctx.config.idle_timeout_minutes);
+    let vm = target.name().to_string();
+    let known = match target {
+        Target::Record(r) if r.state == VmState::Running => r.instance_id,
+        _ => None,
+    };
+    let instance_id = match known {
+        Some(id) => id,
+        None => running_instance_id(ctx, &vm).await?,
+    };
+    let extended_until = crate::time::rfc3339(&DateTime::from_secs(
+        crate::time::now().secs() + minutes * 60,
+    ));
+    ctx.ec2
+        .create_tags()
+        .resources(&instance_id)
+        .tags(
+            aws_sdk_ec2::types::Tag::builder()
+                .key(tags::IDLE_EXTENDED_UNTIL)
+                .value(&extended_until)
+                .build(),
+        )
+        .send()
+        .await
+        .aws("CreateTags")?;
+    Ok(Extension {
+        vm,
+        instance_id,
+        extended_until,
+        minutes,
+    })
+}
+
+async fn running_instance_id(ctx: &Ctx, vm: &str) -> Result<String> {
     let inst = ctx.instance(vm).await?;
     if discover::state(&inst) != Some(&InstanceStateName::Running) {
         bail!(
@@ -50,31 +73,10 @@ pub async fn running_instance_id(ctx: &Ctx, vm: &str, known: Option<&str>) -> Re
         .context("EC2 returned an instance without an id")
 }
 
-/// Sets `mint:idle-extended-until` to now + `minutes`: one CreateTags. mint-idle reads it
-/// through instance metadata at its next check.
-pub async fn extend(ctx: &Ctx, instance_id: &str, minutes: i64) -> Result<String> {
-    let until = crate::time::rfc3339(&DateTime::from_secs(
-        crate::time::now().secs() + minutes * 60,
-    ));
-    ctx.ec2
-        .create_tags()
-        .resources(instance_id)
-        .tags(
-            aws_sdk_ec2::types::Tag::builder()
-                .key(tags::IDLE_EXTENDED_UNTIL)
-                .value(&until)
-                .build(),
-        )
-        .send()
-        .await
-        .aws("CreateTags")?;
-    Ok(until)
-}
-
 /// After `config set idle_timeout_minutes`: every live VM of the owner gets the new
 /// `mint:idle-timeout` (stopped ones too, for their next start). Returns the VM names.
-pub async fn retag_timeout(ctx: &Ctx, minutes: i64) -> Result<Vec<String>> {
-    let live: Vec<_> = discover::instances(&ctx.ec2, &ctx.owner.name, None)
+pub(crate) async fn retag_timeout(ctx: &Ctx, minutes: i64) -> Result<Vec<String>> {
+    let live: Vec<_> = discover::instances(&ctx.ec2, Some(&ctx.owner.name), None)
         .await?
         .into_iter()
         .filter(discover::is_live)
@@ -102,19 +104,4 @@ pub async fn retag_timeout(ctx: &Ctx, minutes: i64) -> Result<Vec<String>> {
         .iter()
         .filter_map(|i| tags::get(i.tags(), tags::VM).map(str::to_string))
         .collect())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn describes_what_keeps_a_vm_awake() {
-        assert_eq!(describe_active("ssh,claude"), "ssh session, claude process");
-        assert_eq!(
-            describe_active("tmux,extended"),
-            "attached tmux client, `mint extend`"
-        );
-        assert_eq!(describe_active(""), "nothing (idle)");
-    }
 }

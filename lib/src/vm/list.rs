@@ -1,24 +1,56 @@
 //! `mint list` and `mint status`: what AWS knows about the VMs, without SSH.
 
 use super::{discover, Ctx};
-use crate::record::VmRecord;
-use crate::tags;
+use crate::config::Config;
+use crate::owner::Owner;
+use crate::record::{Bootstrap, VmRecord};
 use anyhow::Result;
+use aws_sdk_ec2::types::Instance;
 
-/// Exactly one DescribeInstances (after the caller identity): the owner's VMs, plus
-/// instances terminated on a failed bootstrap, which the spec keeps visible.
-pub async fn list(ctx: &Ctx) -> Result<Vec<VmRecord>> {
-    let all = discover::instances(&ctx.ec2, &ctx.owner.name, None).await?;
-    let mut recs: Vec<VmRecord> = all
-        .iter()
-        .filter(|i| discover::is_live(i) || tags::get(i.tags(), tags::BOOTSTRAP) == Some("failed"))
-        .map(|i| VmRecord::from_instance(i, ctx.region()))
-        .collect();
-    recs.sort_by(|a, b| a.vm.cmp(&b.vm).then(a.launch_time.cmp(&b.launch_time)));
-    Ok(recs)
+/// The owner's VMs, and who the owner is (for "no VMs for …").
+pub(crate) struct Listing {
+    pub(crate) owner: Owner,
+    pub(crate) region: String,
+    pub(crate) vms: Vec<VmRecord>,
 }
 
-pub async fn status(ctx: &Ctx, vm: &str) -> Result<VmRecord> {
+/// One round trip of wall time: the caller identity and every Mint instance in the region
+/// are asked for at once, and the owner's are picked by their `mint:owner` tag, the same
+/// tag the owner filter would match.
+pub(crate) async fn list(config: &Config) -> Result<Listing> {
+    let aws = super::aws_for(config).await?;
+    let ec2 = aws.ec2();
+    let (owner, all) = tokio::try_join!(crate::owner::caller(&aws), async {
+        Ok(discover::instances(&ec2, None, None).await?)
+    })?;
+    let vms = records(&all, &owner.name, aws.region());
+    Ok(Listing {
+        region: aws.region().to_string(),
+        owner,
+        vms,
+    })
+}
+
+/// As `list`, for a command that already knows the caller: one DescribeInstances.
+pub(crate) async fn list_known(ctx: &Ctx) -> Result<Vec<VmRecord>> {
+    let all = discover::instances(&ctx.ec2, Some(&ctx.owner.name), None).await?;
+    Ok(records(&all, &ctx.owner.name, ctx.region()))
+}
+
+/// The owner's live VMs, plus instances terminated on a failed bootstrap, which the spec
+/// keeps visible.
+fn records(all: &[Instance], owner: &str, region: &str) -> Vec<VmRecord> {
+    let mut recs: Vec<VmRecord> = all
+        .iter()
+        .filter(|i| discover::is_owned_by(i, owner))
+        .filter(|i| discover::is_live(i) || Bootstrap::of(i) == Some(Bootstrap::Failed))
+        .map(|i| VmRecord::from_instance(i, region))
+        .collect();
+    recs.sort_by(|a, b| a.vm.cmp(&b.vm).then(a.launch_time.cmp(&b.launch_time)));
+    recs
+}
+
+pub(crate) async fn status(ctx: &Ctx, vm: &str) -> Result<VmRecord> {
     let (ec2, owner) = (&ctx.ec2, ctx.owner.name.as_str());
     let (inst, eips) = tokio::join!(
         discover::live_instance(ec2, owner, vm),

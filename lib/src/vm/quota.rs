@@ -7,11 +7,11 @@ use anyhow::{bail, Result};
 use aws_sdk_ec2::types::AccountAttributeName;
 
 /// Service Quotas code of "EC2-VPC Elastic IPs".
-pub const EIP_QUOTA_CODE: &str = "L-0263D0A3";
+pub(crate) const EIP_QUOTA_CODE: &str = "L-0263D0A3";
 
 /// The region's Elastic IP limit: Service Quotas first; where that is unavailable (some
 /// partitions and local test endpoints), the EC2 account attribute `vpc-max-elastic-ips`.
-pub async fn eip_limit(ctx: &Ctx) -> Option<u32> {
+pub(crate) async fn eip_limit(ctx: &Ctx) -> Option<u32> {
     match ctx
         .aws
         .quotas()
@@ -54,7 +54,7 @@ pub async fn eip_limit(ctx: &Ctx) -> Option<u32> {
     }
 }
 
-pub async fn check_eip_headroom(ctx: &Ctx) -> Result<()> {
+pub(crate) async fn check_eip_headroom(ctx: &Ctx) -> Result<()> {
     let (limit, used) = tokio::join!(eip_limit(ctx), async {
         ctx.ec2
             .describe_addresses()

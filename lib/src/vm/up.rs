@@ -2,10 +2,10 @@
 //! left (by tags) and finishes it, so one VM name never gets a second instance, EIP or
 //! project volume.
 
-use super::{discover, poll, quota, Ctx};
+use super::{discover, quota, wait, Ctx};
 use crate::account;
 use crate::aws::{client_token, AwsResult};
-use crate::record::{VmRecord, PROJECT_DEVICE};
+use crate::record::{Bootstrap, VmRecord, PROJECT_DEVICE};
 use crate::tags::{self, component};
 use crate::ui;
 use anyhow::{bail, Context, Result};
@@ -17,29 +17,32 @@ use aws_sdk_ec2::types::{
 };
 use std::time::Duration;
 
-pub const AMI_PARAMETER: &str =
+const AMI_PARAMETER: &str =
     "/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id";
-pub const ROOT_VOLUME_GB: i32 = 200;
+const ROOT_VOLUME_GB: i32 = 200;
 // Canonical's Ubuntu AMIs all use this root device name.
 const ROOT_DEVICE: &str = "/dev/sda1";
-pub const DEFAULT_BOOTSTRAP_TIMEOUT: Duration = Duration::from_secs(7 * 60);
-const STATE_TIMEOUT: Duration = Duration::from_secs(10 * 60);
 
+/// What to do with an instance whose bootstrap did not finish in time (spec: Bootstrap
+/// Verification); the caller chooses, by flag or by asking.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OnTimeout {
+pub(crate) enum OnTimeout {
     Stop,
     Terminate,
     Leave,
 }
 
-pub struct UpOptions {
-    pub vm: String,
-    pub bootstrap_timeout: Duration,
-    pub on_timeout: Option<OnTimeout>,
+/// How `up` ended.
+pub(crate) enum Up {
+    Ready(Box<VmRecord>),
+    /// The VM runs but never tagged `mint:bootstrap=complete`: `after_timeout` settles it.
+    BootstrapTimedOut {
+        instance_id: String,
+    },
 }
 
-pub async fn up(ctx: &Ctx, opts: &UpOptions) -> Result<VmRecord> {
-    let (ec2, owner, vm) = (&ctx.ec2, ctx.owner.name.as_str(), opts.vm.as_str());
+pub(crate) async fn up(ctx: &Ctx, vm: &str, bootstrap_timeout: Duration) -> Result<Up> {
+    let (ec2, owner) = (&ctx.ec2, ctx.owner.name.as_str());
     let (inst, eips, vols) = tokio::join!(
         discover::live_instance(ec2, owner, vm),
         discover::addresses(ec2, owner, vm),
@@ -71,17 +74,21 @@ pub async fn up(ctx: &Ctx, opts: &UpOptions) -> Result<VmRecord> {
     let (eip, vol, _) = tokio::try_join!(
         ensure_eip(ctx, vm, eip),
         ensure_project_volume(ctx, vm, vol, &az),
-        wait_for_state(ctx, &id, InstanceStateName::Running),
+        wait::instance_state(ctx, &id, InstanceStateName::Running),
     )?;
     tokio::try_join!(associate(ctx, &eip, &id), attach(ctx, &vol, &id))?;
 
     let inst = discover::instance_by_id(ec2, &id)
         .await?
         .context("the instance disappeared while starting")?;
-    let inst = if tags::get(inst.tags(), tags::BOOTSTRAP) == Some("complete") {
+    let inst = if Bootstrap::of(&inst) == Some(Bootstrap::Complete) {
         inst
     } else {
-        wait_for_bootstrap(ctx, vm, &id, opts).await?
+        ui::phase("Waiting for bootstrap...");
+        match wait::bootstrap(ctx, vm, &id, bootstrap_timeout).await? {
+            Some(inst) => inst,
+            None => return Ok(Up::BootstrapTimedOut { instance_id: id }),
+        }
     };
     let mut rec = VmRecord::from_instance(&inst, ctx.region());
     rec.elastic_ip_allocation_id = eip.allocation_id().map(str::to_string);
@@ -90,7 +97,7 @@ pub async fn up(ctx: &Ctx, opts: &UpOptions) -> Result<VmRecord> {
     if let Some(ip) = eip.public_ip() {
         rec.public_ip = Some(ip.to_string());
     }
-    Ok(rec)
+    Ok(Up::Ready(Box::new(rec)))
 }
 
 /// At most one of each per VM; more means someone made one by hand with our tags.
@@ -109,13 +116,13 @@ fn single<T>(mut found: Vec<T>, what: &str, id: impl Fn(&T) -> Option<&str>) -> 
 async fn start_existing(ctx: &Ctx, inst: Instance) -> Result<Instance> {
     let id = inst.instance_id().unwrap_or_default().to_string();
     let state = discover::state(&inst).cloned();
-    if tags::get(inst.tags(), tags::BOOTSTRAP) == Some("failed") {
+    if Bootstrap::of(&inst) == Some(Bootstrap::Failed) {
         bail!("instance {id} is tagged mint:bootstrap=failed; remove it with `mint destroy --vm {}` and run `mint up` again", tags::get(inst.tags(), tags::VM).unwrap_or("default"));
     }
     match state {
         Some(InstanceStateName::Stopping) => {
             ui::phase("Waiting for the instance to finish stopping...");
-            wait_for_state(ctx, &id, InstanceStateName::Stopped).await?;
+            wait::instance_state(ctx, &id, InstanceStateName::Stopped).await?;
             start(ctx, &id).await?;
         }
         Some(InstanceStateName::Stopped) => start(ctx, &id).await?,
@@ -376,7 +383,7 @@ async fn attach(ctx: &Ctx, vol: &Volume, instance_id: &str) -> Result<()> {
     if !attached_here {
         if vol.state() != Some(&VolumeState::Available) {
             ui::step(&format!("waiting for {vol_id} to become available"));
-            wait_for_volume(ctx, &vol_id, VolumeState::Available).await?;
+            wait::volume_state(ctx, &vol_id, VolumeState::Available).await?;
         }
         ui::phase("Attaching project volume...");
         ctx.ec2
@@ -405,108 +412,50 @@ async fn attach(ctx: &Ctx, vol: &Volume, instance_id: &str) -> Result<()> {
     Ok(())
 }
 
-pub async fn wait_for_state(ctx: &Ctx, id: &str, want: InstanceStateName) -> Result<Instance> {
-    let got = poll(
-        STATE_TIMEOUT,
-        &format!("{id} to be {}", want.as_str()),
-        || async {
-            let inst = discover::instance_by_id(&ctx.ec2, id).await?;
-            Ok(inst.filter(|i| discover::state(i) == Some(&want)))
-        },
-    )
-    .await?;
-    got.with_context(|| {
-        format!(
-            "instance {id} did not become {} within {} minutes; check it in the EC2 console",
-            want.as_str(),
-            STATE_TIMEOUT.as_secs() / 60
-        )
-    })
-}
-
-pub async fn wait_for_volume(ctx: &Ctx, id: &str, want: VolumeState) -> Result<()> {
-    let got = poll(
-        STATE_TIMEOUT,
-        &format!("{id} to be {}", want.as_str()),
-        || async {
-            let out = ctx
-                .ec2
-                .describe_volumes()
-                .volume_ids(id)
-                .send()
-                .await
-                .aws("DescribeVolumes")?;
-            Ok(out
-                .volumes()
-                .iter()
-                .find(|v| v.state() == Some(&want))
-                .map(|_| ()))
-        },
-    )
-    .await?;
-    got.with_context(|| format!("volume {id} did not become {} in time", want.as_str()))
-}
-
-async fn wait_for_bootstrap(ctx: &Ctx, vm: &str, id: &str, opts: &UpOptions) -> Result<Instance> {
-    ui::phase("Waiting for bootstrap...");
-    let got = poll(opts.bootstrap_timeout, "the mint:bootstrap tag", || async {
-        let inst = discover::instance_by_id(&ctx.ec2, id).await?;
-        match inst.as_ref().and_then(|i| tags::get(i.tags(), tags::BOOTSTRAP)) {
-            Some("complete") => Ok(inst),
-            Some("failed") => bail!("bootstrap failed on {id}; see `mint ssh` and journalctl on the VM, or `mint destroy --vm {vm}`"),
-            _ => Ok(None),
-        }
-    })
-    .await?;
-    if let Some(inst) = got {
-        return Ok(inst);
-    }
-    on_bootstrap_timeout(ctx, vm, id, opts).await
-}
-
-async fn on_bootstrap_timeout(ctx: &Ctx, vm: &str, id: &str, opts: &UpOptions) -> Result<Instance> {
-    let mins = opts.bootstrap_timeout.as_secs_f64() / 60.0;
-    ui::warn(&format!(
-        "bootstrap did not finish within {mins:.1} minutes on {id}"
-    ));
-    let choice = match opts.on_timeout {
-        Some(c) => c,
-        None if ui::stdin_is_tty() => {
-            match ui::select(
-                "What should happen to the instance?",
-                &[
-                    "Stop it (halts billing, keeps it for debugging)",
-                    "Terminate it and clean up its resources",
-                    "Leave it running (debug with `mint ssh`)",
-                ],
-            )? {
-                0 => OnTimeout::Stop,
-                1 => OnTimeout::Terminate,
-                _ => OnTimeout::Leave,
-            }
-        }
-        None => {
-            ui::warn("no terminal to ask on: stopping the instance (choose with --on-timeout stop|terminate|leave)");
-            OnTimeout::Stop
-        }
+/// Carries out the choice for a VM whose bootstrap timed out, and returns the error `up`
+/// ends with (or the error of the action itself, if that failed).
+pub(crate) async fn after_timeout(
+    ctx: &Ctx,
+    vm: &str,
+    id: &str,
+    choice: OnTimeout,
+) -> anyhow::Error {
+    let done = match choice {
+        OnTimeout::Stop => ctx
+            .ec2
+            .stop_instances()
+            .instance_ids(id)
+            .send()
+            .await
+            .aws("StopInstances")
+            .map_err(anyhow::Error::from)
+            .map(|_| format!("bootstrap timed out; instance {id} is stopping. `mint up --vm {vm}` starts it again, `mint destroy --vm {vm}` removes it")),
+        OnTimeout::Terminate => terminate_failed(ctx, vm, id).await.map(|()| {
+            format!("bootstrap timed out; instance {id} was tagged mint:bootstrap=failed and terminated, and its Elastic IP and volumes removed")
+        }),
+        OnTimeout::Leave => Ok(format!("bootstrap timed out; instance {id} is left running for debugging: `mint ssh --vm {vm}`, then `sudo journalctl -u cloud-final`")),
     };
-    match choice {
-        OnTimeout::Stop => {
-            ctx.ec2.stop_instances().instance_ids(id).send().await.aws("StopInstances")?;
-            bail!("bootstrap timed out; instance {id} is stopping. `mint up --vm {vm}` starts it again, `mint destroy --vm {vm}` removes it")
-        }
-        OnTimeout::Terminate => {
-            ctx.ec2
-                .create_tags()
-                .resources(id)
-                .tags(aws_sdk_ec2::types::Tag::builder().key(tags::BOOTSTRAP).value("failed").build())
-                .send()
-                .await
-                .aws("CreateTags")?;
-            let plan = super::destroy::plan(ctx, vm).await?;
-            super::destroy::execute(ctx, &plan).await?;
-            bail!("bootstrap timed out; instance {id} was tagged mint:bootstrap=failed and terminated, and its Elastic IP and volumes removed")
-        }
-        OnTimeout::Leave => bail!("bootstrap timed out; instance {id} is left running for debugging: `mint ssh --vm {vm}`, then `sudo journalctl -u cloud-final`"),
+    match done {
+        Ok(msg) => anyhow::anyhow!(msg),
+        Err(e) => e.context(format!(
+            "bootstrap timed out on {id}, and settling it failed"
+        )),
     }
+}
+
+async fn terminate_failed(ctx: &Ctx, vm: &str, id: &str) -> Result<()> {
+    ctx.ec2
+        .create_tags()
+        .resources(id)
+        .tags(
+            aws_sdk_ec2::types::Tag::builder()
+                .key(tags::BOOTSTRAP)
+                .value(Bootstrap::Failed.as_str())
+                .build(),
+        )
+        .send()
+        .await
+        .aws("CreateTags")?;
+    let plan = super::destroy::plan(ctx, vm).await?;
+    super::destroy::execute(ctx, &plan).await
 }

@@ -1,7 +1,7 @@
 #!/bin/bash
 # The VM side of `mint project`, sent over ssh as `bash -s -- <action> <args…>`. Arguments
 # arrive as positional parameters and are only ever used quoted, never as code.
-# Errors are one `mint-error: …` line on stdout and exit 3.
+# Errors are one `mint-error: …` line on stdout and exit 3 (4: no such project).
 set -euo pipefail
 
 root="${MINT_PROJECTS:-/mint/projects}"
@@ -11,6 +11,11 @@ default_image="mcr.microsoft.com/devcontainers/base:ubuntu-24.04"
 fail() {
   echo "mint-error: $*"
   exit 3
+}
+
+missing() {
+  echo "mint-error: $*"
+  exit 4
 }
 
 # clone URL BRANCH NAME: a no-op when the same remote is already there.
@@ -33,7 +38,7 @@ clone() {
 # container NAME [rebuild]: devcontainer up; its JSON result is the last stdout line.
 container() {
   local name=$1 dir="$root/$1" extra=()
-  [ -d "$dir" ] || fail "no project $name in $root"
+  [ -d "$dir" ] || missing "no project $name in $root"
   [ "${2:-}" = rebuild ] && extra+=(--remove-existing-container)
   if [ ! -f "$dir/.devcontainer/devcontainer.json" ] && [ ! -f "$dir/.devcontainer.json" ]; then
     echo "mint-note: $name has no .devcontainer/; using $default_image"
@@ -69,8 +74,9 @@ list() {
     state=$(docker ps -a --filter "label=devcontainer.local_folder=$d" --format '{{.State}}' 2>/dev/null | head -n 1)
     printf 'project\t%s\t%s\t%s\t%s\n' "$name" "$d" "$branch" "$state"
   done
-  # tmux mangles tabs when not on a terminal, and session names cannot hold `:`.
-  tmux list-sessions -F 'session:#{session_attached}:#{session_name}' 2>/dev/null || true
+  # The client's tmux session format (ssh/tmux.rs): tmux mangles tabs when not on a
+  # terminal, and session names cannot hold `:`.
+  tmux list-sessions -F 'session:#{session_windows}:#{session_attached}:#{session_created}:#{session_name}' 2>/dev/null || true
 }
 
 action=${1:-}

@@ -1,0 +1,15 @@
+#!/bin/bash
+# The VM side of `mint key add`, sent over ssh as `bash -s -- '<public key>'`: the key is
+# appended to ~/.ssh/authorized_keys once. Prints `added` or `present`.
+set -euo pipefail
+
+key=$1
+umask 077
+mkdir -p ~/.ssh
+touch ~/.ssh/authorized_keys
+if grep -qxF -- "$key" ~/.ssh/authorized_keys; then
+  echo present
+else
+  printf '%s\n' "$key" >>~/.ssh/authorized_keys
+  echo added
+fi

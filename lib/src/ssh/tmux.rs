@@ -1,0 +1,75 @@
+//! tmux sessions on the VM host (spec: Architecture): listing them for `mint sessions`,
+//! `mint connect`'s picker and `mint project list`, and the command that attaches one.
+
+use super::{remote, Prepared};
+use anyhow::Result;
+use serde::Serialize;
+
+/// One tmux session, as `mint sessions --json` prints it (one object per line).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct Session {
+    pub(crate) name: String,
+    pub(crate) windows: u32,
+    pub(crate) attached_clients: u32,
+    /// When it was created, RFC 3339.
+    pub(crate) created: String,
+}
+
+/// tmux's format for one session: tmux turns tabs into `_` when not writing to a terminal
+/// and forbids `:` in session names, so fields are `:`-separated with the name last.
+pub(crate) const FORMAT: &str =
+    "#{session_windows}:#{session_attached}:#{session_created}:#{session_name}";
+
+/// Every session on the VM; "no server running" is an empty list, not an error.
+pub(crate) fn list(p: &Prepared) -> Result<Vec<Session>> {
+    let script = format!("tmux list-sessions -F '{FORMAT}' 2>/dev/null || true");
+    let out = remote::run(p, &script)?;
+    Ok(out.lines().filter_map(parse_line).collect())
+}
+
+/// One line of `tmux list-sessions -F FORMAT`.
+pub(crate) fn parse_line(l: &str) -> Option<Session> {
+    let mut f = l.splitn(4, ':');
+    let windows = f.next()?.parse().ok()?;
+    let attached_clients = f.next()?.parse().ok()?;
+    let created = f
+        .next()?
+        .parse::<i64>()
+        .ok()
+        .map(|s| crate::time::rfc3339(&aws_smithy_types::DateTime::from_secs(s)))?;
+    let name = f.next()?.to_string();
+    Some(Session {
+        name,
+        windows,
+        attached_clients,
+        created,
+    })
+}
+
+/// The command that attaches session `name` exactly (`=` stops tmux's prefix matching).
+pub(crate) fn attach_command(name: &str) -> Vec<String> {
+    vec![
+        "tmux".into(),
+        "attach-session".into(),
+        "-t".into(),
+        format!("={name}"),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_tmux_sessions() {
+        let s: Vec<Session> = "2:1:1763884800:proj\n1:0:1763884801:weird name\nnoise\n"
+            .lines()
+            .filter_map(parse_line)
+            .collect();
+        assert_eq!(s.len(), 2);
+        assert_eq!(s[0].name, "proj");
+        assert_eq!((s[0].windows, s[0].attached_clients), (2, 1));
+        assert_eq!(s[0].created, "2025-11-23T08:00:00Z");
+        assert_eq!(s[1].name, "weird name");
+    }
+}

@@ -1,0 +1,390 @@
+//! How a VM record, a tmux session, a project, the config and an idle check read to a
+//! person: the text behind `mint list`, `status`, `sessions`, `project list`, `config` and
+//! `mint-idle status`. Pure functions of their input and the time `now` (unix seconds), so
+//! snapshot tests pin them.
+
+use crate::config::{Config, Key, Setting};
+use crate::idle::disk::WARN_PERCENT;
+use crate::project::Project;
+use crate::record::{Bootstrap, VmRecord, VmState};
+use crate::ssh::tmux::Session;
+use crate::time::{human_duration, parse_rfc3339};
+use crate::ui::table;
+
+/// `mint list`: one row per VM.
+pub(crate) fn vm_table(recs: &[VmRecord], now: i64) -> String {
+    let rows = recs
+        .iter()
+        .map(|r| {
+            let state = match r.bootstrap {
+                Some(Bootstrap::Failed) => format!("{} (bootstrap failed)", r.state),
+                _ => r.state.to_string(),
+            };
+            vec![
+                r.vm.clone(),
+                state,
+                or_dash(&r.public_ip),
+                or_dash(&r.instance_type),
+                uptime(r, now),
+                idle(r, now),
+            ]
+        })
+        .collect();
+    table(&["VM", "STATE", "IP", "TYPE", "UPTIME", "IDLE"], rows)
+}
+
+/// `mint status`: every field, one per line.
+pub(crate) fn vm_status(r: &VmRecord, now: i64) -> String {
+    let rows: Vec<(&str, String)> = vec![
+        ("VM", r.vm.clone()),
+        ("State", r.state.to_string()),
+        (
+            "Instance",
+            format!(
+                "{} ({})",
+                or_dash(&r.instance_id),
+                or_dash(&r.instance_type)
+            ),
+        ),
+        ("IP", or_dash(&r.public_ip)),
+        ("Zone", or_dash(&r.availability_zone)),
+        (
+            "Launched",
+            format!("{} (up {})", or_dash(&r.launch_time), uptime(r, now)),
+        ),
+        (
+            "Bootstrap",
+            r.bootstrap
+                .map(|b| b.to_string())
+                .unwrap_or_else(|| "pending".into()),
+        ),
+        ("Health", or_dash(&r.health)),
+        (
+            "Idle",
+            match r.idle.timeout_minutes {
+                Some(m) => format!("{} ({m}m timeout)", idle(r, now)),
+                None => idle(r, now),
+            },
+        ),
+        ("Kept awake by", kept_awake(r)),
+        ("Extended until", or_dash(&r.idle.extended_until)),
+        ("Root disk", disk(r)),
+        ("Project volume", or_dash(&r.project_volume_id)),
+        ("Elastic IP", or_dash(&r.elastic_ip_allocation_id)),
+        ("Region", r.region.clone()),
+    ];
+    rows.iter()
+        .map(|(k, v)| format!("{k:<15} {v}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The IDLE column: in use, time left, or OVERDUE when auto-stop should have happened.
+fn idle(r: &VmRecord, now: i64) -> String {
+    if r.state != VmState::Running {
+        return "-".to_string();
+    }
+    let deadline = r.idle.deadline.as_deref().and_then(parse_rfc3339);
+    match (deadline, r.idle.overdue) {
+        (Some(d), true) => format!(
+            "OVERDUE by {} (auto-stop failed?)",
+            human_duration(now - d.secs())
+        ),
+        (Some(d), false) => {
+            // In use at the last check: the deadline only moves on while that lasts.
+            let in_use: Vec<&str> = r
+                .idle
+                .active
+                .iter()
+                .flatten()
+                .map(String::as_str)
+                .filter(|c| *c != crate::idle::decide::EXTENDED)
+                .collect();
+            if in_use.is_empty() {
+                format!("stops in {}", human_duration(d.secs() - now))
+            } else {
+                format!("in use ({})", in_use.join(", "))
+            }
+        }
+        (None, _) => r
+            .idle
+            .timeout_minutes
+            .map(|m| format!("{m}m timeout"))
+            .unwrap_or_else(|| "-".to_string()),
+    }
+}
+
+fn uptime(r: &VmRecord, now: i64) -> String {
+    match (r.state, r.launch_time.as_deref().and_then(parse_rfc3339)) {
+        (VmState::Running, Some(t)) => human_duration(now - t.secs()),
+        _ => "-".to_string(),
+    }
+}
+
+fn kept_awake(r: &VmRecord) -> String {
+    match (&r.idle.active, r.state) {
+        (_, s) if s != VmState::Running => "-".to_string(),
+        (None, _) => "not reported yet (the VM checks every 5 minutes)".to_string(),
+        (Some(a), _) => active_criteria(a),
+    }
+}
+
+fn disk(r: &VmRecord) -> String {
+    match r.root_disk_used_percent {
+        None => "-".to_string(),
+        Some(p) if p >= WARN_PERCENT => format!(
+            "{p}% used: WARNING, over {WARN_PERCENT}%; free space before builds fail (`docker system prune` on the VM)"
+        ),
+        Some(p) => format!("{p}% used"),
+    }
+}
+
+/// mint-idle's criteria (`ssh`, `claude`…) as a person reads them.
+pub(crate) fn active_criteria<S: AsRef<str>>(criteria: &[S]) -> String {
+    let words: Vec<&str> = criteria
+        .iter()
+        .map(|c| c.as_ref().trim())
+        .filter(|c| !c.is_empty())
+        .map(|c| match c {
+            "ssh" => "ssh session",
+            "mosh" => "mosh session",
+            "tmux" => "attached tmux client",
+            "claude" => "claude process",
+            "extended" => "`mint extend`",
+            other => other,
+        })
+        .collect();
+    if words.is_empty() {
+        "nothing (idle)".to_string()
+    } else {
+        words.join(", ")
+    }
+}
+
+/// `mint sessions`.
+pub(crate) fn session_table(sessions: &[Session]) -> String {
+    let rows = sessions
+        .iter()
+        .map(|s| {
+            vec![
+                s.name.clone(),
+                s.windows.to_string(),
+                s.attached_clients.to_string(),
+                s.created.clone(),
+            ]
+        })
+        .collect();
+    table(&["SESSION", "WINDOWS", "ATTACHED", "CREATED"], rows)
+}
+
+/// `mint connect`'s picker entries.
+pub(crate) fn session_choice(s: &Session) -> String {
+    format!(
+        "{} ({} windows{})",
+        s.name,
+        s.windows,
+        if s.attached_clients > 0 {
+            ", attached"
+        } else {
+            ""
+        }
+    )
+}
+
+/// `mint project list`.
+pub(crate) fn project_table(projects: &[Project]) -> String {
+    let rows = projects
+        .iter()
+        .map(|p| {
+            vec![
+                p.name.clone(),
+                p.branch.clone().unwrap_or_else(|| "-".into()),
+                p.container.clone().unwrap_or_else(|| "none".into()),
+                match &p.session {
+                    Some(s) if s.attached_clients > 0 => "attached".to_string(),
+                    Some(_) => "detached".to_string(),
+                    None => "none".to_string(),
+                },
+                p.path.clone(),
+            ]
+        })
+        .collect();
+    table(&["PROJECT", "BRANCH", "CONTAINER", "SESSION", "PATH"], rows)
+}
+
+/// `mint config`: `key = value` lines, as the file would hold them.
+pub(crate) fn config(cfg: &Config) -> String {
+    cfg.entries()
+        .into_iter()
+        .map(|(k, v)| match (k, &v) {
+            (Key::Region, Setting::Text(s)) if s.is_empty() => {
+                "region = (not set: run `mint init --region <region>`)".to_string()
+            }
+            (_, Setting::Text(s)) => format!("{k} = \"{s}\""),
+            _ => format!("{k} = {v}"),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `mint-idle status`.
+pub(crate) fn idle_check(r: &crate::idle::Record) -> String {
+    let mut out = String::new();
+    if r.active_criteria_met.is_empty() {
+        out += &format!(
+            "idle for {} min (since {})\n",
+            r.idle_elapsed_minutes,
+            r.idle_since.as_deref().unwrap_or("?")
+        );
+    } else {
+        out += &format!("active: {}\n", active_criteria(&r.active_criteria_met));
+    }
+    out += &format!("idle timeout: {} min\n", r.timeout_minutes);
+    if let Some(e) = &r.extended_until {
+        out += &format!("extended until: {e}\n");
+    }
+    if r.would_stop {
+        out += &format!("would stop now (deadline {} has passed)\n", r.idle_deadline);
+    } else {
+        out += &format!("stops at: {} if nothing changes\n", r.idle_deadline);
+    }
+    if let Some(p) = r.root_disk_used_percent {
+        out += &format!("root disk: {p}% used\n");
+    }
+    for w in &r.warnings {
+        out += &format!("warning: {w}\n");
+    }
+    out
+}
+
+fn or_dash(v: &Option<String>) -> String {
+    v.clone().unwrap_or_else(|| "-".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::{Idle, SCHEMA};
+
+    // 2026-11-23T09:00:00Z
+    const NOW: i64 = 1_795_424_400;
+
+    fn rec(vm: &str, state: VmState) -> VmRecord {
+        VmRecord {
+            schema: SCHEMA.into(),
+            vm: vm.into(),
+            owner: "ryan".into(),
+            instance_id: Some("i-0abc1234def567890".into()),
+            state,
+            instance_type: Some("m6i.xlarge".into()),
+            public_ip: Some("3.88.1.2".into()),
+            availability_zone: Some("us-east-1a".into()),
+            launch_time: Some("2026-11-23T07:00:00Z".into()),
+            bootstrap: Some(Bootstrap::Complete),
+            health: Some("healthy".into()),
+            idle: Idle {
+                timeout_minutes: Some(60),
+                deadline: Some("2026-11-23T09:45:00Z".into()),
+                overdue: false,
+                active: Some(vec![]),
+                extended_until: None,
+            },
+            project_volume_id: Some("vol-0123".into()),
+            elastic_ip_allocation_id: Some("eipalloc-0123".into()),
+            region: "us-east-1".into(),
+            host_key: None,
+            root_disk_used_percent: Some(41),
+        }
+    }
+
+    #[test]
+    fn list_table() {
+        let idle = rec("default", VmState::Running);
+        let mut busy = rec("gpu-box", VmState::Running);
+        busy.idle.active = Some(vec!["ssh".into(), "tmux".into(), "extended".into()]);
+        let mut overdue = rec("old", VmState::Running);
+        overdue.idle.deadline = Some("2026-11-23T07:30:00Z".into());
+        overdue.idle.overdue = true;
+        let mut stopped = rec("spare", VmState::Stopped);
+        stopped.public_ip = Some("3.88.9.9".into());
+        let mut failed = rec("broken", VmState::Terminated);
+        failed.bootstrap = Some(Bootstrap::Failed);
+        failed.public_ip = None;
+        insta::assert_snapshot!(vm_table(&[idle, busy, overdue, stopped, failed], NOW));
+    }
+
+    #[test]
+    fn status_text() {
+        let mut r = rec("default", VmState::Running);
+        r.idle.active = Some(vec!["claude".into()]);
+        r.idle.extended_until = Some("2026-11-23T12:00:00Z".into());
+        r.root_disk_used_percent = Some(85);
+        insta::assert_snapshot!(vm_status(&r, NOW));
+    }
+
+    #[test]
+    fn status_text_of_a_new_stopped_vm() {
+        let mut r = rec("fresh", VmState::Stopped);
+        r.bootstrap = None;
+        r.health = None;
+        r.idle.active = None;
+        r.idle.deadline = None;
+        r.root_disk_used_percent = None;
+        insta::assert_snapshot!(vm_status(&r, NOW));
+    }
+
+    #[test]
+    fn sessions_and_projects() {
+        let s = Session {
+            name: "webapp".into(),
+            windows: 2,
+            attached_clients: 1,
+            created: "2026-11-23T08:00:00Z".into(),
+        };
+        let other = Session {
+            name: "scratch".into(),
+            windows: 1,
+            attached_clients: 0,
+            created: "2026-11-23T08:30:00Z".into(),
+        };
+        insta::assert_snapshot!("sessions", session_table(&[s.clone(), other.clone()]));
+        assert_eq!(session_choice(&s), "webapp (2 windows, attached)");
+        let projects = [
+            Project {
+                name: "api".into(),
+                path: "/mint/projects/api".into(),
+                branch: Some("main".into()),
+                container: Some("running".into()),
+                session: Some(other),
+            },
+            Project {
+                name: "webapp".into(),
+                path: "/mint/projects/webapp".into(),
+                branch: Some("feature/login".into()),
+                container: None,
+                session: Some(s),
+            },
+            Project {
+                name: "docs".into(),
+                path: "/mint/projects/docs".into(),
+                branch: None,
+                container: Some("exited".into()),
+                session: None,
+            },
+        ];
+        insta::assert_snapshot!("projects", project_table(&projects));
+    }
+
+    #[test]
+    fn describes_what_keeps_a_vm_awake() {
+        assert_eq!(
+            active_criteria(&["ssh", "claude"]),
+            "ssh session, claude process"
+        );
+        assert_eq!(
+            active_criteria(&["tmux", "extended"]),
+            "attached tmux client, `mint extend`"
+        );
+        assert_eq!(active_criteria::<&str>(&[]), "nothing (idle)");
+    }
+}
