@@ -182,21 +182,21 @@ fn a_64_mib_payload_passes_byte_identical() {
         x ^= x << 17;
         chunk.copy_from_slice(&x.to_le_bytes()[..chunk.len()]);
     }
-    // As configured (ProxyUseFdpass: ssh gets the socket itself), and with mint-proxy
-    // relaying every byte (what a client without fd passing gets).
+    // As configured (mint-proxy relays every byte, ssh's authentication held until the key
+    // push is done), and with the socket handed to ssh (`--fdpass`).
     let cfg = std::fs::read_to_string(vm.env.home().join(".config/mint/ssh_config")).unwrap();
-    let relay = cfg
+    let fdpass = cfg
         .lines()
         .find_map(|l| l.trim().strip_prefix("ProxyCommand "))
         .unwrap()
-        .replace(" --fdpass", "");
+        .replace(" --vm ", " --fdpass --vm ");
     for extra in [
         vec![],
         vec![
             "-o".to_string(),
-            "ProxyUseFdpass=no".to_string(),
+            "ProxyUseFdpass=yes".to_string(),
             "-o".to_string(),
-            format!("ProxyCommand={relay}"),
+            format!("ProxyCommand={fdpass}"),
         ],
     ] {
         let mut args: Vec<&str> = extra.iter().map(String::as_str).collect();
@@ -585,4 +585,33 @@ fn include_needs_approval_and_destroy_forgets_the_vm() {
     let mint_cfg = std::fs::read_to_string(env.home().join(".config/mint/ssh_config")).unwrap();
     assert!(!mint_cfg.contains("mint-default"), "{mint_cfg}");
     assert!(!env.home().join(".config/mint/ssh/default").exists());
+}
+
+/// mint-proxy relays ssh's key exchange while it pushes the key, and holds ssh's login until
+/// the push is done: with a push far slower than the handshake, the login still succeeds.
+#[test]
+fn login_waits_for_a_slow_key_push() {
+    let vm = vm(60);
+    let to = format!("127.0.0.1:{}", vm.moto.port);
+    let (mut slow, port) = common::spawn_ready(
+        "scripts/latency-proxy.py",
+        &["--to", &to, "--rtt-ms", "600"],
+        30,
+    );
+    let started = std::time::Instant::now();
+    let out = vm
+        .ssh(&["mint-default", "echo", "in"])
+        .env("AWS_ENDPOINT_URL", format!("http://127.0.0.1:{port}"))
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    slow.kill().unwrap();
+    slow.wait().unwrap();
+    assert!(ok(&out), "{}\nsshd: {}", stderr(&out), vm.sshd.log());
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "in\n");
+    // The push took its two slow round trips (connect + request): the login waited for it.
+    assert!(
+        took >= std::time::Duration::from_millis(1200),
+        "the push was not slow: {took:?}"
+    );
 }

@@ -267,11 +267,9 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
             Ok(())
         }
         Cmd::Status { vm, json } => {
-            let targets = vm.targets()?;
-            let ctx = Ctx::new(cfg).await?;
             let now = crate::time::now().secs();
-            for t in targets {
-                let rec = list::status(&ctx, t.name()).await?;
+            for t in vm.targets()? {
+                let rec = list::status(&cfg, t.name()).await?;
                 emit(json, &rec, |r| view::vm_status(r, now))?;
             }
             Ok(())

@@ -36,7 +36,7 @@ use super::shell_quote;
 
 pub(crate) fn render(b: &Block) -> String {
     format!(
-        "Host {alias}\n  HostName {host}\n  Port {SSH_PORT}\n  User {SSH_USER}\n  HostKeyAlias {alias}\n  UserKnownHostsFile {kh}\n  StrictHostKeyChecking {strict}\n  IdentityFile {id}\n  IdentitiesOnly yes\n  ProxyCommand {proxy} --fdpass --vm {vm} --instance-id {iid} --region {region} --user %r %h %p\n  ProxyUseFdpass yes\n",
+        "Host {alias}\n  HostName {host}\n  Port {SSH_PORT}\n  User {SSH_USER}\n  HostKeyAlias {alias}\n  UserKnownHostsFile {kh}\n  StrictHostKeyChecking {strict}\n  IdentityFile {id}\n  IdentitiesOnly yes\n  ProxyCommand {proxy} --vm {vm} --instance-id {iid} --region {region} --user %r %h %p\n",
         alias = alias(&b.vm),
         host = b.host,
         kh = quote(&b.known_hosts),
@@ -145,7 +145,7 @@ mod tests {
         assert!(text.starts_with("Host mint-default\n  HostName 3.88.1.2\n  Port 41122\n  User ubuntu\n  HostKeyAlias mint-default\n"), "{text}");
         assert!(text.contains("  IdentitiesOnly yes\n"));
         assert!(text.contains("  StrictHostKeyChecking yes\n"));
-        assert!(text.contains("ProxyCommand '/opt/mint bin/mint-proxy' --fdpass --vm default --instance-id i-0abc --region us-east-1 --user %r %h %p"), "{text}");
+        assert!(text.contains("ProxyCommand '/opt/mint bin/mint-proxy' --vm default --instance-id i-0abc --region us-east-1 --user %r %h %p"), "{text}");
     }
 
     #[test]

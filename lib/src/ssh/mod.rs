@@ -3,6 +3,7 @@
 //! projects) goes through ssh with Mint's ProxyCommand.
 
 pub(crate) mod config;
+pub(crate) mod handshake;
 pub(crate) mod keys;
 pub(crate) mod known_hosts;
 pub(crate) mod mosh;

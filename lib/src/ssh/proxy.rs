@@ -1,12 +1,13 @@
 //! mint-proxy, the SSH ProxyCommand: pushes the VM's client key through Instance Connect
-//! (one AWS call) while it connects to the VM, then either hands the socket to ssh
-//! (`--fdpass`, what Mint's ssh_config uses: no relay, full speed) or splices stdin/stdout to
-//! it until either side closes.
+//! (one AWS call) while it connects to the VM and relays ssh's version and key exchange, so
+//! the push costs a connection (almost) no time; ssh's authentication waits for the push.
+//! With `--fdpass` it hands the connected socket to ssh instead (no relay, but ssh then
+//! waits for the push before its handshake starts).
 
 use crate::aws::Aws;
 use crate::ui;
 use anyhow::{Context, Result};
-use std::net::{TcpStream, ToSocketAddrs};
+use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::time::Duration;
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -30,30 +31,44 @@ pub(crate) async fn run(r: Request) -> Result<()> {
         .with_context(|| format!("cannot resolve {}", r.host))?
         .next()
         .with_context(|| format!("{} has no address", r.host))?;
-    // The push and the TCP handshake are independent round trips (to AWS, to the VM): run
-    // them at once, so the push costs a connection no extra round trip.
-    let connecting = std::thread::spawn(move || TcpStream::connect_timeout(&addr, CONNECT_TIMEOUT));
+    let unreachable = format!(
+        "cannot reach VM `{}` at {addr}: is it running and is port {} open? (`mint status --vm {}`)",
+        r.vm, r.port, r.vm
+    );
+    // The push and the connection are independent round trips (to AWS, to the VM): the
+    // connection, and in relay mode the clear part of ssh's handshake, run on a thread
+    // while this one pushes.
+    let (gate, gated) = std::sync::mpsc::channel();
+    let fdpass = r.fdpass;
+    let connection = std::thread::spawn(move || -> Result<Option<TcpStream>> {
+        let stream = connect(addr)?;
+        if fdpass {
+            return Ok(Some(stream));
+        }
+        super::splice::splice_stdio(stream, gated).context("connection to the VM broke")?;
+        Ok(None)
+    });
     let aws = Aws::load(&r.region).await;
     // A failed push says more (stopped VM, stale instance, no permission) than the
-    // connection that would then fail; it is reported without waiting for the connect.
-    super::push::push(&aws, &r.vm, &r.instance_id, &r.user, &key).await?;
+    // connection that would then fail, and ends the command without waiting for it.
+    let pushed = super::push::push(&aws, &r.vm, &r.instance_id, &r.user, &key).await;
+    let _ = gate.send(pushed.is_ok());
+    pushed?;
     ui::log(
         "step",
         &format!("pushed key for {}@{}", r.user, r.instance_id),
     );
-    let stream = connecting
+    let stream = connection
         .join()
-        .map_err(|_| anyhow::anyhow!("the connecting thread panicked"))?
-        .with_context(|| {
-            format!(
-                "cannot reach VM `{}` at {addr}: is it running and is port {} open? (`mint status --vm {}`)",
-                r.vm, r.port, r.vm
-            )
-        })?;
-    if r.fdpass {
-        super::splice::pass_fd(&stream)
-            .context("cannot hand the connection to ssh (is ProxyUseFdpass set?)")
-    } else {
-        super::splice::splice_stdio(stream).context("connection to the VM broke")
+        .map_err(|_| anyhow::anyhow!("the connection thread panicked"))?
+        .context(unreachable)?;
+    match stream {
+        Some(s) => super::splice::pass_fd(&s)
+            .context("cannot hand the connection to ssh (is ProxyUseFdpass set?)"),
+        None => Ok(()),
     }
+}
+
+fn connect(addr: SocketAddr) -> Result<TcpStream> {
+    Ok(TcpStream::connect_timeout(&addr, CONNECT_TIMEOUT)?)
 }

@@ -1,4 +1,5 @@
-//! mint-proxy's splice: stdin → VM and VM → stdout, byte for byte, until the VM side closes.
+//! mint-proxy's splice: stdin → VM and VM → stdout, byte for byte, until the VM side closes,
+//! or the socket handed to ssh (`--fdpass`).
 //!
 //! Plain read/write on unbuffered descriptors. splice(2) between ssh's pipes and the socket
 //! (what std's io::copy picks, and a hand-written version too) stalled ssh's handshake at
@@ -8,6 +9,9 @@ use std::fs::File;
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::os::fd::{AsFd, AsRawFd, RawFd};
+use std::sync::mpsc::Receiver;
+
+use super::handshake::ClearPrefix;
 
 const BUF: usize = 256 * 1024;
 const PIPE_SIZE: usize = 1 << 20;
@@ -39,7 +43,33 @@ fn grow_pipe(fd: RawFd) {
     }
 }
 
-pub(crate) fn splice_stdio(stream: TcpStream) -> io::Result<()> {
+/// ssh → VM, passing the clear start of the SSH handshake at once and the rest only once
+/// `gate` says the key push succeeded (see handshake.rs). A failed push ends the relay.
+fn pump_gated(mut from: impl Read, mut to: impl Write, gate: Receiver<bool>) -> io::Result<()> {
+    let mut clear = ClearPrefix::default();
+    let mut buf = vec![0u8; BUF];
+    loop {
+        let n = match from.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let passed = clear.feed(&buf[..n]);
+        to.write_all(&buf[..passed])?;
+        if clear.done() {
+            if !gate.recv().unwrap_or(false) {
+                return Err(io::Error::other("the key push failed"));
+            }
+            to.write_all(&buf[passed..n])?;
+            return pump(from, to);
+        }
+    }
+}
+
+/// Relays ssh's stdin/stdout to the VM until the VM side closes; ssh's bytes past the key
+/// exchange wait for `gate` (the Instance Connect push).
+pub(crate) fn splice_stdio(stream: TcpStream, gate: Receiver<bool>) -> io::Result<()> {
     // ssh's packets are small and interactive; do not let Nagle hold them back.
     stream.set_nodelay(true)?;
     let stdin = io::stdin().as_fd().try_clone_to_owned()?;
@@ -51,7 +81,7 @@ pub(crate) fn splice_stdio(stream: TcpStream) -> io::Result<()> {
         }
     }
     std::thread::spawn(move || {
-        let _ = pump(File::from(stdin), &to_vm);
+        let _ = pump_gated(File::from(stdin), &to_vm, gate);
         // ssh closed its side: pass the EOF on, and keep reading the VM's last bytes.
         let _ = to_vm.shutdown(Shutdown::Write);
     });

@@ -58,7 +58,7 @@ pub(crate) async fn plan(ctx: &Ctx, vm: &str) -> Result<Plan> {
     let (ec2, owner) = (&ctx.ec2, ctx.owner.name.as_str());
     let (instance, addresses, volumes) = tokio::join!(
         discover::live_instance(ec2, owner, vm),
-        discover::addresses(ec2, owner, vm),
+        discover::addresses(ec2, Some(owner), vm),
         vm_volumes(ctx, vm),
     );
     Ok(Plan {

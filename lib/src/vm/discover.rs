@@ -47,11 +47,19 @@ pub(crate) async fn live_instance(
     owner: &str,
     vm: &str,
 ) -> Result<Option<Instance>, anyhow::Error> {
-    let mut live: Vec<Instance> = instances(ec2, Some(owner), Some(vm))
+    let live: Vec<Instance> = instances(ec2, Some(owner), Some(vm))
         .await?
         .into_iter()
         .filter(is_live)
         .collect();
+    single_live(live, vm)
+}
+
+/// At most one live instance per VM name; more is a mess only a person can sort out.
+pub(crate) fn single_live(
+    mut live: Vec<Instance>,
+    vm: &str,
+) -> Result<Option<Instance>, anyhow::Error> {
     if live.len() > 1 {
         let ids: Vec<_> = live.iter().filter_map(|i| i.instance_id()).collect();
         anyhow::bail!(
@@ -63,18 +71,15 @@ pub(crate) async fn live_instance(
     Ok(live.pop())
 }
 
+/// The VM's Elastic IPs (of one owner, or of anyone's VM of that name).
 pub(crate) async fn addresses(
     ec2: &Client,
-    owner: &str,
+    owner: Option<&str>,
     vm: &str,
 ) -> Result<Vec<Address>, AwsError> {
     Ok(ec2
         .describe_addresses()
-        .set_filters(Some(tags::owned(
-            Some(owner),
-            Some(vm),
-            component::ELASTIC_IP,
-        )))
+        .set_filters(Some(tags::owned(owner, Some(vm), component::ELASTIC_IP)))
         .send()
         .await
         .aws("DescribeAddresses")?

@@ -50,15 +50,28 @@ fn records(all: &[Instance], owner: &str, region: &str) -> Vec<VmRecord> {
     recs
 }
 
-pub(crate) async fn status(ctx: &Ctx, vm: &str) -> Result<VmRecord> {
-    let (ec2, owner) = (&ctx.ec2, ctx.owner.name.as_str());
-    let (inst, eips) = tokio::join!(
-        discover::live_instance(ec2, owner, vm),
-        discover::addresses(ec2, owner, vm)
-    );
-    let inst = inst?.ok_or_else(|| ctx.not_found(vm))?;
+/// One VM's record, in one round trip of wall time: the caller identity, the VM's instances
+/// and its addresses are asked for at once, and the caller's are picked by `mint:owner`.
+pub(crate) async fn status(config: &Config, vm: &str) -> Result<VmRecord> {
+    let aws = super::aws_for(config).await?;
+    let ec2 = aws.ec2();
+    let (owner, instances, addresses) = tokio::try_join!(
+        crate::owner::caller(&aws),
+        async { Ok(discover::instances(&ec2, None, Some(vm)).await?) },
+        async { Ok(discover::addresses(&ec2, None, vm).await?) },
+    )?;
+    let owned = |tags: &[aws_sdk_ec2::types::Tag]| {
+        crate::tags::get(tags, crate::tags::OWNER) == Some(owner.name.as_str())
+    };
+    let live: Vec<Instance> = instances
+        .into_iter()
+        .filter(|i| owned(i.tags()) && discover::is_live(i))
+        .collect();
+    let ctx = Ctx::with_owner(aws, owner.clone(), config.clone());
+    let inst = discover::single_live(live, vm)?.ok_or_else(|| ctx.not_found(vm))?;
+    let eips: Vec<_> = addresses.into_iter().filter(|a| owned(a.tags())).collect();
     let mut rec = VmRecord::from_instance(&inst, ctx.region());
-    if let Some(eip) = eips?.first() {
+    if let Some(eip) = eips.first() {
         rec.elastic_ip_allocation_id = eip.allocation_id().map(str::to_string);
         // The Elastic IP is the VM's address, also while it is stopped.
         if eip.public_ip().is_some() {

@@ -49,11 +49,6 @@ impl Ctx {
         }
     }
 
-    /// As `new`, with ~/.config/mint/config.toml.
-    pub(crate) async fn from_config_file() -> Result<Ctx> {
-        Ctx::new(Config::load(&crate::paths::config_file()?)?).await
-    }
-
     pub(crate) fn region(&self) -> &str {
         self.aws.region()
     }

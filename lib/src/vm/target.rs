@@ -2,7 +2,8 @@
 //! when asked for with `--vm -` (design.md "The VM record"). Without `--vm -`, stdin belongs
 //! to the command itself (`mint ssh < script.sh`).
 
-use super::{list, Ctx};
+use super::list;
+use crate::config::Config;
 use crate::record::{self, VmRecord};
 use anyhow::{bail, Context, Result};
 use std::io::{IsTerminal, Read};
@@ -62,8 +63,8 @@ impl Target {
         match self {
             Target::Record(r) => Ok(*r),
             Target::Name(name) => {
-                let ctx = Ctx::from_config_file().await?;
-                list::status(&ctx, &name).await
+                let config = Config::load(&crate::paths::config_file()?)?;
+                list::status(&config, &name).await
             }
         }
     }

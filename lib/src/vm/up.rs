@@ -45,7 +45,7 @@ pub(crate) async fn up(ctx: &Ctx, vm: &str, bootstrap_timeout: Duration) -> Resu
     let (ec2, owner) = (&ctx.ec2, ctx.owner.name.as_str());
     let (inst, eips, vols) = tokio::join!(
         discover::live_instance(ec2, owner, vm),
-        discover::addresses(ec2, owner, vm),
+        discover::addresses(ec2, Some(owner), vm),
         discover::volumes(ec2, owner, vm, component::PROJECT_VOLUME),
     );
     let (inst, eips, vols) = (inst?, eips?, vols?);
