@@ -16,7 +16,7 @@ pub(crate) const MIN_IDLE_TIMEOUT_MINUTES: i64 = 15;
 // gp3's own ceiling; asking AWS for more fails later and less clearly.
 const MAX_VOLUME_SIZE_GB: i64 = 16_384;
 // A week: longer belongs to `mint down`, and minutes * 60 must never overflow.
-const MAX_IDLE_TIMEOUT_MINUTES: i64 = 7 * 24 * 60;
+pub(crate) const MAX_IDLE_TIMEOUT_MINUTES: i64 = 7 * 24 * 60;
 
 /// The configuration, as `mint config --json` prints it (`region` is null until
 /// `mint init`).
@@ -426,6 +426,8 @@ mod tests {
         );
         assert!(parse_value(Key::IdleTimeoutMinutes, "14").is_err());
         assert!(parse_value(Key::IdleTimeoutMinutes, "ninety").is_err());
+        assert!(parse_value(Key::IdleTimeoutMinutes, "10081").is_err());
+        assert!(parse_value(Key::IdleTimeoutMinutes, "99999999999999999999").is_err());
         assert_eq!(
             parse_value(Key::IdleTimeoutMinutes, "90").unwrap(),
             Setting::Int(90)

@@ -103,7 +103,7 @@ enum Cmd {
     )]
     Extend {
         /// Minutes from now [default: idle_timeout_minutes from the config]
-        #[arg(value_name = "MINUTES", value_parser = clap::value_parser!(i64).range(1..=10080))]
+        #[arg(value_name = "MINUTES", value_parser = clap::value_parser!(i64).range(1..=crate::config::MAX_IDLE_TIMEOUT_MINUTES))]
         minutes: Option<i64>,
         #[command(flatten)]
         vm: VmFlag,
@@ -125,7 +125,7 @@ enum Cmd {
 enum ConfigAction {
     /// Set a value, validated first (instance_type against the EC2 API)
     #[command(
-        after_help = "Keys: region, instance_type, volume_size_gb (>= 50), idle_timeout_minutes (>= 15), ssh_config_approved (true/false)"
+        after_help = "Keys: region, instance_type, volume_size_gb (>= 50), idle_timeout_minutes (15 to 10080, a week), ssh_config_approved (true/false)"
     )]
     Set {
         /// The key (snake_case)
