@@ -251,3 +251,21 @@ fn main_errors_read_the_same() {
     record(&["ssh", "--vm", "nope"], None);
     insta::assert_snapshot!(seen);
 }
+
+/// A VM record's fields end up in Mint's ssh_config: a record whose address carries a newline
+/// and a ProxyCommand is refused before anything is written.
+#[test]
+fn a_record_cannot_smuggle_lines_into_ssh_config() {
+    let moto = Moto::start();
+    let env = Env::new(&moto);
+    env.init();
+    let rec = r#"{"schema":"mint.vm/1","vm":"default","owner":"moto","instance_id":"i-0abc1234def567890","state":"running","instance_type":"m6i.xlarge","public_ip":"3.88.1.2\n  ProxyCommand touch /tmp/mint-pwned","availability_zone":"us-east-1a","launch_time":null,"bootstrap":"complete","health":null,"idle":{"timeout_minutes":60,"deadline":null,"overdue":false},"project_volume_id":null,"elastic_ip_allocation_id":null,"region":"us-east-1"}"#;
+    let out = env
+        .mint(&["ssh-config", "--vm", "-", "--yes"])
+        .write_stdin(format!("{rec}\n"))
+        .output()
+        .unwrap();
+    assert_clear_error(&out, "mint-connect", "is not an IP address");
+    assert!(!env.home().join(".config/mint/ssh_config").exists());
+    assert!(!env.home().join(".ssh/config").exists());
+}

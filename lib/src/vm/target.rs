@@ -115,13 +115,36 @@ fn stdin_records() -> Result<Vec<VmRecord>> {
     Ok(recs)
 }
 
-/// Records from text, each checked like a `--vm NAME`.
+/// Records from text. A record's fields end up in ssh_config, known_hosts and AWS calls, so
+/// each one that is used is checked like the value it stands for: the name like `--vm`, the
+/// address as an IP address, the instance id, region and host key by their formats.
 fn parse(text: &str) -> Result<Vec<VmRecord>> {
     let recs = record::parse_records(text)?;
-    for r in &recs {
-        validate_name(&r.vm).context("a VM record on stdin names an invalid VM")?;
+    for (i, r) in recs.iter().enumerate() {
+        check(r).with_context(|| format!("VM record {} on stdin is not usable", i + 1))?;
     }
     Ok(recs)
+}
+
+fn check(r: &VmRecord) -> Result<()> {
+    validate_name(&r.vm)?;
+    crate::config::parse_value(crate::config::Key::Region, &r.region)?;
+    if let Some(id) = &r.instance_id {
+        let hex = id.strip_prefix("i-").unwrap_or_default();
+        if hex.len() < 8 || hex.len() > 17 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            bail!("`{id}` is not an EC2 instance id (like i-0abc1234def567890)");
+        }
+    }
+    if let Some(ip) = &r.public_ip {
+        ip.parse::<std::net::IpAddr>()
+            .map_err(|_| anyhow::anyhow!("public_ip {ip:?} is not an IP address"))?;
+    }
+    if let Some(key) = &r.host_key {
+        if key.contains(['\n', '\r']) || ssh_key::PublicKey::from_openssh(key).is_err() {
+            bail!("host_key is not one OpenSSH public key");
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -139,11 +162,40 @@ mod tests {
         }
     }
 
+    fn record(extra: &str) -> String {
+        format!(
+            r#"{{"schema":"mint.vm/1","vm":"default","owner":"ryan","instance_id":"i-0abc1234def567890","state":"running","instance_type":"m6i.xlarge","public_ip":"3.88.1.2","availability_zone":"us-east-1a","launch_time":null,"bootstrap":"complete","health":null,"idle":{{"timeout_minutes":60,"deadline":null,"overdue":false}},"project_volume_id":null,"elastic_ip_allocation_id":null,"region":"us-east-1"{extra}}}"#
+        )
+    }
+
     #[test]
-    fn records_name_valid_vms() {
-        let e = parse(r#"{"schema":"mint.vm/1","vm":"Bad Name"}"#)
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("VM record"), "{e}");
+    fn records_are_checked_field_by_field() {
+        assert_eq!(parse(&record("")).unwrap().len(), 1);
+        for (bad, why) in [
+            (
+                record("").replace("\"vm\":\"default\"", "\"vm\":\"Bad Name\""),
+                "invalid VM name",
+            ),
+            (
+                record("").replace("3.88.1.2", "3.88.1.2\\n  ProxyCommand touch /tmp/x"),
+                "not an IP address",
+            ),
+            (
+                record("").replace("i-0abc1234def567890", "i-0abc --evil"),
+                "not an EC2 instance id",
+            ),
+            (
+                record("").replace("\"region\":\"us-east-1\"", "\"region\":\"x; rm\""),
+                "not an AWS region",
+            ),
+            (
+                record(",\"host_key\":\"ssh-ed25519 AAAA\\nmint-x ssh-rsa AAAA\""),
+                "host_key",
+            ),
+        ] {
+            let e = format!("{:#}", parse(&bad).unwrap_err());
+            assert!(e.contains(why), "{why}: {e}");
+            assert!(e.contains("VM record 1 on stdin"), "{e}");
+        }
     }
 }
