@@ -269,3 +269,27 @@ fn a_record_cannot_smuggle_lines_into_ssh_config() {
     assert!(!env.home().join(".config/mint/ssh_config").exists());
     assert!(!env.home().join(".ssh/config").exists());
 }
+
+/// An endpoint that accepts connections and never answers ends the command with a clear
+/// error instead of hanging it.
+#[test]
+fn a_silent_endpoint_does_not_hang_a_command() {
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    // Accept and hold every connection, answering nothing.
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for conn in silent.incoming() {
+            held.push(conn);
+        }
+    });
+    let env = Env::with_endpoint(&format!("http://127.0.0.1:{port}"));
+    std::fs::create_dir_all(env.config_file().parent().unwrap()).unwrap();
+    std::fs::write(env.config_file(), "region = \"us-east-1\"\n").unwrap();
+    let out = env
+        .mint(&["list"])
+        .timeout(std::time::Duration::from_secs(120))
+        .output()
+        .unwrap();
+    assert_clear_error(&out, "mint-vm", "cannot reach AWS");
+}

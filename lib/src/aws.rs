@@ -37,7 +37,11 @@ impl Aws {
     }
 
     async fn from_loader(loader: aws_config::ConfigLoader, region: &str) -> Aws {
-        let sdk = loader.region(Region::new(region.to_string())).load().await;
+        let sdk = loader
+            .region(Region::new(region.to_string()))
+            .timeout_config(call_timeouts())
+            .load()
+            .await;
         Aws { sdk }
     }
 
@@ -93,6 +97,17 @@ impl Aws {
             .build();
         aws_sdk_servicequotas::Client::from_conf(conf)
     }
+}
+
+/// No AWS call may hang a command (or mint-idle's unit) on an endpoint that accepts and never
+/// answers: each attempt gets 8 s and a call with its retries 20 s. Every Mint call is one
+/// small request, answered in well under a second; waiting on AWS state is polling, not a
+/// long call. Merged with the SDK's own 3.1 s connect timeout.
+fn call_timeouts() -> aws_config::timeout::TimeoutConfig {
+    aws_config::timeout::TimeoutConfig::builder()
+        .operation_attempt_timeout(std::time::Duration::from_secs(8))
+        .operation_timeout(std::time::Duration::from_secs(20))
+        .build()
 }
 
 /// Logs service, operation, duration and result of every call (spec: Observability).
@@ -209,9 +224,13 @@ impl AwsError {
             return AwsError::NoCredentials { op };
         }
         match &err {
-            SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => AwsError::Unreachable {
+            SdkError::TimeoutError(_) => AwsError::Unreachable {
                 op,
-                detail: short(&detail),
+                detail: "no answer in time".to_string(),
+            },
+            SdkError::DispatchFailure(_) => AwsError::Unreachable {
+                op,
+                detail: innermost(&err),
             },
             _ => AwsError::Other {
                 op,
@@ -245,6 +264,15 @@ fn hint(code: &str) -> &'static str {
         }
         _ => "",
     }
+}
+
+/// The root cause of an error chain ("Connection refused (os error 111)").
+fn innermost(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur = err;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string()
 }
 
 /// The SDK's error chains repeat themselves; keep the innermost, most specific part.
