@@ -62,6 +62,23 @@ fn ssh_through_the_generated_config() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(String::from_utf8_lossy(&out.stdout), "via mint\n");
+    // It reaches the audit log although it ends in ssh (the line is written before the
+    // hand-over), and the log is the user's alone.
+    let audit_log = vm.env.home().join(".config/mint/audit.log");
+    let audit = std::fs::read_to_string(&audit_log).unwrap();
+    let line = audit
+        .lines()
+        .rev()
+        .find(|l| l.contains("mint-connect ssh -- echo via mint"))
+        .unwrap_or_else(|| panic!("no audit line for mint ssh:\n{audit}"));
+    let line: serde_json::Value = serde_json::from_str(line).unwrap();
+    assert_eq!(line["handed_to"], "ssh");
+    assert_eq!(line["vm"], "default");
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&audit_log).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
     // ... also from a VM record on stdin, with no AWS lookup.
     let rec = vm.env.mint(&["status", "--json"]).output().unwrap().stdout;
     let lookups = || -> usize {

@@ -43,11 +43,13 @@ fn open_log(tool: &str) -> Option<File> {
     let dir = crate::paths::logs_dir().ok()?;
     std::fs::create_dir_all(&dir).ok()?;
     let day = &crate::time::rfc3339(&crate::time::now())[..10];
-    std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(dir.join(format!("{tool}-{day}.log")))
-        .ok()
+    // The user's alone: lines can name private repositories and hosts.
+    std::os::unix::fs::OpenOptionsExt::mode(
+        std::fs::OpenOptions::new().create(true).append(true),
+        0o600,
+    )
+    .open(dir.join(format!("{tool}-{day}.log")))
+    .ok()
 }
 
 pub(crate) fn verbose() -> bool {
@@ -86,7 +88,7 @@ pub(crate) fn log(kind: &str, msg: &str) {
                 "ts": crate::time::rfc3339(&crate::time::now()),
                 "tool": ui.tool,
                 "kind": kind,
-                "msg": msg,
+                "msg": crate::audit::redact_words(msg),
             });
             let _ = writeln!(f, "{line}");
         }

@@ -215,8 +215,10 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
 }
 
 /// Replaces this process with `c` (ssh, mosh-client, code), so the terminal, signals and
-/// exit code are theirs.
+/// exit code are theirs. The audit line is written first: nothing of Mint runs after.
 fn exec(mut c: Command, what: &str) -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    crate::audit::record_handover("mint-connect", &args, what);
     Err(c.exec()).with_context(|| format!("cannot run {what}"))
 }
 

@@ -91,19 +91,43 @@ pub(crate) fn include_line(mint_config: &Path) -> String {
     format!("Include {}", quote(mint_config))
 }
 
-pub(crate) fn has_include(user_config: &Path, mint_config: &Path) -> bool {
-    let line = include_line(mint_config);
-    std::fs::read_to_string(user_config)
-        .map(|t| t.lines().any(|l| l.trim() == line))
-        .unwrap_or(false)
+/// The bytes of the user's ~/.ssh/config: none when it does not exist; an error when it
+/// cannot be read, so Mint never writes over a file it could not see.
+fn read_user_config(user_config: &Path) -> Result<Vec<u8>> {
+    match std::fs::read(user_config) {
+        Ok(b) => Ok(b),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(e).with_context(|| {
+            format!(
+                "cannot read {}; nothing was changed. Fix its permissions, or add Mint's Include line at its top yourself",
+                user_config.display()
+            )
+        }),
+    }
 }
 
-/// Adds the Include line at the very top of ~/.ssh/config (creating it 0600 if needed).
+fn holds_include(bytes: &[u8], line: &str) -> bool {
+    // Any bytes are allowed around it (the file need not be UTF-8).
+    bytes
+        .split(|b| *b == b'\n')
+        .any(|l| String::from_utf8_lossy(l).trim() == line)
+}
+
+pub(crate) fn has_include(user_config: &Path, mint_config: &Path) -> Result<bool> {
+    Ok(holds_include(
+        &read_user_config(user_config)?,
+        &include_line(mint_config),
+    ))
+}
+
+/// Adds the Include line at the very top of ~/.ssh/config (creating it 0600 if needed). The
+/// rest of the file is kept byte for byte, a symlinked file stays a symlink, and the file as
+/// it was is kept next to it as `config.mint-backup`.
 pub(crate) fn add_include(user_config: &Path, mint_config: &Path) -> Result<()> {
-    if has_include(user_config, mint_config) {
+    let old = read_user_config(user_config)?;
+    if holds_include(&old, &include_line(mint_config)) {
         return Ok(());
     }
-    let old = std::fs::read_to_string(user_config).unwrap_or_default();
     if let Some(dir) = user_config.parent() {
         if !dir.exists() {
             std::fs::create_dir_all(dir)?;
@@ -114,11 +138,18 @@ pub(crate) fn add_include(user_config: &Path, mint_config: &Path) -> Result<()> 
     let mode = std::fs::metadata(user_config)
         .map(|m| std::os::unix::fs::PermissionsExt::mode(&m.permissions()) & 0o777)
         .unwrap_or(0o600);
-    let new = format!(
-        "# Added by Mint (mint ssh-config)\n{}\n\n{old}",
+    if !old.is_empty() {
+        let mut backup = std::fs::canonicalize(user_config)?.into_os_string();
+        backup.push(".mint-backup");
+        write_atomic(Path::new(&backup), &old, mode)?;
+    }
+    let mut new = format!(
+        "# Added by Mint (mint ssh-config)\n{}\n\n",
         include_line(mint_config)
-    );
-    write_atomic(user_config, new.as_bytes(), mode)
+    )
+    .into_bytes();
+    new.extend_from_slice(&old);
+    write_atomic(user_config, &new, mode)
         .with_context(|| format!("cannot add the Include line to {}", user_config.display()))
 }
 
@@ -181,5 +212,37 @@ mod tests {
             .unwrap();
         assert!(first_directive.starts_with("Include "), "{text}");
         assert!(text.ends_with("Host work\n  User me\n"));
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join(".ssh/config.mint-backup")).unwrap(),
+            "Host work\n  User me\n"
+        );
+    }
+
+    #[test]
+    fn include_keeps_odd_bytes_and_symlinks_and_refuses_unreadable_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let mint = dir.path().join(".config/mint/ssh_config");
+        // Not UTF-8, behind a symlink: every byte stays, and so does the link.
+        let real = dir.path().join("dotfiles/ssh_config");
+        std::fs::create_dir_all(real.parent().unwrap()).unwrap();
+        let odd = b"Host caf\xe9\n  User me\n".to_vec();
+        std::fs::write(&real, &odd).unwrap();
+        let user = dir.path().join(".ssh/config");
+        std::fs::create_dir_all(user.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(&real, &user).unwrap();
+        add_include(&user, &mint).unwrap();
+        assert!(std::fs::symlink_metadata(&user)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        let bytes = std::fs::read(&real).unwrap();
+        assert!(bytes.ends_with(&odd), "{bytes:?}");
+        assert!(has_include(&user, &mint).unwrap());
+        // A config Mint cannot read (here a folder: root reads any file) is left alone.
+        let unreadable = dir.path().join("not-a-file");
+        std::fs::create_dir(&unreadable).unwrap();
+        let e = add_include(&unreadable, &mint).unwrap_err();
+        assert!(format!("{e:#}").contains("nothing was changed"), "{e:#}");
+        assert!(unreadable.is_dir());
     }
 }

@@ -172,7 +172,7 @@ pub(crate) enum Include {
 pub(crate) fn include_status() -> Result<Include> {
     let user = crate::paths::user_ssh_config()?;
     let mint = crate::paths::mint_ssh_config()?;
-    if config::has_include(&user, &mint) {
+    if config::has_include(&user, &mint)? {
         return Ok(Include::Present);
     }
     let cfg = crate::config::Config::load(&crate::paths::config_file()?)?;
