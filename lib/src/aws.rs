@@ -301,20 +301,32 @@ where
     }
 }
 
-/// A ClientToken unique to this invocation: an SDK retry of the same call reuses it (no
-/// twin), while a re-run finds the first run's resources by their tags instead.
+/// A ClientToken unique to this invocation and `purpose` (name the VM in it: one process can
+/// create several VMs, and a token shared between two of them would hand the second the
+/// first's instance). An SDK retry of the same call reuses it (no twin), while a re-run finds
+/// the first run's resources by their tags instead. Hashed to stay within EC2's 64 characters.
 pub(crate) fn client_token(purpose: &str) -> String {
+    use sha2::{Digest, Sha256};
     use std::sync::OnceLock;
-    static TOKEN: OnceLock<String> = OnceLock::new();
-    TOKEN
-        .get_or_init(|| {
-            let nanos = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos())
-                .unwrap_or_default();
-            format!("mint-{}-{nanos:x}", std::process::id())
-        })
-        .clone()
-        + "-"
-        + purpose
+    static INVOCATION: OnceLock<String> = OnceLock::new();
+    let invocation = INVOCATION.get_or_init(|| {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
+        format!("{}-{nanos:x}", std::process::id())
+    });
+    let digest = Sha256::digest(format!("{invocation}/{purpose}").as_bytes());
+    format!("mint-{}", &hex::encode(digest)[..32])
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn client_tokens_differ_by_purpose_and_fit_ec2() {
+        let a = super::client_token("instance/a");
+        assert_eq!(a, super::client_token("instance/a"));
+        assert_ne!(a, super::client_token("instance/b"));
+        assert!(a.len() <= 64, "{a}");
+    }
 }

@@ -279,7 +279,7 @@ async fn launch(ctx: &Ctx, vm: &str, az: Option<&str>, check_quota: bool) -> Res
         .tag_specifications(tags::spec(ResourceType::Instance, &instance_tags))
         .tag_specifications(tags::spec(ResourceType::Volume, &volume_tags))
         .user_data(user_data)
-        .client_token(client_token("instance"))
+        .client_token(client_token(&format!("instance/{vm}")))
         .send()
         .await
         .aws("RunInstances")?;
@@ -362,7 +362,7 @@ async fn ensure_project_volume(
         .size(size)
         .volume_type(VolumeType::Gp3)
         .tag_specifications(tags::spec(ResourceType::Volume, &vol_tags))
-        .client_token(client_token("project-volume"))
+        .client_token(client_token(&format!("project-volume/{vm}")))
         .send()
         .await
         .aws("CreateVolume")?;
