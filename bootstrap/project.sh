@@ -50,14 +50,15 @@ container() {
     fail "devcontainer up failed for $name (run with --verbose to see its output)"
 }
 
-# session NAME CONTAINER FOLDER [replace]: a tmux session whose shell is inside the container.
+# session NAME SESSION CONTAINER FOLDER [replace]: a tmux session (named SESSION, which the
+# client derives from NAME the way tmux would) whose shell is inside the container.
 session() {
-  local name=$1 cid=$2 folder=$3
-  if tmux has-session -t "=$name" 2>/dev/null; then
-    [ "${4:-}" = replace ] || { echo "present"; return; }
-    tmux kill-session -t "=$name"
+  local name=$1 session=$2 cid=$3 folder=$4
+  if tmux has-session -t "=$session" 2>/dev/null; then
+    [ "${5:-}" = replace ] || { echo "present"; return; }
+    tmux kill-session -t "=$session"
   fi
-  tmux new-session -d -s "$name" -c "$root/$name" \
+  tmux new-session -d -s "$session" -c "$root/$name" \
     "docker exec -it -w '$folder' '$cid' bash -l || exec bash -l"
   echo "created"
 }

@@ -229,14 +229,16 @@ impl Fixture {
 
     fn kill_sessions(&self) {
         for p in self.list() {
-            let _ = self.mint(&[
-                "ssh",
-                "--",
-                "tmux",
-                "kill-session",
-                "-t",
-                &format!("={}", p["name"].as_str().unwrap()),
-            ]);
+            if let Some(session) = p["session"]["name"].as_str() {
+                let _ = self.mint(&[
+                    "ssh",
+                    "--",
+                    "tmux",
+                    "kill-session",
+                    "-t",
+                    &format!("={session}"),
+                ]);
+            }
         }
     }
 }
@@ -400,4 +402,25 @@ fn bad_input_is_refused_before_the_vm_sees_it() {
     f.vm.env.mint(&["down"]).assert().success();
     let out = f.mint(&["project", "list"]);
     common::assert_clear_error(&out, "mint-project", "is stopped");
+}
+
+/// tmux turns `.` into `_` in session names; a dotted project's session is found again, so
+/// add, a second add and rebuild all work.
+#[test]
+fn dotted_project_names_work_end_to_end() {
+    let f = fixture();
+    let _ = f.mint(&["ssh", "--", "tmux", "kill-session", "-t", "=next_js"]);
+    let url = format!("{}/dc.git", f.url);
+    let session_of = |f: &Fixture| {
+        f.list()
+            .into_iter()
+            .find(|p| p["name"] == "next.js")
+            .map(|p| p["session"]["name"].clone())
+    };
+    ok(&f.mint(&["project", "add", &url, "--name", "next.js"]));
+    assert_eq!(session_of(&f), Some(serde_json::json!("next_js")));
+    ok(&f.mint(&["project", "add", &url, "--name", "next.js"]));
+    ok(&f.mint(&["project", "rebuild", "next.js"]));
+    assert_eq!(session_of(&f), Some(serde_json::json!("next_js")));
+    f.kill_sessions();
 }

@@ -71,7 +71,13 @@ pub(crate) fn add(rec: &VmRecord, p: &Prepared, req: &AddRequest) -> Result<Read
     step(
         rec,
         p,
-        &["session", name, &container_id, &folder],
+        &[
+            "session",
+            name,
+            &tmux::session_name(name),
+            &container_id,
+            &folder,
+        ],
         "starting the tmux session",
     )?;
     Ok(Ready {
@@ -90,7 +96,14 @@ pub(crate) fn rebuild(rec: &VmRecord, p: &Prepared, name: &str) -> Result<Ready>
     step(
         rec,
         p,
-        &["session", name, &container_id, &folder, "replace"],
+        &[
+            "session",
+            name,
+            &tmux::session_name(name),
+            &container_id,
+            &folder,
+            "replace",
+        ],
         "recreating the tmux session",
     )?;
     Ok(Ready {
@@ -280,7 +293,7 @@ fn parse_list(stdout: &str) -> Vec<Project> {
                 path: f[2].to_string(),
                 branch: some(f[3]),
                 container: some(f[4]),
-                session: sessions.get(f[1]).cloned(),
+                session: sessions.get(&tmux::session_name(f[1])).cloned(),
             })
         })
         .collect();

@@ -137,7 +137,7 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
         } => {
             let (rec, p) = super::ready(&target, host_key.accept_new_host_key).await?;
             let name = match session {
-                Some(s) => s,
+                Some(s) => tmux::session_name(&s),
                 None => pick_session(&rec.vm, &p)?,
             };
             let attach = tmux::attach_command(&name);

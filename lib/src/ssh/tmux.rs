@@ -46,6 +46,12 @@ pub(crate) fn parse_line(l: &str) -> Option<Session> {
     })
 }
 
+/// The tmux session of a project (or of a name given to `mint connect`): tmux turns `.` and
+/// `:` in session names into `_`, so Mint asks for that name itself and finds it again.
+pub(crate) fn session_name(name: &str) -> String {
+    name.replace(['.', ':'], "_")
+}
+
 /// The command that attaches session `name` exactly (`=` stops tmux's prefix matching).
 pub(crate) fn attach_command(name: &str) -> Vec<String> {
     vec![
@@ -71,5 +77,12 @@ mod tests {
         assert_eq!((s[0].windows, s[0].attached_clients), (2, 1));
         assert_eq!(s[0].created, "2025-11-23T08:00:00Z");
         assert_eq!(s[1].name, "weird name");
+    }
+
+    #[test]
+    fn session_names_are_what_tmux_keeps() {
+        assert_eq!(session_name("next.js"), "next_js");
+        assert_eq!(session_name("api"), "api");
+        assert_eq!(attach_command(&session_name("a:b.c"))[3], "=a_b_c");
     }
 }
