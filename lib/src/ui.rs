@@ -42,6 +42,7 @@ fn open_log(tool: &str) -> Option<File> {
     // Logging is best-effort: a read-only home must not stop a command from working.
     let dir = crate::paths::logs_dir().ok()?;
     std::fs::create_dir_all(&dir).ok()?;
+    let _ = std::fs::set_permissions(&dir, std::os::unix::fs::PermissionsExt::from_mode(0o700));
     let day = &crate::time::rfc3339(&crate::time::now())[..10];
     // The user's alone: lines can name private repositories and hosts.
     std::os::unix::fs::OpenOptionsExt::mode(

@@ -80,7 +80,10 @@ pub(crate) fn ssh_command(p: &Prepared) -> Result<Command> {
         "OpenSSH's `ssh` is not installed (on Debian/Ubuntu: apt install openssh-client)",
     )?;
     let mut c = Command::new(ssh);
-    c.arg("-F").arg(&p.ssh_config);
+    // A VM that accepts the connection and never answers must not hang a command.
+    c.arg("-F")
+        .arg(&p.ssh_config)
+        .args(["-o", "ConnectTimeout=20"]);
     Ok(c)
 }
 
