@@ -100,13 +100,12 @@ fn serve_repos() -> (GitDaemon, String) {
         .local_addr()
         .unwrap()
         .port();
-    let child = Command::new("git")
-        .args([
-            "daemon",
-            "--reuseaddr",
-            "--export-all",
-            "--listen=127.0.0.1",
-        ])
+    // git-daemon itself, not `git daemon`: the `git` wrapper forks it, and killing the wrapper
+    // would leave the daemon (and the test's stdout it holds) behind.
+    let exec_path = Command::new("git").arg("--exec-path").output().unwrap();
+    let exec_path = PathBuf::from(String::from_utf8_lossy(&exec_path.stdout).trim());
+    let child = Command::new(exec_path.join("git-daemon"))
+        .args(["--reuseaddr", "--export-all", "--listen=127.0.0.1"])
         .arg(format!("--port={port}"))
         .arg(format!("--base-path={}", base.display()))
         .arg(&base)
