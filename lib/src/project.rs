@@ -68,22 +68,7 @@ pub(crate) fn add(rec: &VmRecord, p: &Prepared, req: &AddRequest) -> Result<Read
     ui::phase("Building the devcontainer...");
     let (container_id, folder) = build(rec, p, name, false)?;
     ui::phase("Starting the tmux session...");
-    step(
-        rec,
-        p,
-        &[
-            "session",
-            name,
-            &tmux::session_name(name),
-            &container_id,
-            &folder,
-        ],
-        "starting the tmux session",
-    )?;
-    Ok(Ready {
-        name: name.to_string(),
-        container_id,
-    })
+    session(rec, p, name, &container_id, &folder, false)
 }
 
 /// Tears down and rebuilds the project's devcontainer, keeping the repo, and replaces its
@@ -93,22 +78,33 @@ pub(crate) fn rebuild(rec: &VmRecord, p: &Prepared, name: &str) -> Result<Ready>
     ui::phase(&format!("Rebuilding the devcontainer of {name}..."));
     let (container_id, folder) = build(rec, p, name, true)?;
     ui::phase("Recreating the tmux session...");
-    step(
-        rec,
-        p,
-        &[
-            "session",
-            name,
-            &tmux::session_name(name),
-            &container_id,
-            &folder,
-            "replace",
-        ],
-        "recreating the tmux session",
-    )?;
+    session(rec, p, name, &container_id, &folder, true)
+}
+
+/// The project's tmux session, its shell in the container; kept if there is one, unless
+/// `replace`.
+fn session(
+    rec: &VmRecord,
+    p: &Prepared,
+    name: &str,
+    container_id: &str,
+    folder: &str,
+    replace: bool,
+) -> Result<Ready> {
+    let session = tmux::session_name(name);
+    let mut args = vec!["session", name, &session, container_id, folder];
+    if replace {
+        args.push("replace");
+    }
+    let doing = if replace {
+        "recreating the tmux session"
+    } else {
+        "starting the tmux session"
+    };
+    step(rec, p, &args, doing)?;
     Ok(Ready {
         name: name.to_string(),
-        container_id,
+        container_id: container_id.to_string(),
     })
 }
 

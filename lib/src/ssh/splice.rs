@@ -16,15 +16,23 @@ use super::handshake::ClearPrefix;
 const BUF: usize = 256 * 1024;
 const PIPE_SIZE: usize = 1 << 20;
 
+/// One read, retried when a signal interrupts it; 0 is the end of the stream.
+fn read_some(from: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    loop {
+        match from.read(buf) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            other => return other,
+        }
+    }
+}
+
 fn pump(mut from: impl Read, mut to: impl Write) -> io::Result<()> {
     let mut buf = vec![0u8; BUF];
     loop {
-        let n = match from.read(&mut buf) {
-            Ok(0) => return Ok(()),
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
+        let n = read_some(&mut from, &mut buf)?;
+        if n == 0 {
+            return Ok(());
+        }
         to.write_all(&buf[..n])?;
     }
 }
@@ -49,12 +57,10 @@ fn pump_gated(mut from: impl Read, mut to: impl Write, gate: Receiver<bool>) -> 
     let mut clear = ClearPrefix::default();
     let mut buf = vec![0u8; BUF];
     loop {
-        let n = match from.read(&mut buf) {
-            Ok(0) => return Ok(()),
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
+        let n = read_some(&mut from, &mut buf)?;
+        if n == 0 {
+            return Ok(());
+        }
         let passed = clear.feed(&buf[..n]);
         to.write_all(&buf[..passed])?;
         if clear.done() {
