@@ -13,9 +13,9 @@ pub(crate) fn is_live(i: &Instance) -> bool {
     )
 }
 
-/// Whether the instance carries `mint:owner=<owner>`.
-pub(crate) fn is_owned_by(i: &Instance, owner: &str) -> bool {
-    tags::get(i.tags(), tags::OWNER) == Some(owner)
+/// Whether a resource's tags say `mint:owner=<owner>`.
+pub(crate) fn is_owned_by(resource_tags: &[aws_sdk_ec2::types::Tag], owner: &str) -> bool {
+    tags::get(resource_tags, tags::OWNER) == Some(owner)
 }
 
 /// Mint instances (of one owner, or of everyone; one VM, or every VM), terminated ones

@@ -42,7 +42,7 @@ pub(crate) async fn list_known(ctx: &Ctx) -> Result<Vec<VmRecord>> {
 fn records(all: &[Instance], owner: &str, region: &str) -> Vec<VmRecord> {
     let mut recs: Vec<VmRecord> = all
         .iter()
-        .filter(|i| discover::is_owned_by(i, owner))
+        .filter(|i| discover::is_owned_by(i.tags(), owner))
         .filter(|i| discover::is_live(i) || Bootstrap::of(i) == Some(Bootstrap::Failed))
         .map(|i| VmRecord::from_instance(i, region))
         .collect();
@@ -60,17 +60,21 @@ pub(crate) async fn status(config: &Config, vm: &str) -> Result<VmRecord> {
         async { Ok(discover::instances(&ec2, None, Some(vm)).await?) },
         async { Ok(discover::addresses(&ec2, None, vm).await?) },
     )?;
-    let owned = |tags: &[aws_sdk_ec2::types::Tag]| {
-        crate::tags::get(tags, crate::tags::OWNER) == Some(owner.name.as_str())
-    };
+    let owner = owner.name.as_str();
     let live: Vec<Instance> = instances
         .into_iter()
-        .filter(|i| owned(i.tags()) && discover::is_live(i))
+        .filter(|i| discover::is_owned_by(i.tags(), owner) && discover::is_live(i))
         .collect();
-    let ctx = Ctx::with_owner(aws, owner.clone(), config.clone());
-    let inst = discover::single_live(live, vm)?.ok_or_else(|| ctx.not_found(vm))?;
-    let eips: Vec<_> = addresses.into_iter().filter(|a| owned(a.tags())).collect();
-    let mut rec = VmRecord::from_instance(&inst, ctx.region());
+    let inst = discover::single_live(live, vm)?.ok_or_else(|| super::VmNotFound {
+        vm: vm.to_string(),
+        owner: owner.to_string(),
+        region: aws.region().to_string(),
+    })?;
+    let eips: Vec<_> = addresses
+        .into_iter()
+        .filter(|a| discover::is_owned_by(a.tags(), owner))
+        .collect();
+    let mut rec = VmRecord::from_instance(&inst, aws.region());
     if let Some(eip) = eips.first() {
         rec.elastic_ip_allocation_id = eip.allocation_id().map(str::to_string);
         // The Elastic IP is the VM's address, also while it is stopped.
