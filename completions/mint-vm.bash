@@ -16,11 +16,17 @@ _mint__vm() {
             ",$1")
                 cmd="mint__vm"
                 ;;
+            mint__vm,admin)
+                cmd="mint__vm__subcmd__admin"
+                ;;
             mint__vm,config)
                 cmd="mint__vm__subcmd__config"
                 ;;
             mint__vm,destroy)
                 cmd="mint__vm__subcmd__destroy"
+                ;;
+            mint__vm,doctor)
+                cmd="mint__vm__subcmd__doctor"
                 ;;
             mint__vm,down)
                 cmd="mint__vm__subcmd__down"
@@ -43,6 +49,48 @@ _mint__vm() {
             mint__vm,up)
                 cmd="mint__vm__subcmd__up"
                 ;;
+            mint__vm__subcmd__admin,attach-policy)
+                cmd="mint__vm__subcmd__admin__subcmd__attach__subcmd__policy"
+                ;;
+            mint__vm__subcmd__admin,deploy)
+                cmd="mint__vm__subcmd__admin__subcmd__deploy"
+                ;;
+            mint__vm__subcmd__admin,help)
+                cmd="mint__vm__subcmd__admin__subcmd__help"
+                ;;
+            mint__vm__subcmd__admin,setup)
+                cmd="mint__vm__subcmd__admin__subcmd__setup"
+                ;;
+            mint__vm__subcmd__admin,status)
+                cmd="mint__vm__subcmd__admin__subcmd__status"
+                ;;
+            mint__vm__subcmd__admin,teardown)
+                cmd="mint__vm__subcmd__admin__subcmd__teardown"
+                ;;
+            mint__vm__subcmd__admin,template)
+                cmd="mint__vm__subcmd__admin__subcmd__template"
+                ;;
+            mint__vm__subcmd__admin__subcmd__help,attach-policy)
+                cmd="mint__vm__subcmd__admin__subcmd__help__subcmd__attach__subcmd__policy"
+                ;;
+            mint__vm__subcmd__admin__subcmd__help,deploy)
+                cmd="mint__vm__subcmd__admin__subcmd__help__subcmd__deploy"
+                ;;
+            mint__vm__subcmd__admin__subcmd__help,help)
+                cmd="mint__vm__subcmd__admin__subcmd__help__subcmd__help"
+                ;;
+            mint__vm__subcmd__admin__subcmd__help,setup)
+                cmd="mint__vm__subcmd__admin__subcmd__help__subcmd__setup"
+                ;;
+            mint__vm__subcmd__admin__subcmd__help,status)
+                cmd="mint__vm__subcmd__admin__subcmd__help__subcmd__status"
+                ;;
+            mint__vm__subcmd__admin__subcmd__help,teardown)
+                cmd="mint__vm__subcmd__admin__subcmd__help__subcmd__teardown"
+                ;;
+            mint__vm__subcmd__admin__subcmd__help,template)
+                cmd="mint__vm__subcmd__admin__subcmd__help__subcmd__template"
+                ;;
             mint__vm__subcmd__config,help)
                 cmd="mint__vm__subcmd__config__subcmd__help"
                 ;;
@@ -55,11 +103,17 @@ _mint__vm() {
             mint__vm__subcmd__config__subcmd__help,set)
                 cmd="mint__vm__subcmd__config__subcmd__help__subcmd__set"
                 ;;
+            mint__vm__subcmd__help,admin)
+                cmd="mint__vm__subcmd__help__subcmd__admin"
+                ;;
             mint__vm__subcmd__help,config)
                 cmd="mint__vm__subcmd__help__subcmd__config"
                 ;;
             mint__vm__subcmd__help,destroy)
                 cmd="mint__vm__subcmd__help__subcmd__destroy"
+                ;;
+            mint__vm__subcmd__help,doctor)
+                cmd="mint__vm__subcmd__help__subcmd__doctor"
                 ;;
             mint__vm__subcmd__help,down)
                 cmd="mint__vm__subcmd__help__subcmd__down"
@@ -82,6 +136,24 @@ _mint__vm() {
             mint__vm__subcmd__help,up)
                 cmd="mint__vm__subcmd__help__subcmd__up"
                 ;;
+            mint__vm__subcmd__help__subcmd__admin,attach-policy)
+                cmd="mint__vm__subcmd__help__subcmd__admin__subcmd__attach__subcmd__policy"
+                ;;
+            mint__vm__subcmd__help__subcmd__admin,deploy)
+                cmd="mint__vm__subcmd__help__subcmd__admin__subcmd__deploy"
+                ;;
+            mint__vm__subcmd__help__subcmd__admin,setup)
+                cmd="mint__vm__subcmd__help__subcmd__admin__subcmd__setup"
+                ;;
+            mint__vm__subcmd__help__subcmd__admin,status)
+                cmd="mint__vm__subcmd__help__subcmd__admin__subcmd__status"
+                ;;
+            mint__vm__subcmd__help__subcmd__admin,teardown)
+                cmd="mint__vm__subcmd__help__subcmd__admin__subcmd__teardown"
+                ;;
+            mint__vm__subcmd__help__subcmd__admin,template)
+                cmd="mint__vm__subcmd__help__subcmd__admin__subcmd__template"
+                ;;
             mint__vm__subcmd__help__subcmd__config,set)
                 cmd="mint__vm__subcmd__help__subcmd__config__subcmd__set"
                 ;;
@@ -92,8 +164,262 @@ _mint__vm() {
 
     case "${cmd}" in
         mint__vm)
-            opts="-h -V --verbose --debug --help --version init up down destroy list status extend config help"
+            opts="-h -V --verbose --debug --help --version init admin up down destroy list status extend doctor config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__vm__subcmd__admin)
+            opts="-h --verbose --debug --help setup deploy attach-policy status template teardown help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__vm__subcmd__admin__subcmd__attach__subcmd__policy)
+            opts="-h --region --group --role --user --verbose --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --role)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__vm__subcmd__admin__subcmd__deploy)
+            opts="-y -h --region --yes --verbose --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__vm__subcmd__admin__subcmd__help)
+            opts="setup deploy attach-policy status template teardown help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__vm__subcmd__admin__subcmd__help__subcmd__attach__subcmd__policy)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__vm__subcmd__admin__subcmd__help__subcmd__deploy)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__vm__subcmd__admin__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__vm__subcmd__admin__subcmd__help__subcmd__setup)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__vm__subcmd__admin__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__vm__subcmd__admin__subcmd__help__subcmd__teardown)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__vm__subcmd__admin__subcmd__help__subcmd__template)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__vm__subcmd__admin__subcmd__setup)
+            opts="-y -h --region --group --role --user --yes --verbose --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --role)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__vm__subcmd__admin__subcmd__status)
+            opts="-h --region --json --verbose --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__vm__subcmd__admin__subcmd__teardown)
+            opts="-y -h --region --force --yes --verbose --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__vm__subcmd__admin__subcmd__template)
+            opts="-h --verbose --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -193,6 +519,24 @@ _mint__vm() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mint__subcmd__vm__subcmd__doctor)
+            opts="-y -h --vm --fix --yes --json --verbose --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mint__subcmd__vm__subcmd__down)
             opts="-h --vm --json --verbose --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -230,8 +574,106 @@ _mint__vm() {
             return 0
             ;;
         mint__subcmd__vm__subcmd__help)
-            opts="init up down destroy list status extend config help"
+            opts="init admin up down destroy list status extend doctor config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__vm__subcmd__help__subcmd__admin)
+            opts="setup deploy attach-policy status template teardown"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__vm__subcmd__help__subcmd__admin__subcmd__attach__subcmd__policy)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__vm__subcmd__help__subcmd__admin__subcmd__deploy)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__vm__subcmd__help__subcmd__admin__subcmd__setup)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__vm__subcmd__help__subcmd__admin__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__vm__subcmd__help__subcmd__admin__subcmd__teardown)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__vm__subcmd__help__subcmd__admin__subcmd__template)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -272,6 +714,20 @@ _mint__vm() {
             return 0
             ;;
         mint__subcmd__vm__subcmd__help__subcmd__destroy)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__vm__subcmd__help__subcmd__doctor)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

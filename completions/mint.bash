@@ -16,6 +16,9 @@ _mint() {
             ",$1")
                 cmd="mint"
                 ;;
+            mint,admin)
+                cmd="mint__subcmd__admin"
+                ;;
             mint,code)
                 cmd="mint__subcmd__code"
                 ;;
@@ -27,6 +30,9 @@ _mint() {
                 ;;
             mint,destroy)
                 cmd="mint__subcmd__destroy"
+                ;;
+            mint,doctor)
+                cmd="mint__subcmd__doctor"
                 ;;
             mint,down)
                 cmd="mint__subcmd__down"
@@ -73,6 +79,24 @@ _mint() {
             mint,version)
                 cmd="mint__subcmd__version"
                 ;;
+            mint__subcmd__admin,attach-policy)
+                cmd="mint__subcmd__admin__subcmd__attach__subcmd__policy"
+                ;;
+            mint__subcmd__admin,deploy)
+                cmd="mint__subcmd__admin__subcmd__deploy"
+                ;;
+            mint__subcmd__admin,setup)
+                cmd="mint__subcmd__admin__subcmd__setup"
+                ;;
+            mint__subcmd__admin,status)
+                cmd="mint__subcmd__admin__subcmd__status"
+                ;;
+            mint__subcmd__admin,teardown)
+                cmd="mint__subcmd__admin__subcmd__teardown"
+                ;;
+            mint__subcmd__admin,template)
+                cmd="mint__subcmd__admin__subcmd__template"
+                ;;
             mint__subcmd__config,set)
                 cmd="mint__subcmd__config__subcmd__set"
                 ;;
@@ -95,8 +119,150 @@ _mint() {
 
     case "${cmd}" in
         mint)
-            opts="-h -V --verbose --debug --help --version init up down destroy list status extend config ssh mosh connect sessions ssh-config code key project help version update"
+            opts="-h -V --verbose --debug --help --version init admin up down destroy list status extend doctor config ssh mosh connect sessions ssh-config code key project help version update"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__admin)
+            opts="-h --verbose --debug --help setup deploy attach-policy status template teardown"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__admin__subcmd__attach__subcmd__policy)
+            opts="-h --region --group --role --user --verbose --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --role)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__admin__subcmd__deploy)
+            opts="-y -h --region --yes --verbose --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__admin__subcmd__setup)
+            opts="-y -h --region --group --role --user --yes --verbose --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --role)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__admin__subcmd__status)
+            opts="-h --region --json --verbose --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__admin__subcmd__teardown)
+            opts="-y -h --region --force --yes --verbose --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__admin__subcmd__template)
+            opts="-h --verbose --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -174,6 +340,24 @@ _mint() {
             ;;
         mint__subcmd__destroy)
             opts="-y -h --vm --yes --verbose --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__doctor)
+            opts="-y -h --vm --fix --yes --json --verbose --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -29,12 +29,14 @@ complete -c mint -n "__fish_mint_needs_command" -l debug -d 'Show every AWS call
 complete -c mint -n "__fish_mint_needs_command" -s h -l help -d 'Print help'
 complete -c mint -n "__fish_mint_needs_command" -s V -l version -d 'Print version'
 complete -c mint -n "__fish_mint_needs_command" -f -a "init" -d 'Set up Mint for you in a region: check the admin\'s resources, create your security group and EFS access point'
+complete -c mint -n "__fish_mint_needs_command" -f -a "admin" -d 'One-time account setup for an AWS admin: CloudFormation stack and the mint-user policy'
 complete -c mint -n "__fish_mint_needs_command" -f -a "up" -d 'Create and start a VM, or start it if it is stopped'
 complete -c mint -n "__fish_mint_needs_command" -f -a "down" -d 'Stop a VM; its volumes, EFS and Elastic IP stay'
 complete -c mint -n "__fish_mint_needs_command" -f -a "destroy" -d 'Delete a VM: instance, root and project volumes, Elastic IP'
 complete -c mint -n "__fish_mint_needs_command" -f -a "list" -d 'List your VMs: state, IP, type, uptime, idle timer'
 complete -c mint -n "__fish_mint_needs_command" -f -a "status" -d 'Show everything AWS knows about one VM'
 complete -c mint -n "__fish_mint_needs_command" -f -a "extend" -d 'Reset a running VM\'s idle auto-stop timer: it stays up at least MINUTES from now'
+complete -c mint -n "__fish_mint_needs_command" -f -a "doctor" -d 'Check credentials, admin setup, quotas, ssh files and VM health; --fix repairs drift'
 complete -c mint -n "__fish_mint_needs_command" -f -a "config" -d 'Show the configuration, or set a value with `config set KEY VALUE`'
 complete -c mint -n "__fish_mint_needs_command" -f -a "ssh" -d 'Open an SSH session to the VM, or run a command on it'
 complete -c mint -n "__fish_mint_needs_command" -f -a "mosh" -d 'Open a mosh session to the VM (ssh for the handshake, then UDP)'
@@ -51,6 +53,49 @@ complete -c mint -n "__fish_mint_using_subcommand init" -l region -d 'AWS region
 complete -c mint -n "__fish_mint_using_subcommand init" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand init" -l debug -d 'Show every AWS call (service, operation, duration, result)'
 complete -c mint -n "__fish_mint_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mint -n "__fish_mint_using_subcommand admin; and not __fish_seen_subcommand_from setup deploy attach-policy status template teardown" -l verbose -d 'Show progress steps'
+complete -c mint -n "__fish_mint_using_subcommand admin; and not __fish_seen_subcommand_from setup deploy attach-policy status template teardown" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand admin; and not __fish_seen_subcommand_from setup deploy attach-policy status template teardown" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mint -n "__fish_mint_using_subcommand admin; and not __fish_seen_subcommand_from setup deploy attach-policy status template teardown" -f -a "setup" -d 'Deploy the admin stack and attach the mint-user policy: the whole one-time setup'
+complete -c mint -n "__fish_mint_using_subcommand admin; and not __fish_seen_subcommand_from setup deploy attach-policy status template teardown" -f -a "deploy" -d 'Create or update the `mint-admin` CloudFormation stack'
+complete -c mint -n "__fish_mint_using_subcommand admin; and not __fish_seen_subcommand_from setup deploy attach-policy status template teardown" -f -a "attach-policy" -d 'Attach the `mint-user` policy to the IAM groups, roles or users that run Mint'
+complete -c mint -n "__fish_mint_using_subcommand admin; and not __fish_seen_subcommand_from setup deploy attach-policy status template teardown" -f -a "status" -d 'Show the stack, its resources, and whether `mint init` would pass'
+complete -c mint -n "__fish_mint_using_subcommand admin; and not __fish_seen_subcommand_from setup deploy attach-policy status template teardown" -f -a "template" -d 'Print the CloudFormation template `deploy` uses'
+complete -c mint -n "__fish_mint_using_subcommand admin; and not __fish_seen_subcommand_from setup deploy attach-policy status template teardown" -f -a "teardown" -d 'Delete the admin stack: role, profile, EFS (with all users\' config), policy'
+complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from setup" -l region -d 'AWS region [default: the region in Mint\'s config]' -r
+complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from setup" -l group -d 'An IAM group whose members run Mint (repeatable)' -r
+complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from setup" -l role -d 'An IAM role Mint\'s users assume (repeatable)' -r
+complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from setup" -l user -d 'An IAM user who runs Mint (repeatable)' -r
+complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from setup" -s y -l yes -d 'Do not ask before creating or updating the stack'
+complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from setup" -l verbose -d 'Show progress steps'
+complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from setup" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from setup" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from deploy" -l region -d 'AWS region [default: the region in Mint\'s config]' -r
+complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from deploy" -s y -l yes -d 'Do not ask before creating or updating the stack'
+complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from deploy" -l verbose -d 'Show progress steps'
+complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from deploy" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from deploy" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from attach-policy" -l region -d 'AWS region [default: the region in Mint\'s config]' -r
+complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from attach-policy" -l group -d 'An IAM group whose members run Mint (repeatable)' -r
+complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from attach-policy" -l role -d 'An IAM role Mint\'s users assume (repeatable)' -r
+complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from attach-policy" -l user -d 'An IAM user who runs Mint (repeatable)' -r
+complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from attach-policy" -l verbose -d 'Show progress steps'
+complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from attach-policy" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from attach-policy" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from status" -l region -d 'AWS region [default: the region in Mint\'s config]' -r
+complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from status" -l json -d 'Print the status as JSON'
+complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from status" -l verbose -d 'Show progress steps'
+complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from status" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from template" -l verbose -d 'Show progress steps'
+complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from template" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from template" -s h -l help -d 'Print help'
+complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from teardown" -l region -d 'AWS region [default: the region in Mint\'s config]' -r
+complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from teardown" -l force -d 'Delete even while Mint VMs or users\' access points exist'
+complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from teardown" -s y -l yes -d 'Do not ask for confirmation'
+complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from teardown" -l verbose -d 'Show progress steps'
+complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from teardown" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from teardown" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mint -n "__fish_mint_using_subcommand up" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint -n "__fish_mint_using_subcommand up" -l bootstrap-timeout -d 'How long to wait for the VM\'s bootstrap (e.g. 7m, 90s)' -r
 complete -c mint -n "__fish_mint_using_subcommand up" -l on-timeout -d 'What to do if bootstrap does not finish in time (asked interactively otherwise; without a terminal: stop)' -r -f -a "stop\t'Stop the instance: halts billing, keeps it for debugging'
@@ -85,6 +130,13 @@ complete -c mint -n "__fish_mint_using_subcommand extend" -l json -d 'Print the 
 complete -c mint -n "__fish_mint_using_subcommand extend" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand extend" -l debug -d 'Show every AWS call (service, operation, duration, result)'
 complete -c mint -n "__fish_mint_using_subcommand extend" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mint -n "__fish_mint_using_subcommand doctor" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
+complete -c mint -n "__fish_mint_using_subcommand doctor" -l fix -d 'Repair what drifted (asks first)'
+complete -c mint -n "__fish_mint_using_subcommand doctor" -s y -l yes -d 'Do not ask before repairing'
+complete -c mint -n "__fish_mint_using_subcommand doctor" -l json -d 'Print the checks as JSON'
+complete -c mint -n "__fish_mint_using_subcommand doctor" -l verbose -d 'Show progress steps'
+complete -c mint -n "__fish_mint_using_subcommand doctor" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mint -n "__fish_mint_using_subcommand config; and not __fish_seen_subcommand_from set" -l json -d 'Print the configuration as JSON'
 complete -c mint -n "__fish_mint_using_subcommand config; and not __fish_seen_subcommand_from set" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand config; and not __fish_seen_subcommand_from set" -l debug -d 'Show every AWS call (service, operation, duration, result)'

@@ -3,14 +3,15 @@
 
 Used by the tests, scripts/demo and scripts/bench. moto ships no Canonical AMI parameter and
 refuses PutParameter under /aws/, so the parameter is written straight into moto's backend
-before serving. The admin resources (instance profile, mint-efs security group, EFS) are made
-through the API, as `mint admin setup` or an admin by hand would make them.
+before serving. The admin resources are the mint-admin stack from Mint's own template, as
+`mint admin setup` makes them.
 
 Prints `READY <port>` on stdout once serving; runs until killed.
 """
 import argparse
 import json
 import logging
+import os
 import sys
 import threading
 import time
@@ -64,38 +65,144 @@ def seed_ami_parameter(regions):
         backend._parameters[AMI_PARAMETER] = [param]
 
 
+# Fixed keys of the users --enforce-iam makes (any key works without it).
+ADMIN_KEY = ("AKIAMINTADMIN0000001", "mint-admin-secret")
+POWER_USER_KEY = ("AKIAMINTPOWERUSER001", "mint-power-user-secret")
+
+
 def client(service, endpoint, region):
     return boto3.client(
         service, endpoint_url=endpoint, region_name=region,
-        aws_access_key_id="admin", aws_secret_access_key="admin",
+        aws_access_key_id=ADMIN_KEY[0], aws_secret_access_key=ADMIN_KEY[1],
     )
+
+
+def enforce_iam(endpoint):
+    """From here on moto checks every call against IAM, as AWS does: user `admin`
+    (AdministratorAccess, ADMIN_KEY) and user `dev` (PowerUserAccess, POWER_USER_KEY). Three
+    of moto's gaps are patched so the Rust SDK meets AWS's behaviour, not moto's:
+    - it verifies signatures over a body it rebuilds, which differs from what the Rust SDK
+      signed for form POSTs and bodiless REST GETs: it checks the access key exists instead;
+    - it answers refusals (access denied, unknown key) in EC2's error shape, which the SDK
+      cannot read for IAM, STS or CloudFormation: each service gets its own shape;
+    - it authorizes iam:GetInstanceProfile against `*`: it gets the profile's ARN, so a policy
+      scoped to one profile (mint-user) is what allows it."""
+    from xml.sax.saxutils import escape
+
+    from moto import settings
+    from moto.core.authorization import ActionAuthenticatorMixin
+    from moto.core.exceptions import _RESTError
+    from moto.iam import access_control
+    from moto.iam.models import iam_backends
+    from moto.iam.responses import IamResponse
+
+    iam = client("iam", endpoint, "us-east-1")
+    for user, policy, (key_id, secret) in (("admin", "AdministratorAccess", ADMIN_KEY),
+                                           ("dev", "PowerUserAccess", POWER_USER_KEY)):
+        iam.create_user(UserName=user)
+        iam.attach_user_policy(UserName=user, PolicyArn=f"arn:aws:iam::aws:policy/{policy}")
+        iam.create_access_key(UserName=user)
+        key = iam_backends[ACCOUNT]["aws"].get_user(user).access_keys[0]
+        key.access_key_id, key.secret_access_key = key_id, secret
+    if any(p["PolicyName"] == "mint-user" for p in iam.list_policies(Scope="Local")["Policies"]):
+        iam.attach_user_policy(UserName="dev",
+                               PolicyArn=f"arn:aws:iam::{ACCOUNT}:policy/mint-user")
+
+    class Refusal(_RESTError):
+        """A refusal in the calling service's own error shape."""
+
+        def __init__(self, service, status, query_code, ec2_code, json_code, message):
+            self.code = status
+            text = escape(message)
+            if service == "ec2":
+                super().__init__(ec2_code, message)
+                self.description = (
+                    f"<Response><Errors><Error><Code>{ec2_code}</Code><Message>{text}</Message>"
+                    "</Error></Errors><RequestID>mint-test</RequestID></Response>")
+            elif service in ("iam", "sts", "cloudformation"):
+                super().__init__(query_code, message)
+                self.description = (
+                    f"<ErrorResponse><Error><Type>Sender</Type><Code>{query_code}</Code>"
+                    f"<Message>{text}</Message></Error><RequestId>mint-test</RequestId>"
+                    "</ErrorResponse>")
+            else:
+                super().__init__(json_code, message)
+                self.description = json.dumps({"__type": json_code, "message": message})
+                self.content_type = "application/json"
+
+    def denied(self):
+        raise Refusal(self._service, 403, "AccessDenied", "UnauthorizedOperation",
+                      "AccessDeniedException", f"User: {self._access_key.arn} is not "
+                      f"authorized to perform: {self._action}")
+
+    def unknown_key(self, _reason):
+        raise Refusal(self._service, 403, "InvalidClientTokenId", "AuthFailure",
+                      "UnrecognizedClientException",
+                      "The security token included in the request is invalid.")
+
+    determine = IamResponse._determine_resource
+
+    def resource(self):
+        if self._get_action() == "GetInstanceProfile":
+            name = self.data.get("InstanceProfileName")
+            name = name[0] if isinstance(name, list) else name
+            return f"arn:aws:iam::{self.current_account}:instance-profile/{name}"
+        return determine(self)
+
+    access_control.IAMRequestBase.check_signature = lambda self: None
+    access_control.IAMRequest._raise_access_denied = denied
+    access_control.IAMRequest._raise_invalid_access_key = unknown_key
+    IamResponse._determine_resource = resource
+    settings.INITIAL_NO_AUTH_ACTION_COUNT = 0
+    ActionAuthenticatorMixin.request_count = 0
+
+
+TEMPLATE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib", "src", "admin",
+                        "template.yaml")
 
 
 def seed_admin(endpoint, region):
-    iam = client("iam", endpoint, region)
-    iam.create_role(RoleName="mint-instance-role", AssumeRolePolicyDocument="{}",
-                    Tags=[{"Key": "mint", "Value": "true"}])
-    iam.create_instance_profile(InstanceProfileName="mint-instance-profile")
-    iam.add_role_to_instance_profile(InstanceProfileName="mint-instance-profile",
-                                     RoleName="mint-instance-role")
-
+    """The account as `mint admin setup` leaves it: the mint-admin stack from Mint's own
+    template, with a mount target per default subnet."""
     ec2 = client("ec2", endpoint, region)
     vpc = ec2.describe_vpcs(Filters=[{"Name": "isDefault", "Values": ["true"]}])["Vpcs"][0]
-    sg = ec2.create_security_group(
-        GroupName="mint-efs", Description="NFS between Mint VMs", VpcId=vpc["VpcId"],
-        TagSpecifications=[{"ResourceType": "security-group", "Tags": [
-            {"Key": "mint", "Value": "true"}, {"Key": "mint:component", "Value": "efs"}]}],
-    )["GroupId"]
-    ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=[{
-        "IpProtocol": "tcp", "FromPort": 2049, "ToPort": 2049,
-        "UserIdGroupPairs": [{"GroupId": sg}]}])
+    subnets = sorted(ec2.describe_subnets(Filters=[
+        {"Name": "vpc-id", "Values": [vpc["VpcId"]]},
+        {"Name": "default-for-az", "Values": ["true"]}])["Subnets"],
+        key=lambda s: s["AvailabilityZone"])[:6]
+    params = [{"ParameterKey": "VpcId", "ParameterValue": vpc["VpcId"]}] + [
+        {"ParameterKey": f"Subnet{i + 1}", "ParameterValue": s["SubnetId"]}
+        for i, s in enumerate(subnets)]
+    with open(TEMPLATE) as f:
+        body = f.read()
+    client("cloudformation", endpoint, region).create_stack(
+        StackName="mint-admin", TemplateBody=body, Parameters=params,
+        Capabilities=["CAPABILITY_NAMED_IAM"],
+        Tags=[{"Key": "mint", "Value": "true"}, {"Key": "mint:component", "Value": "admin"}])
 
-    efs = client("efs", endpoint, region)
-    efs.create_file_system(
-        CreationToken="mint-efs", ThroughputMode="elastic",
-        Tags=[{"Key": "mint", "Value": "true"}, {"Key": "mint:component", "Value": "efs"},
-              {"Key": "Name", "Value": "mint-efs"}],
-    )
+
+def fail_admin_stack(endpoint, region):
+    """Leave `mint-admin` as AWS does after a failed creation: ROLLBACK_COMPLETE, with the
+    failing resource's event. moto creates stacks synchronously and never rolls one back."""
+    from moto.cloudformation.models import Event, cloudformation_backends
+
+    import warnings
+
+    cfn = client("cloudformation", endpoint, region)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # moto has no model for the handle; none is needed
+        cfn.create_stack(StackName="mint-admin", TemplateBody=json.dumps(
+            {"Resources": {"Wait": {"Type": "AWS::CloudFormation::WaitConditionHandle"}}}))
+    stack = next(s for s in cloudformation_backends[ACCOUNT][region].stacks.values()
+                 if s.name == "mint-admin")
+    stack.events.append(Event(
+        stack.stack_id, stack.name, "FileSystem", "", "AWS::EFS::FileSystem", "CREATE_FAILED",
+        "Resource handler returned message: \"Access denied by a service control policy\"",
+        None))
+    stack._add_stack_event("ROLLBACK_IN_PROGRESS",
+                           "The following resource(s) failed to create: [FileSystem].")
+    stack._add_stack_event("ROLLBACK_COMPLETE")
+    stack.status = "ROLLBACK_COMPLETE"
 
 
 def play_bootstrap(endpoint, regions):
@@ -158,13 +265,21 @@ def main():
     ap.add_argument("--port", type=int, default=0, help="0 picks a free port")
     ap.add_argument("--region", action="append", help="region(s) to seed (default: us-east-1)")
     ap.add_argument("--no-admin", action="store_true", help="leave out the admin resources")
+    ap.add_argument("--failed-admin-stack", action="store_true",
+                    help="leave a mint-admin stack in ROLLBACK_COMPLETE (implies --no-admin)")
     ap.add_argument("--play-bootstrap", action="store_true",
                     help="tag running Mint instances mint:bootstrap=complete, as a VM would")
     ap.add_argument("--eic-keys-dir", help="record Instance Connect pushes here (see above)")
+    ap.add_argument("--enforce-iam", action="store_true",
+                    help="check every call against IAM (users admin and dev, see enforce_iam)")
     ap.add_argument("--latency-ms", type=int, default=0,
                     help="delay every response, as a real AWS endpoint would")
     args = ap.parse_args()
     regions = args.region or ["us-east-1"]
+    if args.enforce_iam:
+        # Read by moto when it first builds the IAM backend: the AWS managed policies
+        # (PowerUserAccess…) exist to be attached.
+        os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
 
     if args.eic_keys_dir:
@@ -175,9 +290,14 @@ def main():
     endpoint = f"http://127.0.0.1:{port}"
 
     seed_ami_parameter(regions)
-    if not args.no_admin:
+    if args.failed_admin_stack:
+        for region in regions:
+            fail_admin_stack(endpoint, region)
+    elif not args.no_admin:
         for region in regions:
             seed_admin(endpoint, region)
+    if args.enforce_iam:
+        enforce_iam(endpoint)
     if args.play_bootstrap:
         threading.Thread(target=play_bootstrap, args=(endpoint, regions), daemon=True).start()
 

@@ -35,15 +35,28 @@ fn generated() -> Vec<(PathBuf, Vec<u8>)> {
         }
         for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
             let page = format!("{name}-{}", sub.get_name());
-            let mut buf = Vec::new();
-            let page: &'static str = Box::leak(page.into_boxed_str());
-            clap_mangen::Man::new(sub.clone().name(page))
-                .render(&mut buf)
-                .unwrap();
-            files.push((root.join("man").join(format!("{page}.1")), buf));
+            files.push(man_page(&root, &page, sub));
+            // Command groups (`mint admin …`) get a page per command too.
+            for subsub in sub.get_subcommands().filter(|s| s.get_name() != "help") {
+                let page = format!("{page}-{}", subsub.get_name());
+                files.push(man_page(&root, &page, subsub));
+            }
+            // The operator guide, under the name an admin types (`man mint-admin`).
+            if sub.get_name() == "admin" {
+                files.push(man_page(&root, "mint-admin", sub));
+            }
         }
     }
     files
+}
+
+fn man_page(root: &std::path::Path, page: &str, cmd: &clap::Command) -> (PathBuf, Vec<u8>) {
+    let mut buf = Vec::new();
+    let page: &'static str = Box::leak(page.to_string().into_boxed_str());
+    clap_mangen::Man::new(cmd.clone().name(page).display_name(page))
+        .render(&mut buf)
+        .unwrap();
+    (root.join("man").join(format!("{page}.1")), buf)
 }
 
 #[test]

@@ -3,24 +3,12 @@
 //! VM's PATH by recorders that answer like them (this machine runs no Docker engine).
 
 mod common;
-use common::sshd::{private_dir, vm_with, Vm};
+use common::sshd::{private_dir, vm_dir, vm_with, Vm};
 use std::net::TcpListener;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
-
-/// A folder the VM's user (`ubuntu`) can reach: under /tmp, not under root's home.
-fn vm_dir(name: &str) -> PathBuf {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    let dir = std::env::temp_dir().join(format!("mint-{name}-{}-{nanos}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
-    dir
-}
 
 struct Fixture {
     vm: Vm,

@@ -11,7 +11,7 @@ use thiserror::Error;
 
 pub(crate) const INSTANCE_PROFILE: &str = "mint-instance-profile";
 pub(crate) const EFS_SECURITY_GROUP: &str = "mint-efs";
-pub(crate) const ADMIN_DOC: &str = "the README's \"Admin setup\" section";
+pub(crate) const ADMIN_DOC: &str = "`mint admin setup`, README \"Admin setup\"";
 
 #[derive(Debug, Error)]
 pub(crate) enum Missing {
@@ -27,6 +27,41 @@ pub(crate) enum Missing {
     PublicSubnet(String),
 }
 
+/// What `mint init` needs of the admin's resources, found.
+pub(crate) struct AdminResources {
+    pub(crate) efs: String,
+    pub(crate) vpc: String,
+}
+
+/// Every admin resource `mint init` needs, missing ones all reported at once (so the admin
+/// fixes them in one go).
+#[derive(Debug, Error)]
+#[error("this AWS account is not set up for Mint yet:\n  - {}", .0.join("\n  - "))]
+pub(crate) struct NotReady(pub(crate) Vec<String>);
+
+pub(crate) async fn check(aws: &Aws) -> Result<AdminResources, NotReady> {
+    let (profile, efs, vpc) =
+        tokio::join!(check_instance_profile(aws), efs_file_system(aws), async {
+            let vpc = default_vpc(aws).await?;
+            public_subnets(aws, None).await?;
+            efs_security_group(aws, &vpc).await?;
+            Ok::<_, anyhow::Error>(vpc)
+        });
+    let problems: Vec<String> = [
+        profile.as_ref().err(),
+        efs.as_ref().err(),
+        vpc.as_ref().err(),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|e| format!("{e:#}"))
+    .collect();
+    match (efs, vpc) {
+        (Ok(efs), Ok(vpc)) if problems.is_empty() => Ok(AdminResources { efs, vpc }),
+        _ => Err(NotReady(problems)),
+    }
+}
+
 pub(crate) async fn check_instance_profile(aws: &Aws) -> Result<()> {
     match aws
         .iam()
@@ -38,6 +73,9 @@ pub(crate) async fn check_instance_profile(aws: &Aws) -> Result<()> {
     {
         Ok(_) => Ok(()),
         Err(e) if e.code() == Some("NoSuchEntity") => Err(Missing::InstanceProfile.into()),
+        Err(e) if matches!(e.code(), Some("AccessDenied" | "AccessDeniedException" | "UnauthorizedOperation")) => {
+            Err(anyhow::anyhow!("AWS refused iam:GetInstanceProfile on `{INSTANCE_PROFILE}` to you: PowerUserAccess lacks it (and iam:PassRole, which launching needs). An admin attaches the `mint-user` policy to you: `mint admin attach-policy --user NAME` (or --group / --role)"))
+        }
         Err(e) => Err(e.into()),
     }
 }

@@ -45,6 +45,14 @@ impl Aws {
         Aws { sdk }
     }
 
+    /// When the current credentials expire (SSO and assumed-role sessions do); None for
+    /// long-term keys, or when there are none.
+    pub(crate) async fn credential_expiry(&self) -> Option<std::time::SystemTime> {
+        use aws_credential_types::provider::ProvideCredentials;
+        let provider = self.sdk.credentials_provider()?;
+        provider.provide_credentials().await.ok()?.expiry()
+    }
+
     pub(crate) fn region(&self) -> &str {
         self.sdk.region().map(|r| r.as_ref()).unwrap_or_default()
     }
@@ -89,6 +97,13 @@ impl Aws {
             .interceptor(CallLog)
             .build();
         aws_sdk_ec2instanceconnect::Client::from_conf(conf)
+    }
+
+    pub(crate) fn cfn(&self) -> aws_sdk_cloudformation::Client {
+        let conf = aws_sdk_cloudformation::config::Builder::from(&self.sdk)
+            .interceptor(CallLog)
+            .build();
+        aws_sdk_cloudformation::Client::from_conf(conf)
     }
 
     pub(crate) fn quotas(&self) -> aws_sdk_servicequotas::Client {

@@ -32,7 +32,7 @@ pub const FILES: &[EmbeddedFile] = embed!(
 
 /// Scripts the client runs on the VM over ssh (`bash -s -- ARGS`), never part of the user
 /// data: `mint project` and `mint key add`. Checked against the same sums before each run.
-pub const REMOTE_SCRIPTS: &[EmbeddedFile] = embed!("project.sh", "key-add.sh");
+pub const REMOTE_SCRIPTS: &[EmbeddedFile] = embed!("project.sh", "key-add.sh", "doctor.sh");
 
 pub const SUMS: &str = include_str!("../../bootstrap/SHA256SUMS");
 

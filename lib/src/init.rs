@@ -42,35 +42,9 @@ pub(crate) async fn run(
     let region = region.as_str();
     let aws = Aws::load(region).await;
     ui::phase(&format!("Checking AWS account setup in {region}..."));
-    let (owner, profile, efs, vpc) = tokio::join!(
-        crate::owner::caller(&aws),
-        account::check_instance_profile(&aws),
-        account::efs_file_system(&aws),
-        async {
-            let vpc = account::default_vpc(&aws).await?;
-            account::public_subnets(&aws, None).await?;
-            account::efs_security_group(&aws, &vpc).await?;
-            Ok::<_, anyhow::Error>(vpc)
-        }
-    );
+    let (owner, admin) = tokio::join!(crate::owner::caller(&aws), account::check(&aws));
     let owner = owner?;
-    // Report every missing admin resource at once, so the admin fixes them in one go.
-    let problems: Vec<String> = [
-        profile.err(),
-        efs.as_ref().err().map(|e| anyhow::anyhow!("{e:#}")),
-        vpc.as_ref().err().map(|e| anyhow::anyhow!("{e:#}")),
-    ]
-    .into_iter()
-    .flatten()
-    .map(|e| format!("{e:#}"))
-    .collect();
-    if !problems.is_empty() {
-        anyhow::bail!(
-            "this AWS account is not set up for Mint yet:\n  - {}",
-            problems.join("\n  - ")
-        );
-    }
-    let (efs, vpc) = (efs?, vpc?);
+    let account::AdminResources { efs, vpc } = admin?;
     ui::step(&format!("owner {} ({})", owner.name, owner.arn));
 
     let ((sg, sg_created), (ap, ap_created)) = tokio::try_join!(
@@ -173,24 +147,33 @@ pub(crate) fn access_point_path(owner: &str) -> String {
     format!("/mint/users/{owner}")
 }
 
-/// The user's EFS access point for persistent config (/mint/user on every VM), rooted at a
-/// per-user directory owned by the VM's `ubuntu` user (uid/gid 1000).
-async fn ensure_access_point(aws: &Aws, owner: &Owner, fs: &str) -> Result<(String, bool)> {
-    use aws_sdk_efs::types::{CreationInfo, PosixUser, RootDirectory, Tag};
-    let efs = aws.efs();
-    let existing = efs
+/// The owner's access point on the file system, found by its tags.
+pub(crate) async fn find_access_point(aws: &Aws, owner: &str, fs: &str) -> Result<Option<String>> {
+    let existing = aws
+        .efs()
         .describe_access_points()
         .file_system_id(fs)
         .send()
         .await
         .aws("DescribeAccessPoints")?;
-    let mine = existing.access_points().iter().find(|ap| {
-        let has = |k: &str, v: &str| ap.tags().iter().any(|t| t.key() == k && t.value() == v);
-        has(tags::OWNER, &owner.name) && has(tags::COMPONENT, component::EFS_ACCESS_POINT)
-    });
-    if let Some(ap) = mine {
-        return Ok((ap.access_point_id().unwrap_or_default().to_string(), false));
+    Ok(existing
+        .access_points()
+        .iter()
+        .find(|ap| {
+            let has = |k: &str, v: &str| ap.tags().iter().any(|t| t.key() == k && t.value() == v);
+            has(tags::OWNER, owner) && has(tags::COMPONENT, component::EFS_ACCESS_POINT)
+        })
+        .and_then(|ap| ap.access_point_id().map(str::to_string)))
+}
+
+/// The user's EFS access point for persistent config (/mint/user on every VM), rooted at a
+/// per-user directory owned by the VM's `ubuntu` user (uid/gid 1000).
+async fn ensure_access_point(aws: &Aws, owner: &Owner, fs: &str) -> Result<(String, bool)> {
+    use aws_sdk_efs::types::{CreationInfo, PosixUser, RootDirectory, Tag};
+    if let Some(id) = find_access_point(aws, &owner.name, fs).await? {
+        return Ok((id, false));
     }
+    let efs = aws.efs();
     ui::phase("Creating EFS access point...");
     let tags = tags::standard(owner, None, component::EFS_ACCESS_POINT)
         .into_iter()

@@ -7,6 +7,7 @@ pub mod bootstrap;
 pub mod cli;
 
 pub(crate) mod account;
+pub(crate) mod admin;
 pub(crate) mod audit;
 pub(crate) mod aws;
 pub(crate) mod config;

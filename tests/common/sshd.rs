@@ -29,6 +29,15 @@ pub fn private_dir(name: &str) -> PathBuf {
     dir
 }
 
+/// A folder the VM's user (`ubuntu`) can reach: under /tmp, not under root's home.
+pub fn vm_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("mint-{name}-{}-{}", std::process::id(), unique()));
+    std::fs::create_dir_all(&dir).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    dir
+}
+
 fn unique() -> u128 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

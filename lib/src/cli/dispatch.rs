@@ -13,12 +13,14 @@ pub const TOOLS: &[(&str, &[(&str, &str)])] = &[(
     "mint-vm",
     &[
         ("init", "Set up Mint for you in a region: check the admin's resources, create your security group and EFS access point"),
+        ("admin", "One-time account setup for an AWS admin: CloudFormation stack and the mint-user policy"),
         ("up", "Create and start a VM, or start it if it is stopped"),
         ("down", "Stop a VM; its volumes, EFS and Elastic IP stay"),
         ("destroy", "Delete a VM: instance, root and project volumes, Elastic IP"),
         ("list", "List your VMs: state, IP, type, uptime, idle timer"),
         ("status", "Show everything AWS knows about one VM"),
         ("extend", "Reset a running VM's idle auto-stop timer: it stays up at least MINUTES from now"),
+        ("doctor", "Check credentials, admin setup, quotas, ssh files and VM health; --fix repairs drift"),
         ("config", "Show the configuration, or set a value with `config set KEY VALUE`"),
     ],
 ), (

@@ -1,6 +1,7 @@
 //! One module per tool: its clap `command()` and its `main()`. The binaries in `bins/` are
 //! one-line calls into these.
 
+mod admin;
 pub mod connect;
 pub mod dispatch;
 pub mod idle;

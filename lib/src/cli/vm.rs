@@ -44,6 +44,9 @@ enum Cmd {
         #[arg(long, value_name = "REGION")]
         region: Option<String>,
     },
+    /// One-time account setup for an AWS admin: CloudFormation stack and the mint-user policy
+    #[command(subcommand, long_about = super::admin::GUIDE)]
+    Admin(super::admin::AdminCmd),
     /// Create and start a VM, or start it if it is stopped
     #[command(
         long_about = "Create and start a VM, or start it if it is stopped.\n\nA new VM gets an Ubuntu 24.04 instance (200 GB gp3 root), an Elastic IP and a project volume, all tagged; `up` then waits for the VM's bootstrap to finish. An interrupted `up` re-run with the same --vm finishes the same VM."
@@ -111,6 +114,24 @@ enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// Check credentials, admin setup, quotas, ssh files and VM health; --fix repairs drift
+    #[command(
+        long_about = "Check credentials, admin setup, quotas, ssh files and VM health; --fix repairs drift.\n\nEvery check prints one line (ok, warn or FAIL) and each warn/fail names its fix. AWS: credentials and their expiry, the region, the admin's resources, your security group and EFS access point. Quotas: Elastic IPs and On-Demand standard vCPUs against one more VM of the configured type. Local: the Include line in ~/.ssh/config comes before every Host block, Mint's ssh_config parses, each ProxyCommand exists, key files are 0600 and match, known_hosts holds each VM's published host key. Each running VM (or just --vm): bootstrap, mint:health, heartbeat, root disk, and over SSH the components against what bootstrap recorded, Docker and the mint-idle timer.\n\n--fix is the only repair path: it rewrites the ssh config, keys and known_hosts from the VM tags, and over SSH re-runs the bootstrap steps for what drifted, then the reconcile unit. It never touches the project volume or EFS data, and shows what it will do and asks first (--yes skips that). Exits 1 when a check fails."
+    )]
+    Doctor {
+        /// Check only this VM (default: every running VM)
+        #[command(flatten)]
+        vm: VmFlag,
+        /// Repair what drifted (asks first)
+        #[arg(long)]
+        fix: bool,
+        /// Do not ask before repairing
+        #[arg(long, short = 'y')]
+        yes: bool,
+        /// Print the checks as JSON
+        #[arg(long)]
+        json: bool,
+    },
     /// Show the configuration, or set a value with `config set KEY VALUE`
     Config {
         /// Print the configuration as JSON
@@ -165,6 +186,8 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
             ))?;
             Ok(())
         }
+        Cmd::Admin(cmd) => super::admin::run(cmd, &cfg).await,
+        Cmd::Doctor { vm, fix, yes, json } => doctor(&cfg, vm, fix, yes, json).await,
         Cmd::Config { json, action: None } => emit(json, &cfg, view::config),
         Cmd::Config {
             action: Some(ConfigAction::Set { key, value }),
@@ -338,6 +361,48 @@ async fn destroy_one(ctx: &Ctx, name: &str, yes: bool) -> Result<()> {
     destroy::execute(ctx, &plan).await?;
     crate::ssh::forget(name)?;
     ui::out(&format!("VM {name} destroyed."))?;
+    Ok(())
+}
+
+async fn doctor(cfg: &Config, vm: VmFlag, fix: bool, yes: bool, json: bool) -> Result<()> {
+    use crate::vm::doctor;
+    let only = match &vm.vm {
+        None => None,
+        Some(_) => Some(vm.single()?.name().to_string()),
+    };
+    let report = doctor::run(cfg, only.as_deref()).await;
+    if !fix || report.repairs.is_empty() {
+        emit(json, &report, view::doctor)?;
+        if fix && !report.ok {
+            ui::warn("nothing here is for --fix to repair; each failure names its own fix");
+        }
+        return doctor_result(&report);
+    }
+    if !json {
+        ui::out(&view::doctor(&report))?;
+    }
+    eprintln!("--fix will:");
+    for r in &report.repairs {
+        eprintln!("  - {}", r.describe());
+    }
+    if !ui::confirm("Repair?", yes, "repair", "--yes")? {
+        bail!("nothing repaired: you answered no");
+    }
+    for line in doctor::fix(cfg, &report.repairs).await? {
+        ui::phase(&format!("Repaired: {line}"));
+    }
+    ui::phase("Checking again...");
+    let after = doctor::run(cfg, only.as_deref()).await;
+    emit(json, &after, view::doctor)?;
+    doctor_result(&after)
+}
+
+fn doctor_result(r: &crate::vm::doctor::Report) -> Result<()> {
+    use crate::vm::doctor::Level;
+    let fails = r.checks.iter().filter(|c| c.level == Level::Fail).count();
+    if fails > 0 {
+        bail!("{fails} check(s) failed; each names its fix above");
+    }
     Ok(())
 }
 

@@ -120,6 +120,92 @@ pub(crate) fn has_include(user_config: &Path, mint_config: &Path) -> Result<bool
     ))
 }
 
+/// Where Mint's Include line stands in ~/.ssh/config. ssh applies an Include that follows a
+/// `Host` or `Match` line only inside that block, so Mint's hosts would be unknown.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum IncludeAt {
+    Missing,
+    BeforeHosts,
+    /// 1-based line number of the include and of the block line before it.
+    AfterBlock {
+        include_line: usize,
+        block_line: usize,
+    },
+}
+
+pub(crate) fn include_at(user_config: &Path, mint_config: &Path) -> Result<IncludeAt> {
+    let bytes = read_user_config(user_config)?;
+    let want = include_line(mint_config);
+    let mut block = None;
+    for (i, l) in bytes.split(|b| *b == b'\n').enumerate() {
+        let l = String::from_utf8_lossy(l);
+        let t = l.trim();
+        if t == want {
+            return Ok(match block {
+                None => IncludeAt::BeforeHosts,
+                Some(b) => IncludeAt::AfterBlock {
+                    include_line: i + 1,
+                    block_line: b,
+                },
+            });
+        }
+        let word = t
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if block.is_none() && (word == "host" || word == "match") {
+            block = Some(i + 1);
+        }
+    }
+    Ok(IncludeAt::Missing)
+}
+
+/// Puts the Include line at the top: drops it (and Mint's comment above it) wherever it is,
+/// then adds it as `add_include` does. Other lines are kept byte for byte.
+pub(crate) fn move_include_to_top(user_config: &Path, mint_config: &Path) -> Result<()> {
+    let old = read_user_config(user_config)?;
+    let want = include_line(mint_config);
+    let lines: Vec<&[u8]> = old.split(|b| *b == b'\n').collect();
+    let mut kept: Vec<&[u8]> = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        let text = String::from_utf8_lossy(l);
+        let is_include = text.trim() == want;
+        let is_our_comment = text.trim().starts_with("# Added by Mint")
+            && lines
+                .get(i + 1)
+                .is_some_and(|n| String::from_utf8_lossy(n).trim() == want);
+        if !is_include && !is_our_comment {
+            kept.push(l);
+        }
+    }
+    let without = kept.join(&b'\n');
+    write_with_include(user_config, &want, &old, &without, "mint doctor --fix")
+}
+
+/// Writes the Include line (with Mint's comment) above `rest`, keeping the file's mode, and
+/// the file as it was (`old`) next to it as `config.mint-backup`.
+fn write_with_include(
+    user_config: &Path,
+    include: &str,
+    old: &[u8],
+    rest: &[u8],
+    by: &str,
+) -> Result<()> {
+    let mode = std::fs::metadata(user_config)
+        .map(|m| std::os::unix::fs::PermissionsExt::mode(&m.permissions()) & 0o777)
+        .unwrap_or(0o600);
+    if !old.is_empty() {
+        let mut backup = std::fs::canonicalize(user_config)?.into_os_string();
+        backup.push(".mint-backup");
+        write_atomic(Path::new(&backup), old, mode)?;
+    }
+    let mut new = format!("# Added by Mint ({by})\n{include}\n\n").into_bytes();
+    new.extend_from_slice(rest);
+    write_atomic(user_config, &new, mode)
+        .with_context(|| format!("cannot write the Include line to {}", user_config.display()))
+}
+
 /// Adds the Include line at the very top of ~/.ssh/config (creating it 0600 if needed). The
 /// rest of the file is kept byte for byte, a symlinked file stays a symlink, and the file as
 /// it was is kept next to it as `config.mint-backup`.
@@ -135,27 +221,44 @@ pub(crate) fn add_include(user_config: &Path, mint_config: &Path) -> Result<()> 
             std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
         }
     }
-    let mode = std::fs::metadata(user_config)
-        .map(|m| std::os::unix::fs::PermissionsExt::mode(&m.permissions()) & 0o777)
-        .unwrap_or(0o600);
-    if !old.is_empty() {
-        let mut backup = std::fs::canonicalize(user_config)?.into_os_string();
-        backup.push(".mint-backup");
-        write_atomic(Path::new(&backup), &old, mode)?;
-    }
-    let mut new = format!(
-        "# Added by Mint (mint ssh-config)\n{}\n\n",
-        include_line(mint_config)
+    write_with_include(
+        user_config,
+        &include_line(mint_config),
+        &old,
+        &old,
+        "mint ssh-config",
     )
-    .into_bytes();
-    new.extend_from_slice(&old);
-    write_atomic(user_config, &new, mode)
-        .with_context(|| format!("cannot add the Include line to {}", user_config.display()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn include_after_a_host_block_is_found_and_moved_to_the_top() {
+        let dir = tempfile::tempdir().unwrap();
+        let user = dir.path().join("config");
+        let mint = Path::new("/home/r/.config/mint/ssh_config");
+        std::fs::write(
+            &user,
+            format!("Host a\n  User x\n{}\nHost b\n", include_line(mint)),
+        )
+        .unwrap();
+        assert_eq!(
+            include_at(&user, mint).unwrap(),
+            IncludeAt::AfterBlock {
+                include_line: 3,
+                block_line: 1
+            }
+        );
+        move_include_to_top(&user, mint).unwrap();
+        assert_eq!(include_at(&user, mint).unwrap(), IncludeAt::BeforeHosts);
+        let text = std::fs::read_to_string(&user).unwrap();
+        assert!(text.ends_with("Host a\n  User x\nHost b\n"), "{text}");
+        assert_eq!(text.matches("Include").count(), 1);
+        std::fs::write(&user, "Host a\n").unwrap();
+        assert_eq!(include_at(&user, mint).unwrap(), IncludeAt::Missing);
+    }
 
     fn block(vm: &str, host: &str) -> Block {
         Block {

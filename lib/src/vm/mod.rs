@@ -3,6 +3,7 @@
 
 pub(crate) mod destroy;
 pub(crate) mod discover;
+pub(crate) mod doctor;
 pub(crate) mod down;
 pub(crate) mod idle;
 pub(crate) mod list;

@@ -9,28 +9,55 @@ use aws_sdk_ec2::types::AccountAttributeName;
 /// Service Quotas code of "EC2-VPC Elastic IPs".
 pub(crate) const EIP_QUOTA_CODE: &str = "L-0263D0A3";
 
-/// The region's Elastic IP limit: Service Quotas first; where that is unavailable (some
-/// partitions and local test endpoints), the EC2 account attribute `vpc-max-elastic-ips`.
-pub(crate) async fn eip_limit(ctx: &Ctx) -> Option<u32> {
+/// Service Quotas code of "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances"
+/// (vCPUs).
+pub(crate) const STANDARD_VCPU_QUOTA_CODE: &str = "L-1216C47A";
+
+/// A quota from Service Quotas; Err with the reason when the API refuses or is unavailable.
+pub(crate) async fn service_quota(ctx: &Ctx, code: &str) -> Result<u32, String> {
     match ctx
         .aws
         .quotas()
         .get_service_quota()
         .service_code("ec2")
-        .quota_code(EIP_QUOTA_CODE)
+        .quota_code(code)
         .send()
         .await
         .aws("GetServiceQuota")
     {
-        Ok(out) => {
-            if let Some(v) = out.quota().and_then(|q| q.value()) {
-                return Some(v as u32);
+        Ok(out) => out
+            .quota()
+            .and_then(|q| q.value())
+            .map(|v| v as u32)
+            .ok_or_else(|| "no value in the answer".to_string()),
+        Err(e) => Err(e
+            .code()
+            .map(str::to_string)
+            .unwrap_or_else(|| e.to_string())),
+    }
+}
+
+/// A limit, and when Service Quotas could not give it, why and where it came from instead.
+pub(crate) struct Limit {
+    pub(crate) value: Option<u32>,
+    pub(crate) fallback: Option<String>,
+}
+
+/// The region's Elastic IP limit: Service Quotas first; where that is unavailable (some
+/// partitions and local test endpoints), the EC2 account attribute `vpc-max-elastic-ips`.
+pub(crate) async fn eip_limit(ctx: &Ctx) -> Limit {
+    let refused = match service_quota(ctx, EIP_QUOTA_CODE).await {
+        Ok(v) => {
+            return Limit {
+                value: Some(v),
+                fallback: None,
             }
         }
-        Err(e) => ui::step(&format!(
-            "Service Quotas unavailable ({e}); using the EC2 account attribute vpc-max-elastic-ips"
-        )),
-    }
+        Err(e) => e,
+    };
+    ui::step(&format!(
+        "Service Quotas unavailable ({refused}); using the EC2 account attribute vpc-max-elastic-ips"
+    ));
     let attr = ctx
         .ec2
         .describe_account_attributes()
@@ -39,7 +66,7 @@ pub(crate) async fn eip_limit(ctx: &Ctx) -> Option<u32> {
         .send()
         .await
         .aws("DescribeAccountAttributes");
-    match attr {
+    let value = match attr {
         Ok(out) => out
             .account_attributes()
             .iter()
@@ -51,18 +78,27 @@ pub(crate) async fn eip_limit(ctx: &Ctx) -> Option<u32> {
             ));
             None
         }
+    };
+    Limit {
+        value,
+        fallback: Some(format!(
+            "Service Quotas refused ({refused}); limit from the EC2 account attribute vpc-max-elastic-ips"
+        )),
     }
 }
 
+/// Elastic IPs allocated in the region (everyone's: the quota is the account's).
+pub(crate) async fn eips_in_use(ctx: &Ctx) -> Result<u32, crate::aws::AwsError> {
+    ctx.ec2
+        .describe_addresses()
+        .send()
+        .await
+        .aws("DescribeAddresses")
+        .map(|o| o.addresses().len() as u32)
+}
+
 pub(crate) async fn check_eip_headroom(ctx: &Ctx) -> Result<()> {
-    let (limit, used) = tokio::join!(eip_limit(ctx), async {
-        ctx.ec2
-            .describe_addresses()
-            .send()
-            .await
-            .aws("DescribeAddresses")
-            .map(|o| o.addresses().len() as u32)
-    });
+    let (limit, used) = tokio::join!(async { eip_limit(ctx).await.value }, eips_in_use(ctx));
     let used = used?;
     if let Some(limit) = limit {
         ui::step(&format!("Elastic IPs in use: {used} of {limit}"));

@@ -1,0 +1,292 @@
+//! `mint admin …` (part of `mint-vm`): the one-time account setup, for an AWS admin.
+
+use super::emit;
+use crate::admin::{self, deploy, policy::Principal, status, teardown};
+use crate::aws::Aws;
+use crate::config::{self, Config, Key, Setting};
+use crate::{ui, view};
+use anyhow::{bail, Result};
+use clap::{Args, Subcommand};
+
+/// The operator guide: `mint admin --help` and `man mint-admin`.
+pub(crate) const GUIDE: &str = "One-time account setup for an AWS admin: CloudFormation stack and the mint-user policy.
+
+An AWS administrator runs this once per account and region; Mint's users need only PowerUserAccess plus the mint-user policy it attaches.
+
+  mint admin setup --region us-east-1 --group developers
+
+What it creates (one CloudFormation stack, `mint-admin`; `mint admin template` prints it):
+  - role mint-instance-role and instance profile mint-instance-profile: a VM may stop and tag itself (only itself, only while tagged mint=true) and describe instances;
+  - an encrypted EFS file system (Elastic throughput, tagged mint=true, mint:component=efs) with a mount target in every default subnet, holding each user's dotfiles and Claude auth behind their own access point;
+  - security group mint-efs: NFS (2049/tcp) from members of itself only; every Mint VM carries it;
+  - managed policy mint-user: iam:PassRole on mint-instance-role (to ec2.amazonaws.com only) and iam:GetInstanceProfile on mint-instance-profile, the two things PowerUserAccess lacks for Mint.
+
+What it costs at rest: only EFS storage, about $0.30 per GB-month (Standard class), typically a few MB per user; IAM, the security group and the mount targets are free. VMs are billed to their owners' tags (mint:owner).
+
+Day to day: `mint admin status` shows the stack and whether `mint init` would pass; `mint admin deploy` after upgrading Mint brings the stack to the new template (a re-run with nothing to change changes nothing); `mint admin attach-policy --user NAME` adds users.
+
+Removing it: `mint admin teardown` deletes the stack, after detaching mint-user from everyone. It refuses while any Mint VM (mint=true, not terminated) or user access point exists; --force deletes anyway, with every user's EFS data.
+
+Building the resources by hand instead: Mint finds them by name and tag: instance profile mint-instance-profile, security group mint-efs in the default VPC, EFS tagged mint=true and mint:component=efs.";
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum AdminCmd {
+    /// Deploy the admin stack and attach the mint-user policy: the whole one-time setup
+    #[command(
+        long_about = "Deploy the admin stack and attach the mint-user policy: the whole one-time setup.\n\nRuns `mint admin deploy`, then `mint admin attach-policy` for each --group/--role/--user given. Needs IAM and CloudFormation permissions (an administrator); Mint's users need only PowerUserAccess plus the mint-user policy this attaches. Safe to re-run."
+    )]
+    Setup {
+        #[command(flatten)]
+        region: RegionArg,
+        #[command(flatten)]
+        principals: PrincipalArgs,
+        /// Do not ask before creating or updating the stack
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
+    /// Create or update the `mint-admin` CloudFormation stack
+    #[command(
+        long_about = "Create or update the `mint-admin` CloudFormation stack.\n\nThe stack holds the instance role `mint-instance-role` and profile `mint-instance-profile` (a VM may stop and tag only itself), the encrypted EFS file system (Elastic throughput, tagged mint=true, mint:component=efs) with a mount target in every default subnet, its `mint-efs` security group (NFS 2049 from itself only), and the managed policy `mint-user` (iam:PassRole on mint-instance-role, iam:GetInstanceProfile on mint-instance-profile). Stack events stream while it waits. A re-run with nothing to change says so and changes nothing. `mint admin template` prints the template."
+    )]
+    Deploy {
+        #[command(flatten)]
+        region: RegionArg,
+        /// Do not ask before creating or updating the stack
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
+    /// Attach the `mint-user` policy to the IAM groups, roles or users that run Mint
+    #[command(
+        group(clap::ArgGroup::new("principal").required(true).multiple(true).args(["group", "role", "user"])),
+        long_about = "Attach the `mint-user` policy to the IAM groups, roles or users that run Mint.\n\nPowerUserAccess has no iam:* actions; mint-user adds the two Mint needs: iam:PassRole on mint-instance-role (to launch a VM with it) and iam:GetInstanceProfile on mint-instance-profile (checked by `mint init`). For IAM Identity Center users, add the policy to the permission set, or give --role the permission set's AWSReservedSSO_… role."
+    )]
+    AttachPolicy {
+        #[command(flatten)]
+        region: RegionArg,
+        #[command(flatten)]
+        principals: PrincipalArgs,
+    },
+    /// Show the stack, its resources, and whether `mint init` would pass
+    Status {
+        #[command(flatten)]
+        region: RegionArg,
+        /// Print the status as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the CloudFormation template `deploy` uses
+    Template,
+    /// Delete the admin stack: role, profile, EFS (with all users' config), policy
+    #[command(
+        long_about = "Delete the admin stack: role, profile, EFS (with all users' config), security group and policy.\n\nRefuses while any Mint VM (tagged mint=true, not terminated) or any user's EFS access point exists; --force deletes anyway, access points and their data included. The mint-user policy is detached from everyone first. Asks for confirmation; --yes skips it."
+    )]
+    Teardown {
+        #[command(flatten)]
+        region: RegionArg,
+        /// Delete even while Mint VMs or users' access points exist
+        #[arg(long)]
+        force: bool,
+        /// Do not ask for confirmation
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RegionArg {
+    /// AWS region [default: the region in Mint's config]
+    #[arg(long, value_name = "REGION")]
+    region: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PrincipalArgs {
+    /// An IAM group whose members run Mint (repeatable)
+    #[arg(long, value_name = "GROUP")]
+    group: Vec<String>,
+    /// An IAM role Mint's users assume (repeatable)
+    #[arg(long, value_name = "ROLE")]
+    role: Vec<String>,
+    /// An IAM user who runs Mint (repeatable)
+    #[arg(long, value_name = "USER")]
+    user: Vec<String>,
+}
+
+impl PrincipalArgs {
+    fn list(&self) -> Vec<Principal> {
+        let mut v: Vec<Principal> = self.group.iter().cloned().map(Principal::Group).collect();
+        v.extend(self.role.iter().cloned().map(Principal::Role));
+        v.extend(self.user.iter().cloned().map(Principal::User));
+        v
+    }
+}
+
+async fn aws_for(region: &RegionArg, cfg: &Config) -> Result<Aws> {
+    let Some(r) = region.region.clone().or(cfg.region.clone()) else {
+        bail!("no region: pass --region (e.g. --region us-east-1); Mint does not use the AWS CLI's default region");
+    };
+    let Setting::Text(r) = config::parse_value(Key::Region, &r)? else {
+        bail!("bad region {r}");
+    };
+    Ok(Aws::load(&r).await)
+}
+
+pub(crate) async fn run(cmd: AdminCmd, cfg: &Config) -> Result<()> {
+    match cmd {
+        AdminCmd::Template => {
+            ui::out(admin::TEMPLATE)?;
+            Ok(())
+        }
+        AdminCmd::Deploy { region, yes } => {
+            let aws = aws_for(&region, cfg).await?;
+            deploy_stack(&aws, yes).await
+        }
+        AdminCmd::Setup {
+            region,
+            principals,
+            yes,
+        } => {
+            let aws = aws_for(&region, cfg).await?;
+            deploy_stack(&aws, yes).await?;
+            let list = principals.list();
+            if list.is_empty() {
+                ui::out("No --group, --role or --user given: attach the mint-user policy to Mint's users with `mint admin attach-policy --group NAME` (or --role / --user).")?;
+                return Ok(());
+            }
+            attach(&aws, &list).await
+        }
+        AdminCmd::AttachPolicy { region, principals } => {
+            let list = principals.list();
+            let aws = aws_for(&region, cfg).await?;
+            attach(&aws, &list).await
+        }
+        AdminCmd::Status { region, json } => {
+            let aws = aws_for(&region, cfg).await?;
+            let st = status::status(&aws).await?;
+            emit(json, &st, view::admin_status)
+        }
+        AdminCmd::Teardown { region, force, yes } => {
+            let aws = aws_for(&region, cfg).await?;
+            let plan = teardown::plan(&aws).await?;
+            let Some(st) = &plan.stack_status else {
+                ui::out(&format!(
+                    "No stack {} in {}: nothing to tear down.",
+                    admin::STACK_NAME,
+                    plan.region
+                ))?;
+                return Ok(());
+            };
+            if plan.blocked() && !force {
+                return teardown::execute(&aws, &plan, false).await;
+            }
+            eprintln!(
+                "This deletes stack {} ({st}) in {}: the instance role and profile, the mint-efs security group, the mint-user policy (detached from everyone) and the EFS file system{} with every user's Mint config.",
+                admin::STACK_NAME,
+                plan.region,
+                plan.file_system
+                    .as_deref()
+                    .map(|f| format!(" {f}"))
+                    .unwrap_or_default()
+            );
+            for b in plan.blockers() {
+                eprintln!("  still in use (--force): {b}");
+            }
+            if !ui::confirm(
+                &format!("Delete stack {}?", admin::STACK_NAME),
+                yes,
+                &format!("delete stack {}", admin::STACK_NAME),
+                "--yes",
+            )? {
+                bail!("not deleted: you answered no");
+            }
+            ui::phase(&format!("Deleting stack {}...", admin::STACK_NAME));
+            teardown::execute(&aws, &plan, force).await?;
+            ui::out(&format!(
+                "Stack {} deleted from {}. Mint users there can no longer `mint init` or `mint up` until `mint admin setup` runs again.",
+                admin::STACK_NAME,
+                plan.region
+            ))?;
+            Ok(())
+        }
+    }
+}
+
+async fn deploy_stack(aws: &Aws, yes: bool) -> Result<()> {
+    ui::phase(&format!(
+        "Checking stack {} in {}...",
+        admin::STACK_NAME,
+        aws.region()
+    ));
+    let mut plan = deploy::plan(aws).await?;
+    if let deploy::Action::Wait(st) = &plan.action {
+        ui::phase(&format!(
+            "Stack {} is {st} from an earlier run; waiting for it...",
+            admin::STACK_NAME
+        ));
+        let seen = Default::default();
+        crate::admin::stack::wait(aws, &seen, std::time::Duration::from_secs(30 * 60)).await?;
+        plan = deploy::plan(aws).await?;
+    }
+    let verb = match plan.action {
+        deploy::Action::NoChange => {
+            ui::out(&format!(
+                "Stack {} in {} is up to date: nothing to change.",
+                admin::STACK_NAME,
+                plan.region
+            ))?;
+            return Ok(());
+        }
+        deploy::Action::Create => "Create",
+        deploy::Action::Update => "Update",
+        deploy::Action::Wait(_) => bail!(
+            "stack {} is still busy; run `mint admin deploy` again later",
+            admin::STACK_NAME
+        ),
+    };
+    eprintln!(
+        "{verb} stack {} in {}: instance role and profile, mint-user policy, mint-efs security group, encrypted EFS (Elastic throughput) with mount targets in {} ({}).",
+        admin::STACK_NAME,
+        plan.region,
+        plan.vpc_id,
+        plan.subnets
+            .iter()
+            .map(|(_, az)| az.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    eprintln!("At rest only EFS storage is billed (about $0.30 per GB-month, Standard class); the role, profile, policy and security group are free.");
+    if !ui::confirm(
+        &format!("{verb} stack {}?", admin::STACK_NAME),
+        yes,
+        &format!("{} stack {}", verb.to_lowercase(), admin::STACK_NAME),
+        "--yes",
+    )? {
+        bail!("stack not changed: you answered no");
+    }
+    ui::phase(&format!(
+        "{}ing stack {}...",
+        verb.trim_end_matches('e'),
+        admin::STACK_NAME
+    ));
+    let done = deploy::execute(aws, &plan).await?;
+    let what = match done {
+        deploy::Done::Created => "created",
+        deploy::Done::Updated => "updated",
+        deploy::Done::NoChange => "already up to date",
+    };
+    ui::out(&format!(
+        "Stack {} {what} in {}. Mint's users can now run `mint init --region {}` once the mint-user policy is attached to them.",
+        admin::STACK_NAME,
+        plan.region,
+        plan.region
+    ))?;
+    Ok(())
+}
+
+async fn attach(aws: &Aws, list: &[Principal]) -> Result<()> {
+    let arn = admin::policy::attach(aws, list).await?;
+    for p in list {
+        ui::out(&format!("Attached {arn} to {p}."))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,345 @@
+//! `mint admin`: from an account with nothing but a default VPC (and the AMI parameter) to a
+//! running VM, through the CloudFormation stack moto really runs.
+
+mod common;
+
+use common::{block_on, sdk_config, Env, Moto, REGION};
+
+fn admin(env: &Env, args: &[&str]) -> std::process::Output {
+    let mut all = vec!["admin"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--region", REGION]);
+    env.mint(&all).output().unwrap()
+}
+
+fn text(out: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn stack_events(moto: &Moto) -> usize {
+    let cfn = aws_sdk_cloudformation::Client::new(&sdk_config(&moto.endpoint()));
+    block_on(cfn.describe_stack_events().stack_name("mint-admin").send())
+        .unwrap()
+        .stack_events()
+        .len()
+}
+
+/// The policy documents as deployed, decoded (IAM returns them URL-encoded).
+fn user_policy(moto: &Moto) -> serde_json::Value {
+    let iam = aws_sdk_iam::Client::new(&sdk_config(&moto.endpoint()));
+    let arn = format!("arn:aws:iam::{}:policy/mint-user", common::ACCOUNT);
+    let p = block_on(iam.get_policy().policy_arn(&arn).send()).unwrap();
+    let v = block_on(
+        iam.get_policy_version()
+            .policy_arn(&arn)
+            .version_id(p.policy().unwrap().default_version_id().unwrap())
+            .send(),
+    )
+    .unwrap();
+    let doc = v.policy_version().unwrap().document().unwrap().to_string();
+    let doc = if doc.starts_with('%') {
+        percent_decode(&doc)
+    } else {
+        doc
+    };
+    serde_json::from_str(&doc).unwrap_or_else(|e| panic!("policy is not JSON: {doc}: {e}"))
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn setup_on_a_bare_account_then_init_and_up_then_teardown() {
+    let moto = Moto::start_with(&["--no-admin", "--play-bootstrap"]);
+    let env = Env::new(&moto);
+    let iam = aws_sdk_iam::Client::new(&sdk_config(&moto.endpoint()));
+    block_on(iam.create_user().user_name("dev").send()).unwrap();
+
+    // Before setup, init names what is missing and how to get it.
+    let out = env.mint(&["init", "--region", REGION]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(text(&out).contains("mint admin setup"), "{}", text(&out));
+
+    // Without a terminal and without --yes, nothing is created.
+    let out = admin(&env, &["deploy"]);
+    assert_eq!(out.status.code(), Some(4), "{}", text(&out));
+
+    let out = admin(&env, &["setup", "--yes", "--user", "dev"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("CREATE_COMPLETE"),
+        "events stream: {}",
+        text(&out)
+    );
+    let attached = block_on(iam.list_attached_user_policies().user_name("dev").send()).unwrap();
+    assert!(attached
+        .attached_policies()
+        .iter()
+        .any(|p| p.policy_name() == Some("mint-user")));
+
+    // What PowerUserAccess lacks, and only that: PassRole on the one role, GetInstanceProfile
+    // on the one profile.
+    let doc = user_policy(&moto);
+    let stmts = doc["Statement"].as_array().unwrap();
+    assert_eq!(stmts.len(), 2, "{doc}");
+    let by_action = |a: &str| {
+        stmts
+            .iter()
+            .find(|s| s["Action"] == a)
+            .unwrap_or_else(|| panic!("no {a} in {doc}"))
+    };
+    assert_eq!(
+        by_action("iam:PassRole")["Resource"],
+        format!("arn:aws:iam::{}:role/mint-instance-role", common::ACCOUNT)
+    );
+    assert_eq!(
+        by_action("iam:GetInstanceProfile")["Resource"],
+        format!(
+            "arn:aws:iam::{}:instance-profile/mint-instance-profile",
+            common::ACCOUNT
+        )
+    );
+
+    // The deployed template is the one `mint admin template` prints, and the instance role
+    // may stop and tag only the calling instance, and only a Mint one.
+    let template = env.mint(&["admin", "template"]).output().unwrap();
+    let template = String::from_utf8(template.stdout).unwrap();
+    let cfn = aws_sdk_cloudformation::Client::new(&sdk_config(&moto.endpoint()));
+    let deployed = block_on(cfn.get_template().stack_name("mint-admin").send()).unwrap();
+    assert_eq!(deployed.template_body().unwrap().trim(), template.trim());
+    let stop = template.split("- Sid: StopSelf").nth(1).unwrap();
+    let stop = stop.split("- Sid:").next().unwrap();
+    assert!(stop.contains("Action: ec2:StopInstances"), "{stop}");
+    assert!(
+        stop.contains(r#"aws:ARN: "${ec2:SourceInstanceARN}""#),
+        "{stop}"
+    );
+    assert!(stop.contains(r#"aws:ResourceTag/mint: "true""#), "{stop}");
+    assert!(!stop.contains(r#"Resource: "*""#), "{stop}");
+
+    // A re-run changes nothing and needs no confirmation.
+    let events = stack_events(&moto);
+    let out = admin(&env, &["deploy"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("nothing to change"), "{}", text(&out));
+    assert_eq!(stack_events(&moto), events);
+
+    let st =
+        &serde_json::from_slice::<serde_json::Value>(&admin(&env, &["status", "--json"]).stdout)
+            .unwrap();
+    assert_eq!(st["stack"]["status"], "CREATE_COMPLETE");
+    assert_eq!(st["init_ready"], true);
+    assert!(st["resources"].as_array().unwrap().len() >= 7);
+
+    // Nothing made by hand: init and up work.
+    env.init();
+    let rec = &env.json(&["up", "--json", "--yes"])[0];
+    assert_eq!(rec["state"], "running");
+
+    // Teardown refuses while the VM exists, and says which.
+    let out = admin(&env, &["teardown", "--yes"]);
+    assert!(!out.status.success());
+    let id = rec["instance_id"].as_str().unwrap();
+    assert!(
+        text(&out).contains(id) && text(&out).contains("--force"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(
+        stack_events(&moto),
+        events,
+        "refused teardown touched the stack"
+    );
+
+    env.mint(&["destroy", "--yes"]).assert().success();
+    // The user's access point still holds their config: still refused.
+    let out = admin(&env, &["teardown", "--yes"]);
+    assert!(text(&out).contains("EFS access point"), "{}", text(&out));
+    let out = admin(&env, &["teardown", "--yes", "--force"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = admin(&env, &["status", "--json"]);
+    let st: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(st["stack"].is_null(), "{st}");
+    assert_eq!(st["init_ready"], false);
+    let attached = block_on(iam.list_attached_user_policies().user_name("dev").send()).unwrap();
+    assert!(attached.attached_policies().is_empty());
+}
+
+#[test]
+fn bad_input_is_named_with_what_to_do() {
+    let moto = Moto::start_with(&["--no-admin"]);
+    let env = Env::new(&moto);
+    let out = admin(&env, &["setup", "--yes"]);
+    assert!(out.status.success(), "{}", text(&out));
+
+    let out = admin(&env, &["attach-policy", "--group", "no-such-group"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out).contains("group no-such-group does not exist"),
+        "{}",
+        text(&out)
+    );
+    let out = env
+        .mint(&["admin", "attach-policy", "--region", REGION])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "no principal is a usage error");
+
+    // A region without a default VPC.
+    let ec2 = aws_sdk_ec2::Client::from_conf(
+        aws_sdk_ec2::config::Builder::from(&sdk_config(&moto.endpoint()))
+            .region(aws_sdk_ec2::config::Region::new("eu-west-3"))
+            .build(),
+    );
+    block_on(async {
+        let vpcs = ec2
+            .describe_vpcs()
+            .filters(common::filter("isDefault", "true"))
+            .send()
+            .await
+            .unwrap();
+        let vpc = vpcs.vpcs()[0].vpc_id().unwrap().to_string();
+        let subnets = ec2
+            .describe_subnets()
+            .filters(common::filter("vpc-id", &vpc))
+            .send()
+            .await
+            .unwrap();
+        for s in subnets.subnets() {
+            ec2.delete_subnet()
+                .subnet_id(s.subnet_id().unwrap())
+                .send()
+                .await
+                .unwrap();
+        }
+        let igws = ec2
+            .describe_internet_gateways()
+            .filters(common::filter("attachment.vpc-id", &vpc))
+            .send()
+            .await
+            .unwrap();
+        for g in igws.internet_gateways() {
+            let id = g.internet_gateway_id().unwrap();
+            ec2.detach_internet_gateway()
+                .internet_gateway_id(id)
+                .vpc_id(&vpc)
+                .send()
+                .await
+                .unwrap();
+            ec2.delete_internet_gateway()
+                .internet_gateway_id(id)
+                .send()
+                .await
+                .unwrap();
+        }
+        ec2.delete_vpc().vpc_id(&vpc).send().await.unwrap();
+    });
+    let out = env
+        .mint(&["admin", "deploy", "--yes", "--region", "eu-west-3"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out).contains("no default VPC in eu-west-3"),
+        "{}",
+        text(&out)
+    );
+    assert!(text(&out).contains("create-default-vpc"), "{}", text(&out));
+}
+
+#[test]
+fn a_rolled_back_stack_says_why_and_how_to_recover() {
+    let moto = Moto::start_with(&["--failed-admin-stack"]);
+    let env = Env::new(&moto);
+    let out = admin(&env, &["deploy", "--yes"]);
+    assert_eq!(out.status.code(), Some(1));
+    let t = text(&out);
+    assert!(t.contains("ROLLBACK_COMPLETE"), "{t}");
+    assert!(
+        t.contains("FileSystem") && t.contains("service control policy"),
+        "failing resource and reason: {t}"
+    );
+    assert!(t.contains("mint admin teardown"), "recovery: {t}");
+    // The recovery it names works, and a deploy after it succeeds.
+    let out = admin(&env, &["teardown", "--yes"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = admin(&env, &["deploy", "--yes"]);
+    assert!(out.status.success(), "{}", text(&out));
+}
+
+/// Under IAM enforcement (users `admin` and `dev`, see the launcher's enforce_iam), a
+/// PowerUser cannot run Mint until the admin attaches mint-user, and then can, with nothing
+/// else granted.
+#[test]
+fn a_power_user_runs_mint_once_mint_user_is_attached() {
+    let moto = Moto::start_with(&["--no-admin", "--play-bootstrap", "--enforce-iam"]);
+    let mut admin_env = Env::new(&moto);
+    admin_env.creds = (
+        "AKIAMINTADMIN0000001".into(),
+        "mint-admin-secret".into(),
+        None,
+    );
+    let mut dev = Env::new(&moto);
+    dev.creds = (
+        "AKIAMINTPOWERUSER001".into(),
+        "mint-power-user-secret".into(),
+        None,
+    );
+
+    // Enforcement is on: an unknown key is refused, as AWS refuses it.
+    let stranger = Env::new(&moto);
+    let out = stranger
+        .mint(&["init", "--region", REGION])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", text(&out));
+
+    let out = admin(&admin_env, &["setup", "--yes"]);
+    assert!(out.status.success(), "{}", text(&out));
+
+    let out = dev.mint(&["init", "--region", REGION]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let t = text(&out);
+    assert!(
+        t.contains("iam:GetInstanceProfile") && t.contains("mint admin attach-policy"),
+        "{t}"
+    );
+
+    let out = admin(&admin_env, &["attach-policy", "--user", "dev"]);
+    assert!(out.status.success(), "{}", text(&out));
+    dev.init();
+    let rec = &dev.json(&["up", "--json", "--yes"])[0];
+    assert_eq!(rec["state"], "running");
+    assert_eq!(rec["owner"], "dev");
+    // The rest of a user's day, as the same PowerUser.
+    dev.mint(&["list"]).assert().success();
+    let out = dev.mint(&["doctor", "--json"]).output().unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for c in report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["area"] == "aws")
+    {
+        assert_eq!(c["level"], "ok", "{c}");
+    }
+    dev.mint(&["down"]).assert().success();
+    dev.mint(&["destroy", "--yes"]).assert().success();
+}

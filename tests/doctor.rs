@@ -1,0 +1,322 @@
+//! `mint doctor`: each failure produced for real, named with its fix and a non-zero exit;
+//! `--fix --yes` repairs the local files and a drifted loopback VM, and a second run is clean.
+
+mod common;
+
+use common::sshd::{vm_dir, vm_with};
+use common::{block_on, sdk_config, Env, Moto, REGION};
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+
+fn doctor(env: &Env, args: &[&str]) -> (Option<i32>, serde_json::Value, String) {
+    let mut all = vec!["doctor", "--json"];
+    all.extend_from_slice(args);
+    let out = env.mint(&all).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}{stderr}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    });
+    (out.status.code(), json, stderr)
+}
+
+/// The failed checks as (area, name, fix).
+fn failures(report: &serde_json::Value) -> Vec<(String, String, String)> {
+    report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["level"] == "fail")
+        .map(|c| {
+            (
+                c["area"].as_str().unwrap().to_string(),
+                c["name"].as_str().unwrap().to_string(),
+                c["fix"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+fn write_exec(dir: &Path, name: &str, body: &str) {
+    std::fs::write(dir.join(name), body).unwrap();
+    std::fs::set_permissions(dir.join(name), std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+#[test]
+fn local_and_vm_drift_is_found_then_repaired() {
+    // The VM's system commands: sudo runs its command as is; systemctl and apt-get record
+    // their calls, systemctl keeping which units are active in a folder.
+    let work = vm_dir("doctor");
+    let (bin, root, active, log) = (
+        work.join("bin"),
+        work.join("root"),
+        work.join("active"),
+        work.join("calls.log"),
+    );
+    let state = root.join("var/lib/mint");
+    for d in [&bin, &state, &active] {
+        std::fs::create_dir_all(d).unwrap();
+        std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o777)).unwrap();
+    }
+    std::fs::write(&log, "").unwrap();
+    std::fs::set_permissions(&log, std::fs::Permissions::from_mode(0o666)).unwrap();
+    let l = log.display();
+    write_exec(
+        &bin,
+        "sudo",
+        &format!("#!/bin/sh\necho \"sudo $*\" >> '{l}'\nexec env \"$@\"\n"),
+    );
+    write_exec(
+        &bin,
+        "apt-get",
+        &format!("#!/bin/sh\necho \"apt-get $*\" >> '{l}'\n"),
+    );
+    write_exec(
+        &bin,
+        "systemctl",
+        &format!(
+            "#!/bin/sh\necho \"systemctl $*\" >> '{l}'\ncase \"$1\" in\n  is-active) [ -e '{a}'/\"$3\" ] ;;\n  enable) touch '{a}'/\"$3\" ;;\nesac\n",
+            a = active.display()
+        ),
+    );
+    std::fs::write(active.join("docker"), "").unwrap();
+    let path = format!("{}:/usr/local/bin:/usr/bin:/bin", bin.display());
+
+    // What first boot recorded: the versions as they are, but an older tmux.
+    let versions = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(". bootstrap/common.sh; component_versions")
+        .env("PATH", &path)
+        .current_dir(common::repo_root())
+        .output()
+        .unwrap();
+    let versions = String::from_utf8(versions.stdout).unwrap();
+    assert!(versions.contains("\ntmux tmux "), "{versions}");
+    let recorded: String = versions
+        .lines()
+        .map(|l| {
+            if l.starts_with("tmux ") {
+                "tmux tmux 0.9".to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(state.join("components"), format!("{recorded}\n")).unwrap();
+    std::fs::write(
+        state.join("bootstrap-version"),
+        format!("{}\n", mint::bootstrap::version()),
+    )
+    .unwrap();
+    for f in ["components", "bootstrap-version"] {
+        std::fs::set_permissions(state.join(f), std::fs::Permissions::from_mode(0o666)).unwrap();
+    }
+
+    let vm = vm_with(
+        60,
+        &[
+            ("PATH".into(), path),
+            ("MINT_ROOT".into(), root.display().to_string()),
+        ],
+    );
+    let env = &vm.env;
+    // The VM's reconcile found the drift at boot.
+    let ec2 = common::ec2(&vm.moto);
+    block_on(
+        ec2.create_tags()
+            .resources(&vm.id)
+            .tags(
+                aws_sdk_ec2::types::Tag::builder()
+                    .key("mint:health")
+                    .value("drift-detected")
+                    .build(),
+            )
+            .send(),
+    )
+    .unwrap();
+    let named = |report: &serde_json::Value, area: &str, name: &str| {
+        let fails = failures(report);
+        let f = fails
+            .iter()
+            .find(|f| f.0 == area && f.1 == name)
+            .unwrap_or_else(|| panic!("{area} {name} not reported: {report}"));
+        assert!(f.2.contains("mint doctor --fix"), "{f:?}");
+    };
+    let (code, report, _) = doctor(env, &[]);
+    assert_eq!(code, Some(1), "{report}");
+    for name in ["health", "component", "mint-idle timer"] {
+        named(&report, "vm:default", name);
+    }
+    assert!(
+        !failures(&report).iter().any(|f| f.0 == "local"),
+        "{report}"
+    );
+    let component = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "component")
+        .unwrap();
+    assert!(
+        component["detail"]
+            .as_str()
+            .unwrap()
+            .contains("tmux: tmux 0.9 at bootstrap"),
+        "{component}"
+    );
+
+    // Local damage: a key others can read, and the Include line after a Host block.
+    std::fs::set_permissions(vm.key(), std::fs::Permissions::from_mode(0o644)).unwrap();
+    let user_config = env.home().join(".ssh/config");
+    let include = std::fs::read_to_string(&user_config)
+        .unwrap()
+        .lines()
+        .find(|l| l.starts_with("Include "))
+        .unwrap()
+        .to_string();
+    std::fs::write(
+        &user_config,
+        format!("Host elsewhere\n  User me\n{include}\n"),
+    )
+    .unwrap();
+    let (code, report, _) = doctor(env, &[]);
+    assert_eq!(code, Some(1), "{report}");
+    named(&report, "local", "Include line");
+    named(&report, "local", "key");
+
+    // No terminal and no --yes: nothing is repaired.
+    let out = env.mint(&["doctor", "--fix"]).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(4),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::metadata(vm.key()).unwrap().permissions().mode() & 0o777,
+        0o644
+    );
+
+    let (code, report, stderr) = doctor(env, &["--fix", "--yes"]);
+    assert_eq!(code, Some(0), "{report}\n{stderr}");
+    assert!(stderr.contains("Repaired"), "{stderr}");
+    let calls = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        calls.contains("systemctl enable --now mint-idle.timer"),
+        "{calls}"
+    );
+    assert!(
+        calls.contains("systemctl start mint-reconcile.service"),
+        "{calls}"
+    );
+    assert!(!calls.contains("apt-get"), "nothing was missing: {calls}");
+    assert!(!std::fs::read_to_string(state.join("components"))
+        .unwrap()
+        .contains("0.9"));
+    assert_eq!(
+        std::fs::metadata(vm.key()).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let user = std::fs::read_to_string(&user_config).unwrap();
+    assert!(
+        user.find(&include).unwrap() < user.find("Host elsewhere").unwrap(),
+        "{user}"
+    );
+    assert!(
+        user.contains("Host elsewhere\n  User me\n"),
+        "the user's own lines stay: {user}"
+    );
+
+    // A second doctor is clean, and ssh through the repaired files still works.
+    let (code, report, _) = doctor(env, &[]);
+    assert_eq!(code, Some(0), "{report}");
+    assert!(failures(&report).is_empty(), "{report}");
+    let rec = &env.json(&["status", "--json"])[0];
+    assert_eq!(rec["health"], "healthy");
+    assert!(vm
+        .ssh(&["mint-default", "true"])
+        .status()
+        .unwrap()
+        .success());
+}
+
+#[test]
+fn a_deleted_admin_stack_and_a_used_up_eip_quota_are_named() {
+    let moto = Moto::start_with(&["--no-admin"]);
+    let env = Env::new(&moto);
+    let out = env
+        .mint(&["admin", "setup", "--yes", "--region", REGION])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    env.init();
+    let (code, report, _) = doctor(&env, &[]);
+    assert_eq!(code, Some(0), "{report}");
+    // moto has no Service Quotas: the fallback is used and said.
+    let eips = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "Elastic IPs")
+        .unwrap();
+    assert!(
+        eips["detail"]
+            .as_str()
+            .unwrap()
+            .contains("vpc-max-elastic-ips"),
+        "{eips}"
+    );
+    let vcpus = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "vCPUs")
+        .unwrap();
+    assert_eq!(vcpus["level"], "warn", "{vcpus}");
+    assert!(
+        vcpus["detail"]
+            .as_str()
+            .unwrap()
+            .contains("Service Quotas refused"),
+        "{vcpus}"
+    );
+
+    // Someone uses up the region's Elastic IPs, and someone deletes the admin stack.
+    let ec2 = common::ec2(&moto);
+    for _ in 0..5 {
+        block_on(
+            ec2.allocate_address()
+                .domain(aws_sdk_ec2::types::DomainType::Vpc)
+                .send(),
+        )
+        .unwrap();
+    }
+    let cfn = aws_sdk_cloudformation::Client::new(&sdk_config(&moto.endpoint()));
+    let iam = aws_sdk_iam::Client::new(&sdk_config(&moto.endpoint()));
+    let _ = iam; // the policy is attached to nobody, so the stack deletes cleanly
+    block_on(cfn.delete_stack().stack_name("mint-admin").send()).unwrap();
+
+    let (code, report, _) = doctor(&env, &[]);
+    assert_eq!(code, Some(1), "{report}");
+    let fails = failures(&report);
+    let admin = fails
+        .iter()
+        .find(|f| f.1 == "admin resources")
+        .unwrap_or_else(|| panic!("{report}"));
+    assert!(admin.2.contains("mint admin setup"), "{admin:?}");
+    let eip = fails
+        .iter()
+        .find(|f| f.1 == "Elastic IPs")
+        .unwrap_or_else(|| panic!("{report}"));
+    assert!(eip.2.contains("mint destroy"), "{eip:?}");
+    // --fix does not pretend to repair what only an admin can.
+    let out = env.mint(&["doctor", "--fix", "--yes"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+}
