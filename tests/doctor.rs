@@ -182,10 +182,31 @@ fn local_and_vm_drift_is_found_then_repaired() {
         format!("Host elsewhere\n  User me\n{include}\n"),
     )
     .unwrap();
+    // …and Mint's block pointing at some other key.
+    let mint_config = env.home().join(".config/mint/ssh_config");
+    let key_path = vm.key().display().to_string();
+    let block = std::fs::read_to_string(&mint_config).unwrap();
+    std::fs::write(
+        &mint_config,
+        block.replace(&key_path, "/nonexistent/id_ed25519"),
+    )
+    .unwrap();
     let (code, report, _) = doctor(env, &[]);
     assert_eq!(code, Some(1), "{report}");
     named(&report, "local", "Include line");
     named(&report, "local", "key");
+    assert!(
+        report["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["name"] == "key"
+                && c["detail"]
+                    .as_str()
+                    .unwrap()
+                    .contains("/nonexistent/id_ed25519")),
+        "{report}"
+    );
 
     // No terminal and no --yes: nothing is repaired.
     let out = env.mint(&["doctor", "--fix"]).output().unwrap();
@@ -229,6 +250,9 @@ fn local_and_vm_drift_is_found_then_repaired() {
         user.contains("Host elsewhere\n  User me\n"),
         "the user's own lines stay: {user}"
     );
+    assert!(std::fs::read_to_string(&mint_config)
+        .unwrap()
+        .contains(&key_path));
 
     // A second doctor is clean, and ssh through the repaired files still works.
     let (code, report, _) = doctor(env, &[]);

@@ -442,7 +442,31 @@ fn local_checks(c: &mut Checks, vms: &[VmRecord]) {
             .arg(alias)
             .output()
         {
-            Ok(o) if o.status.success() => c.ok("local", "ssh_config", format!("{alias} parses")),
+            Ok(o) if o.status.success() => {
+                c.ok("local", "ssh_config", format!("{alias} parses"));
+                // The block must log in with this VM's own key.
+                let identity = String::from_utf8_lossy(&o.stdout)
+                    .lines()
+                    .find_map(|l| l.strip_prefix("identityfile ").map(str::to_string));
+                let want = crate::paths::vm_key(vm).ok();
+                if let (Some(have), Some(want), Some(r)) = (identity, want, rec) {
+                    if Path::new(&have) != want {
+                        c.fail(
+                            "local",
+                            "key",
+                            format!(
+                                "{alias} logs in with {have}, not VM {vm}'s key {}",
+                                want.display()
+                            ),
+                            FIX,
+                        );
+                        c.repair(Repair::SshFiles {
+                            rec: Box::new(r.clone()),
+                            new_key: false,
+                        });
+                    }
+                }
+            }
             Ok(o) => {
                 c.fail(
                     "local",
