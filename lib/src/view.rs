@@ -261,6 +261,88 @@ fn or_dash(v: &Option<String>) -> String {
     v.clone().unwrap_or_else(|| "-".to_string())
 }
 
+/// `mint doctor`: one line per check, the fix under each warn/fail.
+pub(crate) fn doctor(r: &crate::vm::doctor::Report) -> String {
+    use crate::vm::doctor::Level;
+    let mut out = String::new();
+    for c in &r.checks {
+        let level = match c.level {
+            Level::Ok => "ok",
+            Level::Warn => "warn",
+            Level::Fail => "FAIL",
+        };
+        out.push_str(&format!(
+            "{level:<4}  {:<9} {:<17} {}\n",
+            c.area, c.name, c.detail
+        ));
+        if let Some(fix) = &c.fix {
+            out.push_str(&format!("{:<33}fix: {fix}\n", ""));
+        }
+    }
+    let fails = r.checks.iter().filter(|c| c.level == Level::Fail).count();
+    let warns = r.checks.iter().filter(|c| c.level == Level::Warn).count();
+    out.push_str(&match (fails, warns) {
+        (0, 0) => "All checks passed.".to_string(),
+        (0, w) => format!("No failures; {w} warning(s)."),
+        (f, w) => format!(
+            "{f} failure(s), {w} warning(s).{}",
+            if r.repairs.is_empty() {
+                ""
+            } else {
+                " `mint doctor --fix` repairs what it can."
+            }
+        ),
+    });
+    out
+}
+
+/// `mint admin status`.
+pub(crate) fn admin_status(s: &crate::admin::status::AdminStatus) -> String {
+    let mut out = String::new();
+    match &s.stack {
+        None => out.push_str(&format!(
+            "No stack {} in {}: `mint admin setup` creates it.\n",
+            crate::admin::STACK_NAME,
+            s.region
+        )),
+        Some(st) => {
+            out.push_str(&format!("Stack {} in {}: {}", st.name, s.region, st.status));
+            if let Some(r) = st.reason.as_deref().filter(|r| !r.is_empty()) {
+                out.push_str(&format!(" ({r})"));
+            }
+            out.push('\n');
+            if !st.template_current {
+                out.push_str("Its template is not this Mint's: `mint admin deploy` updates it.\n");
+            }
+            let rows = s
+                .resources
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.logical_id.clone(),
+                        r.resource_type.clone(),
+                        r.physical_id.clone().unwrap_or_default(),
+                        r.status.clone(),
+                    ]
+                })
+                .collect();
+            out.push_str(&crate::ui::table(
+                &["RESOURCE", "TYPE", "ID", "STATUS"],
+                rows,
+            ));
+        }
+    }
+    if s.init_ready {
+        out.push_str("`mint init` would pass: the account is ready for Mint's users.");
+    } else {
+        out.push_str(&format!(
+            "`mint init` would fail:\n  - {}",
+            s.init_problems.join("\n  - ")
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -387,86 +469,4 @@ mod tests {
         );
         assert_eq!(active_criteria::<&str>(&[]), "nothing (idle)");
     }
-}
-
-/// `mint doctor`: one line per check, the fix under each warn/fail.
-pub(crate) fn doctor(r: &crate::vm::doctor::Report) -> String {
-    use crate::vm::doctor::Level;
-    let mut out = String::new();
-    for c in &r.checks {
-        let level = match c.level {
-            Level::Ok => "ok",
-            Level::Warn => "warn",
-            Level::Fail => "FAIL",
-        };
-        out.push_str(&format!(
-            "{level:<4}  {:<9} {:<17} {}\n",
-            c.area, c.name, c.detail
-        ));
-        if let Some(fix) = &c.fix {
-            out.push_str(&format!("{:<33}fix: {fix}\n", ""));
-        }
-    }
-    let fails = r.checks.iter().filter(|c| c.level == Level::Fail).count();
-    let warns = r.checks.iter().filter(|c| c.level == Level::Warn).count();
-    out.push_str(&match (fails, warns) {
-        (0, 0) => "All checks passed.".to_string(),
-        (0, w) => format!("No failures; {w} warning(s)."),
-        (f, w) => format!(
-            "{f} failure(s), {w} warning(s).{}",
-            if r.repairs.is_empty() {
-                ""
-            } else {
-                " `mint doctor --fix` repairs what it can."
-            }
-        ),
-    });
-    out
-}
-
-/// `mint admin status`.
-pub(crate) fn admin_status(s: &crate::admin::status::AdminStatus) -> String {
-    let mut out = String::new();
-    match &s.stack {
-        None => out.push_str(&format!(
-            "No stack {} in {}: `mint admin setup` creates it.\n",
-            crate::admin::STACK_NAME,
-            s.region
-        )),
-        Some(st) => {
-            out.push_str(&format!("Stack {} in {}: {}", st.name, s.region, st.status));
-            if let Some(r) = st.reason.as_deref().filter(|r| !r.is_empty()) {
-                out.push_str(&format!(" ({r})"));
-            }
-            out.push('\n');
-            if !st.template_current {
-                out.push_str("Its template is not this Mint's: `mint admin deploy` updates it.\n");
-            }
-            let rows = s
-                .resources
-                .iter()
-                .map(|r| {
-                    vec![
-                        r.logical_id.clone(),
-                        r.resource_type.clone(),
-                        r.physical_id.clone().unwrap_or_default(),
-                        r.status.clone(),
-                    ]
-                })
-                .collect();
-            out.push_str(&crate::ui::table(
-                &["RESOURCE", "TYPE", "ID", "STATUS"],
-                rows,
-            ));
-        }
-    }
-    if s.init_ready {
-        out.push_str("`mint init` would pass: the account is ready for Mint's users.");
-    } else {
-        out.push_str(&format!(
-            "`mint init` would fail:\n  - {}",
-            s.init_problems.join("\n  - ")
-        ));
-    }
-    out
 }
