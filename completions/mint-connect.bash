@@ -86,7 +86,7 @@ _mint__connect() {
 
     case "${cmd}" in
         mint__connect)
-            opts="-h -V --verbose --debug --help --version ssh mosh connect sessions ssh-config code key help"
+            opts="-h -V --verbose --debug --owner-arn-mismatch-ok --help --version ssh mosh connect sessions ssh-config code key help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -100,7 +100,7 @@ _mint__connect() {
             return 0
             ;;
         mint__subcmd__connect__subcmd__code)
-            opts="-y -h --vm --yes --verbose --debug --help"
+            opts="-y -h --vm --yes --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -118,7 +118,7 @@ _mint__connect() {
             return 0
             ;;
         mint__subcmd__connect__subcmd__connect)
-            opts="-h --vm --accept-new-host-key --verbose --debug --help"
+            opts="-h --vm --accept-new-host-key --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -276,7 +276,7 @@ _mint__connect() {
             return 0
             ;;
         mint__subcmd__connect__subcmd__key)
-            opts="-h --verbose --debug --help add help"
+            opts="-h --verbose --debug --owner-arn-mismatch-ok --help add help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -290,7 +290,7 @@ _mint__connect() {
             return 0
             ;;
         mint__subcmd__connect__subcmd__key__subcmd__add)
-            opts="-h --vm --verbose --debug --help"
+            opts="-h --vm --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -350,7 +350,7 @@ _mint__connect() {
             return 0
             ;;
         mint__subcmd__connect__subcmd__mosh)
-            opts="-h --vm --accept-new-host-key --verbose --debug --help"
+            opts="-h --vm --accept-new-host-key --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -368,7 +368,7 @@ _mint__connect() {
             return 0
             ;;
         mint__subcmd__connect__subcmd__sessions)
-            opts="-h --vm --json --verbose --debug --help"
+            opts="-h --vm --json --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -386,7 +386,7 @@ _mint__connect() {
             return 0
             ;;
         mint__subcmd__connect__subcmd__ssh)
-            opts="-h --vm --accept-new-host-key --verbose --debug --help"
+            opts="-h --vm --accept-new-host-key --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -404,7 +404,7 @@ _mint__connect() {
             return 0
             ;;
         mint__subcmd__connect__subcmd__ssh__subcmd__config)
-            opts="-y -h --vm --yes --verbose --debug --help"
+            opts="-y -h --vm --yes --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

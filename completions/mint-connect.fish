@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_mint_connect_global_optspecs
-    string join \n verbose debug h/help V/version
+    string join \n verbose debug owner-arn-mismatch-ok h/help V/version
 end
 
 function __fish_mint_connect_needs_command
@@ -26,6 +26,7 @@ end
 
 complete -c mint-connect -n "__fish_mint_connect_needs_command" -l verbose -d 'Show progress steps'
 complete -c mint-connect -n "__fish_mint_connect_needs_command" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint-connect -n "__fish_mint_connect_needs_command" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint-connect -n "__fish_mint_connect_needs_command" -s h -l help -d 'Print help'
 complete -c mint-connect -n "__fish_mint_connect_needs_command" -s V -l version -d 'Print version'
 complete -c mint-connect -n "__fish_mint_connect_needs_command" -f -a "ssh" -d 'Open an SSH session to the VM, or run a command on it'
@@ -40,40 +41,48 @@ complete -c mint-connect -n "__fish_mint_connect_using_subcommand ssh" -l vm -d 
 complete -c mint-connect -n "__fish_mint_connect_using_subcommand ssh" -l accept-new-host-key -d 'Take the host key the VM presents now, replacing the pinned one (after `mint recreate` of a VM that does not publish its key)'
 complete -c mint-connect -n "__fish_mint_connect_using_subcommand ssh" -l verbose -d 'Show progress steps'
 complete -c mint-connect -n "__fish_mint_connect_using_subcommand ssh" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand ssh" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint-connect -n "__fish_mint_connect_using_subcommand ssh" -s h -l help -d 'Print help'
 complete -c mint-connect -n "__fish_mint_connect_using_subcommand mosh" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint-connect -n "__fish_mint_connect_using_subcommand mosh" -l accept-new-host-key -d 'Take the host key the VM presents now, replacing the pinned one (after `mint recreate` of a VM that does not publish its key)'
 complete -c mint-connect -n "__fish_mint_connect_using_subcommand mosh" -l verbose -d 'Show progress steps'
 complete -c mint-connect -n "__fish_mint_connect_using_subcommand mosh" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand mosh" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint-connect -n "__fish_mint_connect_using_subcommand mosh" -s h -l help -d 'Print help'
 complete -c mint-connect -n "__fish_mint_connect_using_subcommand connect" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint-connect -n "__fish_mint_connect_using_subcommand connect" -l accept-new-host-key -d 'Take the host key the VM presents now, replacing the pinned one (after `mint recreate` of a VM that does not publish its key)'
 complete -c mint-connect -n "__fish_mint_connect_using_subcommand connect" -l verbose -d 'Show progress steps'
 complete -c mint-connect -n "__fish_mint_connect_using_subcommand connect" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand connect" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint-connect -n "__fish_mint_connect_using_subcommand connect" -s h -l help -d 'Print help'
 complete -c mint-connect -n "__fish_mint_connect_using_subcommand sessions" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint-connect -n "__fish_mint_connect_using_subcommand sessions" -l json -d 'One JSON object per session'
 complete -c mint-connect -n "__fish_mint_connect_using_subcommand sessions" -l verbose -d 'Show progress steps'
 complete -c mint-connect -n "__fish_mint_connect_using_subcommand sessions" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand sessions" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint-connect -n "__fish_mint_connect_using_subcommand sessions" -s h -l help -d 'Print help'
 complete -c mint-connect -n "__fish_mint_connect_using_subcommand ssh-config" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint-connect -n "__fish_mint_connect_using_subcommand ssh-config" -s y -l yes -d 'Approve adding the Include line to ~/.ssh/config without asking'
 complete -c mint-connect -n "__fish_mint_connect_using_subcommand ssh-config" -l verbose -d 'Show progress steps'
 complete -c mint-connect -n "__fish_mint_connect_using_subcommand ssh-config" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand ssh-config" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint-connect -n "__fish_mint_connect_using_subcommand ssh-config" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mint-connect -n "__fish_mint_connect_using_subcommand code" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint-connect -n "__fish_mint_connect_using_subcommand code" -s y -l yes -d 'Approve adding the Include line to ~/.ssh/config without asking'
 complete -c mint-connect -n "__fish_mint_connect_using_subcommand code" -l verbose -d 'Show progress steps'
 complete -c mint-connect -n "__fish_mint_connect_using_subcommand code" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand code" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint-connect -n "__fish_mint_connect_using_subcommand code" -s h -l help -d 'Print help'
 complete -c mint-connect -n "__fish_mint_connect_using_subcommand key; and not __fish_seen_subcommand_from add help" -l verbose -d 'Show progress steps'
 complete -c mint-connect -n "__fish_mint_connect_using_subcommand key; and not __fish_seen_subcommand_from add help" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand key; and not __fish_seen_subcommand_from add help" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint-connect -n "__fish_mint_connect_using_subcommand key; and not __fish_seen_subcommand_from add help" -s h -l help -d 'Print help'
 complete -c mint-connect -n "__fish_mint_connect_using_subcommand key; and not __fish_seen_subcommand_from add help" -f -a "add" -d 'Add a public key to the VM\'s ~/.ssh/authorized_keys (once; adding it again changes nothing)'
 complete -c mint-connect -n "__fish_mint_connect_using_subcommand key; and not __fish_seen_subcommand_from add help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mint-connect -n "__fish_mint_connect_using_subcommand key; and __fish_seen_subcommand_from add" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint-connect -n "__fish_mint_connect_using_subcommand key; and __fish_seen_subcommand_from add" -l verbose -d 'Show progress steps'
 complete -c mint-connect -n "__fish_mint_connect_using_subcommand key; and __fish_seen_subcommand_from add" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint-connect -n "__fish_mint_connect_using_subcommand key; and __fish_seen_subcommand_from add" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint-connect -n "__fish_mint_connect_using_subcommand key; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c mint-connect -n "__fish_mint_connect_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a public key to the VM\'s ~/.ssh/authorized_keys (once; adding it again changes nothing)'
 complete -c mint-connect -n "__fish_mint_connect_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

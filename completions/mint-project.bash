@@ -68,7 +68,7 @@ _mint__project() {
 
     case "${cmd}" in
         mint__project)
-            opts="-h -V --verbose --debug --help --version project help"
+            opts="-h -V --verbose --debug --owner-arn-mismatch-ok --help --version project help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -166,7 +166,7 @@ _mint__project() {
             return 0
             ;;
         mint__subcmd__project__subcmd__project)
-            opts="-h --verbose --debug --help add list rebuild help"
+            opts="-h --verbose --debug --owner-arn-mismatch-ok --help add list rebuild help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -180,7 +180,7 @@ _mint__project() {
             return 0
             ;;
         mint__subcmd__project__subcmd__project__subcmd__add)
-            opts="-h --branch --name --vm --verbose --debug --help"
+            opts="-h --branch --name --vm --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -276,7 +276,7 @@ _mint__project() {
             return 0
             ;;
         mint__subcmd__project__subcmd__project__subcmd__list)
-            opts="-h --vm --json --verbose --debug --help"
+            opts="-h --vm --json --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -294,7 +294,7 @@ _mint__project() {
             return 0
             ;;
         mint__subcmd__project__subcmd__project__subcmd__rebuild)
-            opts="-h --vm --verbose --debug --help"
+            opts="-h --vm --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_mint_project_global_optspecs
-    string join \n verbose debug h/help V/version
+    string join \n verbose debug owner-arn-mismatch-ok h/help V/version
 end
 
 function __fish_mint_project_needs_command
@@ -26,12 +26,14 @@ end
 
 complete -c mint-project -n "__fish_mint_project_needs_command" -l verbose -d 'Show progress steps'
 complete -c mint-project -n "__fish_mint_project_needs_command" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint-project -n "__fish_mint_project_needs_command" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint-project -n "__fish_mint_project_needs_command" -s h -l help -d 'Print help'
 complete -c mint-project -n "__fish_mint_project_needs_command" -s V -l version -d 'Print version'
 complete -c mint-project -n "__fish_mint_project_needs_command" -f -a "project" -d 'Add, list or rebuild the projects on a VM'
 complete -c mint-project -n "__fish_mint_project_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mint-project -n "__fish_mint_project_using_subcommand project; and not __fish_seen_subcommand_from add list rebuild help" -l verbose -d 'Show progress steps'
 complete -c mint-project -n "__fish_mint_project_using_subcommand project; and not __fish_seen_subcommand_from add list rebuild help" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint-project -n "__fish_mint_project_using_subcommand project; and not __fish_seen_subcommand_from add list rebuild help" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint-project -n "__fish_mint_project_using_subcommand project; and not __fish_seen_subcommand_from add list rebuild help" -s h -l help -d 'Print help'
 complete -c mint-project -n "__fish_mint_project_using_subcommand project; and not __fish_seen_subcommand_from add list rebuild help" -f -a "add" -d 'Clone a repo on the VM, build its devcontainer, and open a tmux session in it'
 complete -c mint-project -n "__fish_mint_project_using_subcommand project; and not __fish_seen_subcommand_from add list rebuild help" -f -a "list" -d 'List the projects on the VM with their branch, container and tmux session'
@@ -42,15 +44,18 @@ complete -c mint-project -n "__fish_mint_project_using_subcommand project; and _
 complete -c mint-project -n "__fish_mint_project_using_subcommand project; and __fish_seen_subcommand_from add" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint-project -n "__fish_mint_project_using_subcommand project; and __fish_seen_subcommand_from add" -l verbose -d 'Show progress steps'
 complete -c mint-project -n "__fish_mint_project_using_subcommand project; and __fish_seen_subcommand_from add" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint-project -n "__fish_mint_project_using_subcommand project; and __fish_seen_subcommand_from add" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint-project -n "__fish_mint_project_using_subcommand project; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mint-project -n "__fish_mint_project_using_subcommand project; and __fish_seen_subcommand_from list" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint-project -n "__fish_mint_project_using_subcommand project; and __fish_seen_subcommand_from list" -l json -d 'One JSON object per project'
 complete -c mint-project -n "__fish_mint_project_using_subcommand project; and __fish_seen_subcommand_from list" -l verbose -d 'Show progress steps'
 complete -c mint-project -n "__fish_mint_project_using_subcommand project; and __fish_seen_subcommand_from list" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint-project -n "__fish_mint_project_using_subcommand project; and __fish_seen_subcommand_from list" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint-project -n "__fish_mint_project_using_subcommand project; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c mint-project -n "__fish_mint_project_using_subcommand project; and __fish_seen_subcommand_from rebuild" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint-project -n "__fish_mint_project_using_subcommand project; and __fish_seen_subcommand_from rebuild" -l verbose -d 'Show progress steps'
 complete -c mint-project -n "__fish_mint_project_using_subcommand project; and __fish_seen_subcommand_from rebuild" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint-project -n "__fish_mint_project_using_subcommand project; and __fish_seen_subcommand_from rebuild" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint-project -n "__fish_mint_project_using_subcommand project; and __fish_seen_subcommand_from rebuild" -s h -l help -d 'Print help'
 complete -c mint-project -n "__fish_mint_project_using_subcommand project; and __fish_seen_subcommand_from help" -f -a "add" -d 'Clone a repo on the VM, build its devcontainer, and open a tmux session in it'
 complete -c mint-project -n "__fish_mint_project_using_subcommand project; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the projects on the VM with their branch, container and tmux session'

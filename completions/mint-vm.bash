@@ -164,7 +164,7 @@ _mint__vm() {
 
     case "${cmd}" in
         mint__vm)
-            opts="-h -V --verbose --debug --help --version init admin up down destroy list status extend doctor config help"
+            opts="-h -V --verbose --debug --owner-arn-mismatch-ok --help --version init admin up down destroy list status extend doctor config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -178,7 +178,7 @@ _mint__vm() {
             return 0
             ;;
         mint__subcmd__vm__subcmd__admin)
-            opts="-h --verbose --debug --help setup deploy attach-policy status template teardown help"
+            opts="-h --verbose --debug --owner-arn-mismatch-ok --help setup deploy attach-policy status template teardown help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -192,7 +192,7 @@ _mint__vm() {
             return 0
             ;;
         mint__subcmd__vm__subcmd__admin__subcmd__attach__subcmd__policy)
-            opts="-h --region --group --role --user --verbose --debug --help"
+            opts="-h --region --group --role --user --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -222,7 +222,7 @@ _mint__vm() {
             return 0
             ;;
         mint__subcmd__vm__subcmd__admin__subcmd__deploy)
-            opts="-y -h --region --yes --verbose --debug --help"
+            opts="-y -h --region --yes --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -352,7 +352,7 @@ _mint__vm() {
             return 0
             ;;
         mint__subcmd__vm__subcmd__admin__subcmd__setup)
-            opts="-y -h --region --group --role --user --yes --verbose --debug --help"
+            opts="-y -h --region --group --role --user --yes --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -382,7 +382,7 @@ _mint__vm() {
             return 0
             ;;
         mint__subcmd__vm__subcmd__admin__subcmd__status)
-            opts="-h --region --json --verbose --debug --help"
+            opts="-h --region --json --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -400,7 +400,7 @@ _mint__vm() {
             return 0
             ;;
         mint__subcmd__vm__subcmd__admin__subcmd__teardown)
-            opts="-y -h --region --force --yes --verbose --debug --help"
+            opts="-y -h --region --force --yes --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -418,7 +418,7 @@ _mint__vm() {
             return 0
             ;;
         mint__subcmd__vm__subcmd__admin__subcmd__template)
-            opts="-h --verbose --debug --help"
+            opts="-h --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -432,7 +432,7 @@ _mint__vm() {
             return 0
             ;;
         mint__subcmd__vm__subcmd__config)
-            opts="-h --json --verbose --debug --help set help"
+            opts="-h --json --verbose --debug --owner-arn-mismatch-ok --help set help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -488,7 +488,7 @@ _mint__vm() {
             return 0
             ;;
         mint__subcmd__vm__subcmd__config__subcmd__set)
-            opts="-h --verbose --debug --help"
+            opts="-h --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -502,7 +502,7 @@ _mint__vm() {
             return 0
             ;;
         mint__subcmd__vm__subcmd__destroy)
-            opts="-y -h --vm --yes --verbose --debug --help"
+            opts="-y -h --vm --yes --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -520,7 +520,7 @@ _mint__vm() {
             return 0
             ;;
         mint__subcmd__vm__subcmd__doctor)
-            opts="-y -h --vm --fix --yes --json --verbose --debug --help"
+            opts="-y -h --vm --fix --yes --json --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -538,7 +538,7 @@ _mint__vm() {
             return 0
             ;;
         mint__subcmd__vm__subcmd__down)
-            opts="-h --vm --json --verbose --debug --help"
+            opts="-h --vm --json --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -556,7 +556,7 @@ _mint__vm() {
             return 0
             ;;
         mint__subcmd__vm__subcmd__extend)
-            opts="-h --vm --json --verbose --debug --help"
+            opts="-h --vm --json --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -840,7 +840,7 @@ _mint__vm() {
             return 0
             ;;
         mint__subcmd__vm__subcmd__init)
-            opts="-h --region --verbose --debug --help"
+            opts="-h --region --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -858,7 +858,7 @@ _mint__vm() {
             return 0
             ;;
         mint__subcmd__vm__subcmd__list)
-            opts="-h --json --verbose --debug --help"
+            opts="-h --json --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -872,7 +872,7 @@ _mint__vm() {
             return 0
             ;;
         mint__subcmd__vm__subcmd__status)
-            opts="-h --vm --json --verbose --debug --help"
+            opts="-h --vm --json --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -890,7 +890,7 @@ _mint__vm() {
             return 0
             ;;
         mint__subcmd__vm__subcmd__up)
-            opts="-y -h --vm --bootstrap-timeout --on-timeout --json --yes --verbose --debug --help"
+            opts="-y -h --vm --bootstrap-timeout --on-timeout --json --yes --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

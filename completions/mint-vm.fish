@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_mint_vm_global_optspecs
-    string join \n verbose debug h/help V/version
+    string join \n verbose debug owner-arn-mismatch-ok h/help V/version
 end
 
 function __fish_mint_vm_needs_command
@@ -26,6 +26,7 @@ end
 
 complete -c mint-vm -n "__fish_mint_vm_needs_command" -l verbose -d 'Show progress steps'
 complete -c mint-vm -n "__fish_mint_vm_needs_command" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint-vm -n "__fish_mint_vm_needs_command" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint-vm -n "__fish_mint_vm_needs_command" -s h -l help -d 'Print help'
 complete -c mint-vm -n "__fish_mint_vm_needs_command" -s V -l version -d 'Print version'
 complete -c mint-vm -n "__fish_mint_vm_needs_command" -f -a "init" -d 'Set up Mint for you in a region: check the admin\'s resources, create your security group and EFS access point'
@@ -42,9 +43,11 @@ complete -c mint-vm -n "__fish_mint_vm_needs_command" -f -a "help" -d 'Print thi
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand init" -l region -d 'AWS region to use (stored in the config); required the first time' -r
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand init" -l verbose -d 'Show progress steps'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand init" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint-vm -n "__fish_mint_vm_using_subcommand init" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand admin; and not __fish_seen_subcommand_from setup deploy attach-policy status template teardown help" -l verbose -d 'Show progress steps'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand admin; and not __fish_seen_subcommand_from setup deploy attach-policy status template teardown help" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint-vm -n "__fish_mint_vm_using_subcommand admin; and not __fish_seen_subcommand_from setup deploy attach-policy status template teardown help" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand admin; and not __fish_seen_subcommand_from setup deploy attach-policy status template teardown help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand admin; and not __fish_seen_subcommand_from setup deploy attach-policy status template teardown help" -f -a "setup" -d 'Deploy the admin stack and attach the mint-user policy: the whole one-time setup'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand admin; and not __fish_seen_subcommand_from setup deploy attach-policy status template teardown help" -f -a "deploy" -d 'Create or update the `mint-admin` CloudFormation stack'
@@ -60,11 +63,13 @@ complete -c mint-vm -n "__fish_mint_vm_using_subcommand admin; and __fish_seen_s
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand admin; and __fish_seen_subcommand_from setup" -s y -l yes -d 'Do not ask before creating or updating the stack'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand admin; and __fish_seen_subcommand_from setup" -l verbose -d 'Show progress steps'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand admin; and __fish_seen_subcommand_from setup" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint-vm -n "__fish_mint_vm_using_subcommand admin; and __fish_seen_subcommand_from setup" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand admin; and __fish_seen_subcommand_from setup" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand admin; and __fish_seen_subcommand_from deploy" -l region -d 'AWS region [default: the region in Mint\'s config]' -r
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand admin; and __fish_seen_subcommand_from deploy" -s y -l yes -d 'Do not ask before creating or updating the stack'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand admin; and __fish_seen_subcommand_from deploy" -l verbose -d 'Show progress steps'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand admin; and __fish_seen_subcommand_from deploy" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint-vm -n "__fish_mint_vm_using_subcommand admin; and __fish_seen_subcommand_from deploy" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand admin; and __fish_seen_subcommand_from deploy" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand admin; and __fish_seen_subcommand_from attach-policy" -l region -d 'AWS region [default: the region in Mint\'s config]' -r
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand admin; and __fish_seen_subcommand_from attach-policy" -l group -d 'An IAM group whose members run Mint (repeatable)' -r
@@ -72,20 +77,24 @@ complete -c mint-vm -n "__fish_mint_vm_using_subcommand admin; and __fish_seen_s
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand admin; and __fish_seen_subcommand_from attach-policy" -l user -d 'An IAM user who runs Mint (repeatable)' -r
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand admin; and __fish_seen_subcommand_from attach-policy" -l verbose -d 'Show progress steps'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand admin; and __fish_seen_subcommand_from attach-policy" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint-vm -n "__fish_mint_vm_using_subcommand admin; and __fish_seen_subcommand_from attach-policy" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand admin; and __fish_seen_subcommand_from attach-policy" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand admin; and __fish_seen_subcommand_from status" -l region -d 'AWS region [default: the region in Mint\'s config]' -r
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand admin; and __fish_seen_subcommand_from status" -l json -d 'Print the status as JSON'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand admin; and __fish_seen_subcommand_from status" -l verbose -d 'Show progress steps'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand admin; and __fish_seen_subcommand_from status" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint-vm -n "__fish_mint_vm_using_subcommand admin; and __fish_seen_subcommand_from status" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand admin; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand admin; and __fish_seen_subcommand_from template" -l verbose -d 'Show progress steps'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand admin; and __fish_seen_subcommand_from template" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint-vm -n "__fish_mint_vm_using_subcommand admin; and __fish_seen_subcommand_from template" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand admin; and __fish_seen_subcommand_from template" -s h -l help -d 'Print help'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand admin; and __fish_seen_subcommand_from teardown" -l region -d 'AWS region [default: the region in Mint\'s config]' -r
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand admin; and __fish_seen_subcommand_from teardown" -l force -d 'Delete even while Mint VMs or users\' access points exist'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand admin; and __fish_seen_subcommand_from teardown" -s y -l yes -d 'Do not ask for confirmation'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand admin; and __fish_seen_subcommand_from teardown" -l verbose -d 'Show progress steps'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand admin; and __fish_seen_subcommand_from teardown" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint-vm -n "__fish_mint_vm_using_subcommand admin; and __fish_seen_subcommand_from teardown" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand admin; and __fish_seen_subcommand_from teardown" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand admin; and __fish_seen_subcommand_from help" -f -a "setup" -d 'Deploy the admin stack and attach the mint-user policy: the whole one-time setup'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand admin; and __fish_seen_subcommand_from help" -f -a "deploy" -d 'Create or update the `mint-admin` CloudFormation stack'
@@ -103,30 +112,36 @@ complete -c mint-vm -n "__fish_mint_vm_using_subcommand up" -l json -d 'Print th
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand up" -s y -l yes -d 'Approve adding Mint\'s Include line to ~/.ssh/config without asking'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand up" -l verbose -d 'Show progress steps'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand up" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint-vm -n "__fish_mint_vm_using_subcommand up" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand up" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand down" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand down" -l json -d 'Print the VM record as JSON'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand down" -l verbose -d 'Show progress steps'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand down" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint-vm -n "__fish_mint_vm_using_subcommand down" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand down" -s h -l help -d 'Print help'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand destroy" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand destroy" -s y -l yes -d 'Do not ask for confirmation'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand destroy" -l verbose -d 'Show progress steps'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand destroy" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint-vm -n "__fish_mint_vm_using_subcommand destroy" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand destroy" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand list" -l json -d 'One JSON VM record per line'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand list" -l verbose -d 'Show progress steps'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand list" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint-vm -n "__fish_mint_vm_using_subcommand list" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand list" -s h -l help -d 'Print help'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand status" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand status" -l json -d 'Print the VM record as JSON'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand status" -l verbose -d 'Show progress steps'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand status" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint-vm -n "__fish_mint_vm_using_subcommand status" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand status" -s h -l help -d 'Print help'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand extend" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand extend" -l json -d 'Print the VM name, instance and new deadline as JSON'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand extend" -l verbose -d 'Show progress steps'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand extend" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint-vm -n "__fish_mint_vm_using_subcommand extend" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand extend" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand doctor" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand doctor" -l fix -d 'Repair what drifted (asks first)'
@@ -134,15 +149,18 @@ complete -c mint-vm -n "__fish_mint_vm_using_subcommand doctor" -s y -l yes -d '
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand doctor" -l json -d 'Print the checks as JSON'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand doctor" -l verbose -d 'Show progress steps'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand doctor" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint-vm -n "__fish_mint_vm_using_subcommand doctor" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand config; and not __fish_seen_subcommand_from set help" -l json -d 'Print the configuration as JSON'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand config; and not __fish_seen_subcommand_from set help" -l verbose -d 'Show progress steps'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand config; and not __fish_seen_subcommand_from set help" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint-vm -n "__fish_mint_vm_using_subcommand config; and not __fish_seen_subcommand_from set help" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand config; and not __fish_seen_subcommand_from set help" -s h -l help -d 'Print help'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand config; and not __fish_seen_subcommand_from set help" -f -a "set" -d 'Set a value, validated first (instance_type against the EC2 API)'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand config; and not __fish_seen_subcommand_from set help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand config; and __fish_seen_subcommand_from set" -l verbose -d 'Show progress steps'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand config; and __fish_seen_subcommand_from set" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint-vm -n "__fish_mint_vm_using_subcommand config; and __fish_seen_subcommand_from set" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand config; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "set" -d 'Set a value, validated first (instance_type against the EC2 API)'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -119,7 +119,7 @@ _mint() {
 
     case "${cmd}" in
         mint)
-            opts="-h -V --verbose --debug --help --version init admin up down destroy list status extend doctor config ssh mosh connect sessions ssh-config code key project help version update"
+            opts="-h -V --verbose --debug --owner-arn-mismatch-ok --help --version init admin up down destroy list status extend doctor config ssh mosh connect sessions ssh-config code key project help version update"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -133,7 +133,7 @@ _mint() {
             return 0
             ;;
         mint__subcmd__admin)
-            opts="-h --verbose --debug --help setup deploy attach-policy status template teardown"
+            opts="-h --verbose --debug --owner-arn-mismatch-ok --help setup deploy attach-policy status template teardown"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -147,7 +147,7 @@ _mint() {
             return 0
             ;;
         mint__subcmd__admin__subcmd__attach__subcmd__policy)
-            opts="-h --region --group --role --user --verbose --debug --help"
+            opts="-h --region --group --role --user --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -177,7 +177,7 @@ _mint() {
             return 0
             ;;
         mint__subcmd__admin__subcmd__deploy)
-            opts="-y -h --region --yes --verbose --debug --help"
+            opts="-y -h --region --yes --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -195,7 +195,7 @@ _mint() {
             return 0
             ;;
         mint__subcmd__admin__subcmd__setup)
-            opts="-y -h --region --group --role --user --yes --verbose --debug --help"
+            opts="-y -h --region --group --role --user --yes --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -225,7 +225,7 @@ _mint() {
             return 0
             ;;
         mint__subcmd__admin__subcmd__status)
-            opts="-h --region --json --verbose --debug --help"
+            opts="-h --region --json --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -243,7 +243,7 @@ _mint() {
             return 0
             ;;
         mint__subcmd__admin__subcmd__teardown)
-            opts="-y -h --region --force --yes --verbose --debug --help"
+            opts="-y -h --region --force --yes --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -261,7 +261,7 @@ _mint() {
             return 0
             ;;
         mint__subcmd__admin__subcmd__template)
-            opts="-h --verbose --debug --help"
+            opts="-h --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -275,7 +275,7 @@ _mint() {
             return 0
             ;;
         mint__subcmd__code)
-            opts="-y -h --vm --yes --verbose --debug --help"
+            opts="-y -h --vm --yes --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -293,7 +293,7 @@ _mint() {
             return 0
             ;;
         mint__subcmd__config)
-            opts="-h --json --verbose --debug --help set"
+            opts="-h --json --verbose --debug --owner-arn-mismatch-ok --help set"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -307,7 +307,7 @@ _mint() {
             return 0
             ;;
         mint__subcmd__config__subcmd__set)
-            opts="-h --verbose --debug --help"
+            opts="-h --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -321,7 +321,7 @@ _mint() {
             return 0
             ;;
         mint__subcmd__connect)
-            opts="-h --vm --accept-new-host-key --verbose --debug --help"
+            opts="-h --vm --accept-new-host-key --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -339,7 +339,7 @@ _mint() {
             return 0
             ;;
         mint__subcmd__destroy)
-            opts="-y -h --vm --yes --verbose --debug --help"
+            opts="-y -h --vm --yes --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -357,7 +357,7 @@ _mint() {
             return 0
             ;;
         mint__subcmd__doctor)
-            opts="-y -h --vm --fix --yes --json --verbose --debug --help"
+            opts="-y -h --vm --fix --yes --json --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -375,7 +375,7 @@ _mint() {
             return 0
             ;;
         mint__subcmd__down)
-            opts="-h --vm --json --verbose --debug --help"
+            opts="-h --vm --json --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -393,7 +393,7 @@ _mint() {
             return 0
             ;;
         mint__subcmd__extend)
-            opts="-h --vm --json --verbose --debug --help"
+            opts="-h --vm --json --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -411,7 +411,7 @@ _mint() {
             return 0
             ;;
         mint__subcmd__help)
-            opts="-h --verbose --debug --help"
+            opts="-h --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -425,7 +425,7 @@ _mint() {
             return 0
             ;;
         mint__subcmd__init)
-            opts="-h --region --verbose --debug --help"
+            opts="-h --region --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -443,7 +443,7 @@ _mint() {
             return 0
             ;;
         mint__subcmd__key)
-            opts="-h --verbose --debug --help add"
+            opts="-h --verbose --debug --owner-arn-mismatch-ok --help add"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -457,7 +457,7 @@ _mint() {
             return 0
             ;;
         mint__subcmd__key__subcmd__add)
-            opts="-h --vm --verbose --debug --help"
+            opts="-h --vm --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -475,7 +475,7 @@ _mint() {
             return 0
             ;;
         mint__subcmd__list)
-            opts="-h --json --verbose --debug --help"
+            opts="-h --json --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -489,7 +489,7 @@ _mint() {
             return 0
             ;;
         mint__subcmd__mosh)
-            opts="-h --vm --accept-new-host-key --verbose --debug --help"
+            opts="-h --vm --accept-new-host-key --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -507,7 +507,7 @@ _mint() {
             return 0
             ;;
         mint__subcmd__project)
-            opts="-h --verbose --debug --help add list rebuild"
+            opts="-h --verbose --debug --owner-arn-mismatch-ok --help add list rebuild"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -521,7 +521,7 @@ _mint() {
             return 0
             ;;
         mint__subcmd__project__subcmd__add)
-            opts="-h --branch --name --vm --verbose --debug --help"
+            opts="-h --branch --name --vm --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -547,7 +547,7 @@ _mint() {
             return 0
             ;;
         mint__subcmd__project__subcmd__list)
-            opts="-h --vm --json --verbose --debug --help"
+            opts="-h --vm --json --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -565,7 +565,7 @@ _mint() {
             return 0
             ;;
         mint__subcmd__project__subcmd__rebuild)
-            opts="-h --vm --verbose --debug --help"
+            opts="-h --vm --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -583,7 +583,7 @@ _mint() {
             return 0
             ;;
         mint__subcmd__sessions)
-            opts="-h --vm --json --verbose --debug --help"
+            opts="-h --vm --json --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -601,7 +601,7 @@ _mint() {
             return 0
             ;;
         mint__subcmd__ssh)
-            opts="-h --vm --accept-new-host-key --verbose --debug --help"
+            opts="-h --vm --accept-new-host-key --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -619,7 +619,7 @@ _mint() {
             return 0
             ;;
         mint__subcmd__ssh__subcmd__config)
-            opts="-y -h --vm --yes --verbose --debug --help"
+            opts="-y -h --vm --yes --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -637,7 +637,7 @@ _mint() {
             return 0
             ;;
         mint__subcmd__status)
-            opts="-h --vm --json --verbose --debug --help"
+            opts="-h --vm --json --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -655,7 +655,7 @@ _mint() {
             return 0
             ;;
         mint__subcmd__up)
-            opts="-y -h --vm --bootstrap-timeout --on-timeout --json --yes --verbose --debug --help"
+            opts="-y -h --vm --bootstrap-timeout --on-timeout --json --yes --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -681,7 +681,7 @@ _mint() {
             return 0
             ;;
         mint__subcmd__update)
-            opts="-h --verbose --debug --help"
+            opts="-h --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -695,7 +695,7 @@ _mint() {
             return 0
             ;;
         mint__subcmd__version)
-            opts="-h --verbose --debug --help"
+            opts="-h --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

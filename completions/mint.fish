@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_mint_global_optspecs
-    string join \n verbose debug h/help V/version
+    string join \n verbose debug owner-arn-mismatch-ok h/help V/version
 end
 
 function __fish_mint_needs_command
@@ -26,6 +26,7 @@ end
 
 complete -c mint -n "__fish_mint_needs_command" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_needs_command" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_needs_command" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint -n "__fish_mint_needs_command" -s h -l help -d 'Print help'
 complete -c mint -n "__fish_mint_needs_command" -s V -l version -d 'Print version'
 complete -c mint -n "__fish_mint_needs_command" -f -a "init" -d 'Set up Mint for you in a region: check the admin\'s resources, create your security group and EFS access point'
@@ -52,9 +53,11 @@ complete -c mint -n "__fish_mint_needs_command" -f -a "update" -d 'Replace the m
 complete -c mint -n "__fish_mint_using_subcommand init" -l region -d 'AWS region to use (stored in the config); required the first time' -r
 complete -c mint -n "__fish_mint_using_subcommand init" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand init" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand init" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint -n "__fish_mint_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mint -n "__fish_mint_using_subcommand admin; and not __fish_seen_subcommand_from setup deploy attach-policy status template teardown" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand admin; and not __fish_seen_subcommand_from setup deploy attach-policy status template teardown" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand admin; and not __fish_seen_subcommand_from setup deploy attach-policy status template teardown" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint -n "__fish_mint_using_subcommand admin; and not __fish_seen_subcommand_from setup deploy attach-policy status template teardown" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mint -n "__fish_mint_using_subcommand admin; and not __fish_seen_subcommand_from setup deploy attach-policy status template teardown" -f -a "setup" -d 'Deploy the admin stack and attach the mint-user policy: the whole one-time setup'
 complete -c mint -n "__fish_mint_using_subcommand admin; and not __fish_seen_subcommand_from setup deploy attach-policy status template teardown" -f -a "deploy" -d 'Create or update the `mint-admin` CloudFormation stack'
@@ -69,11 +72,13 @@ complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcomm
 complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from setup" -s y -l yes -d 'Do not ask before creating or updating the stack'
 complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from setup" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from setup" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from setup" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from setup" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from deploy" -l region -d 'AWS region [default: the region in Mint\'s config]' -r
 complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from deploy" -s y -l yes -d 'Do not ask before creating or updating the stack'
 complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from deploy" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from deploy" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from deploy" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from deploy" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from attach-policy" -l region -d 'AWS region [default: the region in Mint\'s config]' -r
 complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from attach-policy" -l group -d 'An IAM group whose members run Mint (repeatable)' -r
@@ -81,20 +86,24 @@ complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcomm
 complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from attach-policy" -l user -d 'An IAM user who runs Mint (repeatable)' -r
 complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from attach-policy" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from attach-policy" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from attach-policy" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from attach-policy" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from status" -l region -d 'AWS region [default: the region in Mint\'s config]' -r
 complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from status" -l json -d 'Print the status as JSON'
 complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from status" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from status" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from status" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
 complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from template" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from template" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from template" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from template" -s h -l help -d 'Print help'
 complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from teardown" -l region -d 'AWS region [default: the region in Mint\'s config]' -r
 complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from teardown" -l force -d 'Delete even while Mint VMs or users\' access points exist'
 complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from teardown" -s y -l yes -d 'Do not ask for confirmation'
 complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from teardown" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from teardown" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from teardown" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from teardown" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mint -n "__fish_mint_using_subcommand up" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint -n "__fish_mint_using_subcommand up" -l bootstrap-timeout -d 'How long to wait for the VM\'s bootstrap (e.g. 7m, 90s)' -r
@@ -105,30 +114,36 @@ complete -c mint -n "__fish_mint_using_subcommand up" -l json -d 'Print the VM r
 complete -c mint -n "__fish_mint_using_subcommand up" -s y -l yes -d 'Approve adding Mint\'s Include line to ~/.ssh/config without asking'
 complete -c mint -n "__fish_mint_using_subcommand up" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand up" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand up" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint -n "__fish_mint_using_subcommand up" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mint -n "__fish_mint_using_subcommand down" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint -n "__fish_mint_using_subcommand down" -l json -d 'Print the VM record as JSON'
 complete -c mint -n "__fish_mint_using_subcommand down" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand down" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand down" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint -n "__fish_mint_using_subcommand down" -s h -l help -d 'Print help'
 complete -c mint -n "__fish_mint_using_subcommand destroy" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint -n "__fish_mint_using_subcommand destroy" -s y -l yes -d 'Do not ask for confirmation'
 complete -c mint -n "__fish_mint_using_subcommand destroy" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand destroy" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand destroy" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint -n "__fish_mint_using_subcommand destroy" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mint -n "__fish_mint_using_subcommand list" -l json -d 'One JSON VM record per line'
 complete -c mint -n "__fish_mint_using_subcommand list" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand list" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand list" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint -n "__fish_mint_using_subcommand list" -s h -l help -d 'Print help'
 complete -c mint -n "__fish_mint_using_subcommand status" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint -n "__fish_mint_using_subcommand status" -l json -d 'Print the VM record as JSON'
 complete -c mint -n "__fish_mint_using_subcommand status" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand status" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand status" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint -n "__fish_mint_using_subcommand status" -s h -l help -d 'Print help'
 complete -c mint -n "__fish_mint_using_subcommand extend" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint -n "__fish_mint_using_subcommand extend" -l json -d 'Print the VM name, instance and new deadline as JSON'
 complete -c mint -n "__fish_mint_using_subcommand extend" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand extend" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand extend" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint -n "__fish_mint_using_subcommand extend" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mint -n "__fish_mint_using_subcommand doctor" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint -n "__fish_mint_using_subcommand doctor" -l fix -d 'Repair what drifted (asks first)'
@@ -136,55 +151,67 @@ complete -c mint -n "__fish_mint_using_subcommand doctor" -s y -l yes -d 'Do not
 complete -c mint -n "__fish_mint_using_subcommand doctor" -l json -d 'Print the checks as JSON'
 complete -c mint -n "__fish_mint_using_subcommand doctor" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand doctor" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand doctor" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint -n "__fish_mint_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mint -n "__fish_mint_using_subcommand config; and not __fish_seen_subcommand_from set" -l json -d 'Print the configuration as JSON'
 complete -c mint -n "__fish_mint_using_subcommand config; and not __fish_seen_subcommand_from set" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand config; and not __fish_seen_subcommand_from set" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand config; and not __fish_seen_subcommand_from set" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint -n "__fish_mint_using_subcommand config; and not __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
 complete -c mint -n "__fish_mint_using_subcommand config; and not __fish_seen_subcommand_from set" -f -a "set" -d 'Set a value, validated first (instance_type against the EC2 API)'
 complete -c mint -n "__fish_mint_using_subcommand config; and __fish_seen_subcommand_from set" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand config; and __fish_seen_subcommand_from set" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand config; and __fish_seen_subcommand_from set" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint -n "__fish_mint_using_subcommand config; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
 complete -c mint -n "__fish_mint_using_subcommand ssh" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint -n "__fish_mint_using_subcommand ssh" -l accept-new-host-key -d 'Take the host key the VM presents now, replacing the pinned one (after `mint recreate` of a VM that does not publish its key)'
 complete -c mint -n "__fish_mint_using_subcommand ssh" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand ssh" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand ssh" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint -n "__fish_mint_using_subcommand ssh" -s h -l help -d 'Print help'
 complete -c mint -n "__fish_mint_using_subcommand mosh" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint -n "__fish_mint_using_subcommand mosh" -l accept-new-host-key -d 'Take the host key the VM presents now, replacing the pinned one (after `mint recreate` of a VM that does not publish its key)'
 complete -c mint -n "__fish_mint_using_subcommand mosh" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand mosh" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand mosh" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint -n "__fish_mint_using_subcommand mosh" -s h -l help -d 'Print help'
 complete -c mint -n "__fish_mint_using_subcommand connect" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint -n "__fish_mint_using_subcommand connect" -l accept-new-host-key -d 'Take the host key the VM presents now, replacing the pinned one (after `mint recreate` of a VM that does not publish its key)'
 complete -c mint -n "__fish_mint_using_subcommand connect" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand connect" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand connect" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint -n "__fish_mint_using_subcommand connect" -s h -l help -d 'Print help'
 complete -c mint -n "__fish_mint_using_subcommand sessions" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint -n "__fish_mint_using_subcommand sessions" -l json -d 'One JSON object per session'
 complete -c mint -n "__fish_mint_using_subcommand sessions" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand sessions" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand sessions" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint -n "__fish_mint_using_subcommand sessions" -s h -l help -d 'Print help'
 complete -c mint -n "__fish_mint_using_subcommand ssh-config" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint -n "__fish_mint_using_subcommand ssh-config" -s y -l yes -d 'Approve adding the Include line to ~/.ssh/config without asking'
 complete -c mint -n "__fish_mint_using_subcommand ssh-config" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand ssh-config" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand ssh-config" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint -n "__fish_mint_using_subcommand ssh-config" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mint -n "__fish_mint_using_subcommand code" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint -n "__fish_mint_using_subcommand code" -s y -l yes -d 'Approve adding the Include line to ~/.ssh/config without asking'
 complete -c mint -n "__fish_mint_using_subcommand code" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand code" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand code" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint -n "__fish_mint_using_subcommand code" -s h -l help -d 'Print help'
 complete -c mint -n "__fish_mint_using_subcommand key; and not __fish_seen_subcommand_from add" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand key; and not __fish_seen_subcommand_from add" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand key; and not __fish_seen_subcommand_from add" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint -n "__fish_mint_using_subcommand key; and not __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c mint -n "__fish_mint_using_subcommand key; and not __fish_seen_subcommand_from add" -f -a "add" -d 'Add a public key to the VM\'s ~/.ssh/authorized_keys (once; adding it again changes nothing)'
 complete -c mint -n "__fish_mint_using_subcommand key; and __fish_seen_subcommand_from add" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint -n "__fish_mint_using_subcommand key; and __fish_seen_subcommand_from add" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand key; and __fish_seen_subcommand_from add" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand key; and __fish_seen_subcommand_from add" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint -n "__fish_mint_using_subcommand key; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c mint -n "__fish_mint_using_subcommand project; and not __fish_seen_subcommand_from add list rebuild" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand project; and not __fish_seen_subcommand_from add list rebuild" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand project; and not __fish_seen_subcommand_from add list rebuild" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint -n "__fish_mint_using_subcommand project; and not __fish_seen_subcommand_from add list rebuild" -s h -l help -d 'Print help'
 complete -c mint -n "__fish_mint_using_subcommand project; and not __fish_seen_subcommand_from add list rebuild" -f -a "add" -d 'Clone a repo on the VM, build its devcontainer, and open a tmux session in it'
 complete -c mint -n "__fish_mint_using_subcommand project; and not __fish_seen_subcommand_from add list rebuild" -f -a "list" -d 'List the projects on the VM with their branch, container and tmux session'
@@ -194,22 +221,28 @@ complete -c mint -n "__fish_mint_using_subcommand project; and __fish_seen_subco
 complete -c mint -n "__fish_mint_using_subcommand project; and __fish_seen_subcommand_from add" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint -n "__fish_mint_using_subcommand project; and __fish_seen_subcommand_from add" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand project; and __fish_seen_subcommand_from add" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand project; and __fish_seen_subcommand_from add" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint -n "__fish_mint_using_subcommand project; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mint -n "__fish_mint_using_subcommand project; and __fish_seen_subcommand_from list" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint -n "__fish_mint_using_subcommand project; and __fish_seen_subcommand_from list" -l json -d 'One JSON object per project'
 complete -c mint -n "__fish_mint_using_subcommand project; and __fish_seen_subcommand_from list" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand project; and __fish_seen_subcommand_from list" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand project; and __fish_seen_subcommand_from list" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint -n "__fish_mint_using_subcommand project; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c mint -n "__fish_mint_using_subcommand project; and __fish_seen_subcommand_from rebuild" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint -n "__fish_mint_using_subcommand project; and __fish_seen_subcommand_from rebuild" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand project; and __fish_seen_subcommand_from rebuild" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand project; and __fish_seen_subcommand_from rebuild" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint -n "__fish_mint_using_subcommand project; and __fish_seen_subcommand_from rebuild" -s h -l help -d 'Print help'
 complete -c mint -n "__fish_mint_using_subcommand help" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand help" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand help" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint -n "__fish_mint_using_subcommand help" -s h -l help -d 'Print help'
 complete -c mint -n "__fish_mint_using_subcommand version" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand version" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand version" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint -n "__fish_mint_using_subcommand version" -s h -l help -d 'Print help'
 complete -c mint -n "__fish_mint_using_subcommand update" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand update" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand update" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint -n "__fish_mint_using_subcommand update" -s h -l help -d 'Print help'

@@ -300,6 +300,33 @@ fn changed_host_key_is_refused_until_accepted() {
         kh.trim(),
         format!("mint-default {}", sshd.host_public_key())
     );
+    // --accept-new-host-key does not unpin a published key (it used to leave known_hosts
+    // empty, so ssh refused the VM), and still refuses a key unlike the published one.
+    let out = vm
+        .env
+        .mint(&["ssh", "--accept-new-host-key", "--", "true"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let kh = std::fs::read_to_string(vm.env.home().join(".config/mint/known_hosts")).unwrap();
+    assert_eq!(
+        kh.trim(),
+        format!("mint-default {}", sshd.host_public_key())
+    );
+    set_tag(&other);
+    let out = vm
+        .env
+        .mint(&["ssh", "--accept-new-host-key", "--", "true"])
+        .output()
+        .unwrap();
+    assert!(
+        !out.status.success(),
+        "a key unlike the published one was accepted"
+    );
 }
 
 /// A tmux server for the test's own terminal, apart from the "VM" user's.

@@ -165,3 +165,32 @@ fn killed_destroy_rerun_removes_everything() {
         assert_nothing_left(&moto, "doomed", &format!("destroy killed after call {n}"));
     }
 }
+
+#[test]
+fn two_concurrent_ups_of_one_vm_make_one_of_each() {
+    // Latency widens the window in which both would find nothing and create everything.
+    let moto = Moto::start_with(&["--play-bootstrap", "--latency-ms", "40"]);
+    let env = Env::new(&moto);
+    env.init();
+    let spawn = || {
+        env.std_cmd("mint")
+            .args(["up", "--vm", "twin", "--yes"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn(), spawn());
+    for child in [a, b] {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let ec2 = ec2(&moto);
+    assert_eq!(live_instances(&ec2, "twin").len(), 1);
+    assert_eq!(vm_addresses(&ec2, "twin").len(), 1);
+    assert_eq!(vm_volumes(&ec2, "twin", "project-volume").len(), 1);
+}

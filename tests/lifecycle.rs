@@ -428,6 +428,49 @@ fn bootstrap_timeout_terminate_tags_failed_and_cleans_up() {
     assert_eq!(listed[0]["bootstrap"], "failed");
     assert_eq!(listed[0]["state"], "terminated");
 
+    // A project volume from before this `up` (its instance lost) holds someone's projects:
+    // terminate-on-timeout keeps it.
+    let out = env
+        .mint(&[
+            "up",
+            "--vm",
+            "kept",
+            "--bootstrap-timeout",
+            "1s",
+            "--on-timeout",
+            "leave",
+        ])
+        .output()
+        .unwrap();
+    assert_clear_error(&out, "mint-vm", "left running");
+    let first = live_instances(&ec2, "kept")[0]
+        .instance_id()
+        .unwrap()
+        .to_string();
+    let volume = vm_volumes(&ec2, "kept", "project-volume")[0]
+        .volume_id()
+        .unwrap()
+        .to_string();
+    block_on(ec2.terminate_instances().instance_ids(&first).send()).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let out = env
+        .mint(&[
+            "up",
+            "--vm",
+            "kept",
+            "--bootstrap-timeout",
+            "1s",
+            "--on-timeout",
+            "terminate",
+        ])
+        .output()
+        .unwrap();
+    assert_clear_error(&out, "mint-vm", "is kept");
+    assert!(live_instances(&ec2, "kept").is_empty());
+    let left = vm_volumes(&ec2, "kept", "project-volume");
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].volume_id(), Some(volume.as_str()));
+
     // Without a terminal and without --on-timeout, the safe choice: stop.
     let out = env
         .mint(&["up", "--vm", "slow", "--bootstrap-timeout", "1s"])
@@ -519,4 +562,96 @@ fn warns_at_three_running_and_flags_overdue_vms() {
     assert!(stderr.contains("3 VMs are running"), "{stderr}");
     let human = env.mint(&["list"]).output().unwrap();
     assert!(String::from_utf8_lossy(&human.stdout).contains("OVERDUE"));
+}
+
+/// Two identities whose ARNs normalize to one owner name (`…/RoleA/ryan`, `…/RoleB/ryan`)
+/// see each other's VMs marked as such and cannot act on them by accident.
+#[test]
+fn two_identities_with_one_owner_name_leave_each_others_vms_alone() {
+    let moto = Moto::start();
+    let conf = sdk_config(&moto.endpoint());
+    let iam = aws_sdk_iam::Client::new(&conf);
+    let sts = aws_sdk_sts::Client::new(&conf);
+    let mut envs = Vec::new();
+    for role in ["RoleA", "RoleB"] {
+        let r = block_on(
+            iam.create_role()
+                .role_name(role)
+                .assume_role_policy_document("{}")
+                .send(),
+        )
+        .unwrap();
+        let c = block_on(
+            sts.assume_role()
+                .role_arn(r.role().unwrap().arn())
+                .role_session_name("ryan")
+                .send(),
+        )
+        .unwrap();
+        let c = c.credentials().unwrap();
+        let mut env = Env::new(&moto);
+        env.creds = (
+            c.access_key_id().to_string(),
+            c.secret_access_key().to_string(),
+            Some(c.session_token().to_string()),
+        );
+        envs.push(env);
+    }
+    let (a, b) = (&envs[0], &envs[1]);
+    a.init();
+    a.json(&["up", "--json", "--yes"]);
+
+    let out = b.mint(&["init", "--region", REGION]).output().unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(
+        stderr.contains("already used by arn:aws:sts::123456789012:assumed-role/RoleA/ryan"),
+        "{stderr}"
+    );
+
+    let out = b.mint(&["list"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(
+        stderr.contains("owned by arn:aws:sts::123456789012:assumed-role/RoleA/ryan"),
+        "{stderr}"
+    );
+    let listed = b.json(&["list", "--json"]);
+    assert_eq!(
+        listed[0]["owner_arn"],
+        "arn:aws:sts::123456789012:assumed-role/RoleA/ryan"
+    );
+
+    for (args, tool) in [
+        (vec!["down"], "mint-vm"),
+        (vec!["destroy", "--yes"], "mint-vm"),
+        (vec!["extend", "30"], "mint-vm"),
+        (vec!["ssh", "--", "true"], "mint-connect"),
+    ] {
+        let out = b.mint(&args).output().unwrap();
+        assert_clear_error(
+            &out,
+            tool,
+            "owned by arn:aws:sts::123456789012:assumed-role/RoleA/ryan",
+        );
+    }
+    let ec2 = ec2(&moto);
+    let inst = live_instances(&ec2, "default");
+    assert_eq!(inst.len(), 1);
+    assert_eq!(
+        inst[0].state().and_then(|s| s.name()).map(|n| n.as_str()),
+        Some("running")
+    );
+
+    // The flag says "it is mine after all".
+    let out = b
+        .mint(&["down", "--owner-arn-mismatch-ok"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The owner itself is never in the way.
+    a.mint(&["destroy", "--yes"]).assert().success();
 }

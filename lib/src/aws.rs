@@ -180,8 +180,12 @@ impl Intercept for CallLog {
 pub(crate) enum AwsError {
     #[error("no AWS credentials found ({op}): configure them with `aws configure` or `aws sso login`, or set AWS_PROFILE / AWS_ACCESS_KEY_ID")]
     NoCredentials { op: &'static str },
-    #[error("cannot reach AWS ({op}): {detail}; check your network connection (and AWS_ENDPOINT_URL, if you set it)")]
-    Unreachable { op: &'static str, detail: String },
+    #[error("cannot reach AWS at {endpoint} ({op}): {detail}; check your network connection (and AWS_ENDPOINT_URL, if you set it)")]
+    Unreachable {
+        op: &'static str,
+        detail: String,
+        endpoint: String,
+    },
     #[error("AWS refused {op}: {code}: {message}{hint}", hint = hint(code))]
     Service {
         op: &'static str,
@@ -241,10 +245,12 @@ impl AwsError {
         match &err {
             SdkError::TimeoutError(_) => AwsError::Unreachable {
                 op,
+                endpoint: endpoint(),
                 detail: "no answer in time".to_string(),
             },
             SdkError::DispatchFailure(_) => AwsError::Unreachable {
                 op,
+                endpoint: endpoint(),
                 detail: innermost(&err),
             },
             _ => AwsError::Other {
@@ -253,6 +259,15 @@ impl AwsError {
             },
         }
     }
+}
+
+/// Where the SDK sends calls, for "cannot reach": the override the user set, if any (the SDK's
+/// own variable), else the service's regional endpoint.
+fn endpoint() -> String {
+    std::env::var("AWS_ENDPOINT_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| "its regional endpoint".to_string())
 }
 
 /// What to do next, for the errors users actually meet.

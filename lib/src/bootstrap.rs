@@ -82,12 +82,24 @@ impl IdleArtifact {
             std::env::var("MINT_IDLE_URL").ok(),
             std::env::var("MINT_IDLE_SHA256").ok(),
         );
+        let compiled = (
+            option_env!("MINT_IDLE_URL"),
+            option_env!("MINT_IDLE_SHA256"),
+        );
         let (url, sha256) = match runtime {
-            (Some(u), Some(s)) => (u, s),
-            (None, None) => match (
-                option_env!("MINT_IDLE_URL"),
-                option_env!("MINT_IDLE_SHA256"),
-            ) {
+            (Some(u), Some(s)) => {
+                // A release build's pin is what its checksum chain vouches for: say loudly
+                // when the environment replaces it.
+                if let (Some(pinned), Some(_)) = compiled {
+                    if pinned != u {
+                        crate::ui::warn(&format!(
+                            "MINT_IDLE_URL and MINT_IDLE_SHA256 in the environment override this build's pinned mint-idle ({pinned}); new VMs get {u}"
+                        ));
+                    }
+                }
+                (u, s)
+            }
+            (None, None) => match compiled {
                 (Some(u), Some(s)) => (u.to_string(), s.to_string()),
                 _ => return Err(BootstrapError::NoIdleArtifact),
             },

@@ -294,6 +294,15 @@ impl fmt::Display for Setting {
 /// Writes one key, keeping everything else in the file (comments included) as it was.
 /// The file is replaced atomically so a crash never leaves half a config.
 pub(crate) fn set(path: &Path, key: Key, value: &Setting) -> Result<(), ConfigError> {
+    // Two Mint commands setting keys at once must not lose one of the writes.
+    let mut lock_path = path.as_os_str().to_owned();
+    lock_path.push(".lock");
+    let _lock =
+        crate::fs::lock(Path::new(&lock_path), || {}).map_err(|source| ConfigError::Io {
+            action: "lock",
+            path: path.to_path_buf(),
+            source,
+        })?;
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),

@@ -32,6 +32,28 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> std::io::Res
     Ok(())
 }
 
+/// An exclusive lock on `path` (created if missing), held until the returned file drops.
+/// When another process holds it, `waiting` is said once and the call blocks until it is free.
+pub(crate) fn lock(path: &Path, waiting: impl FnOnce()) -> std::io::Result<std::fs::File> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let f = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)?;
+    match f.try_lock() {
+        Ok(()) => Ok(f),
+        Err(std::fs::TryLockError::WouldBlock) => {
+            waiting();
+            f.lock()?;
+            Ok(f)
+        }
+        Err(std::fs::TryLockError::Error(e)) => Err(e),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -78,7 +78,15 @@ async fn ensure_security_group(aws: &Aws, owner: &Owner, vpc: &str) -> Result<(S
     let ec2 = aws.ec2();
     let found = account::user_security_group(aws, &owner.name, vpc).await?;
     let (group, created) = match found {
-        Some(g) => (g, false),
+        Some(g) => {
+            if let Some(arn) = tags::get(g.tags(), tags::OWNER_ARN).filter(|a| *a != owner.arn) {
+                ui::warn(&format!(
+                    "the owner name `{}` is already used by {arn}: you ({}) and that identity share Mint's security group, and Mint will not act on each other's VMs. Log in as a distinct identity (e.g. another SSO session name) to keep them apart",
+                    owner.name, owner.arn
+                ));
+            }
+            (g, false)
+        }
         None => {
             ui::phase("Creating security group...");
             let tags = tags::standard(owner, None, component::SECURITY_GROUP);

@@ -25,7 +25,50 @@ pub(crate) async fn caller(aws: &Aws) -> Result<Owner> {
         .to_string();
     let name = owner_from_arn(&arn)?;
     crate::audit::set_caller(&arn);
+    let _ = CALLER_ARN.set(arn.clone());
     Ok(Owner { name, arn })
+}
+
+static CALLER_ARN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+static MISMATCH_OK: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// `--owner-arn-mismatch-ok`: act on a VM whose owner name is the caller's but whose
+/// `mint:owner-arn` is another identity's.
+pub(crate) fn allow_mismatch(yes: bool) {
+    MISMATCH_OK.store(yes, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Two identities can normalize to one owner name (two `ryan@` addresses, a shared role
+/// session name). The friendly name finds a VM; the ARN says whose it is.
+#[derive(Debug, Error)]
+#[error("VM `{vm}` carries your owner name `{name}` but is owned by {arn}, not by you ({me}); Mint does not act on another identity's VM. If it really is yours (you changed how you log in), pass --owner-arn-mismatch-ok")]
+pub(crate) struct OwnerMismatch {
+    pub(crate) vm: String,
+    pub(crate) name: String,
+    pub(crate) arn: String,
+    pub(crate) me: String,
+}
+
+/// Refuses a VM whose `mint:owner-arn` names another identity than the caller (once the
+/// caller is known; a VM without the tag predates it and is taken as the caller's).
+pub(crate) fn check(vm: &str, name: &str, tagged_arn: Option<&str>) -> Result<(), OwnerMismatch> {
+    let (Some(arn), Some(me)) = (tagged_arn, CALLER_ARN.get()) else {
+        return Ok(());
+    };
+    if arn == me || MISMATCH_OK.load(std::sync::atomic::Ordering::Relaxed) {
+        return Ok(());
+    }
+    Err(OwnerMismatch {
+        vm: vm.to_string(),
+        name: name.to_string(),
+        arn: arn.to_string(),
+        me: me.clone(),
+    })
+}
+
+/// Whether a VM tagged `tagged_arn` is another identity's than the caller's.
+pub(crate) fn is_foreign(tagged_arn: Option<&str>) -> bool {
+    matches!((tagged_arn, CALLER_ARN.get()), (Some(a), Some(me)) if a != me)
 }
 
 #[derive(Debug, Error, PartialEq, Eq)]

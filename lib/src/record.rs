@@ -128,6 +128,9 @@ pub(crate) struct VmRecord {
     /// Root volume use at the VM's last idle check, percent (warning at 80).
     #[serde(default)]
     pub(crate) root_disk_used_percent: Option<u32>,
+    /// The full ARN of the identity that created the VM (`mint:owner-arn`).
+    #[serde(default)]
+    pub(crate) owner_arn: Option<String>,
 }
 
 /// Device name the project volume is attached at (spec: Project EBS).
@@ -192,6 +195,7 @@ impl VmRecord {
             host_key: tags::get(t, tags::HOST_KEY).map(str::to_string),
             root_disk_used_percent: tags::get(t, tags::ROOT_DISK_USED)
                 .and_then(|v| v.trim_end_matches('%').parse().ok()),
+            owner_arn: tags::get(t, tags::OWNER_ARN).map(str::to_string),
         }
     }
 }
@@ -261,6 +265,7 @@ mod tests {
             region: "us-east-1".into(),
             host_key: None,
             root_disk_used_percent: None,
+            owner_arn: None,
         };
         let line = serde_json::to_string(&rec).unwrap();
         let text = format!("{line}\n\n{line}\n");

@@ -376,6 +376,7 @@ mod tests {
             region: "us-east-1".into(),
             host_key: None,
             root_disk_used_percent: Some(41),
+            owner_arn: None,
         }
     }
 

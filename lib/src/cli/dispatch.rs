@@ -115,7 +115,7 @@ pub fn help_text() -> String {
         s.push_str(&format!("  {c:<width$}  {about}\n"));
     }
     s.push_str(
-        "\nGlobal options (passed through to every tool):\n  --verbose  Show progress steps\n  --debug    Show every AWS call (service, operation, duration, result)\n  --vm NAME  The VM to act on (default: default)\n\n\
+        "\nGlobal options (passed through to every tool):\n  --verbose  Show progress steps\n  --debug    Show every AWS call (service, operation, duration, result)\n  --owner-arn-mismatch-ok  Act on a VM of another identity with your owner name\n  --vm NAME  The VM to act on (default: default)\n\n\
          `mint <command> --help` shows a command's options.\n",
     );
     s

@@ -37,6 +37,10 @@ pub fn umbrella_command() -> clap::Command {
         .arg(
             clap::arg!(--debug "Show every AWS call (service, operation, duration, result)")
                 .global(true),
+        )
+        .arg(
+            clap::arg!(--"owner-arn-mismatch-ok" "Act on a VM that carries your owner name but another identity's mint:owner-arn")
+                .global(true),
         );
     for tool in tool_commands() {
         for sub in tool.get_subcommands().filter(|s| s.get_name() != "help") {
@@ -79,6 +83,9 @@ pub(crate) struct Global {
     /// Show every AWS call (service, operation, duration, result)
     #[arg(long, global = true)]
     pub(crate) debug: bool,
+    /// Act on a VM that carries your owner name but another identity's mint:owner-arn
+    #[arg(long, global = true)]
+    pub(crate) owner_arn_mismatch_ok: bool,
 }
 
 /// The one `--vm` argument of every command that acts on a VM.
@@ -157,6 +164,7 @@ where
         Err(code) => return code,
     };
     let (global, body) = split(cli);
+    crate::owner::allow_mismatch(global.owner_arn_mismatch_ok);
     let tool = Tool {
         name,
         local_logs: true,
@@ -311,7 +319,10 @@ pub(crate) fn ensure_include(yes: bool) -> Result<bool> {
 /// `--accept-new-host-key` or a yes on a terminal.
 pub(crate) async fn ready(vm: &VmFlag, accept_new_host_key: bool) -> Result<(VmRecord, Prepared)> {
     let (rec, p) = ssh::remote::ready(vm.single()?).await?;
-    if accept_new_host_key {
+    if rec.host_key.is_some() {
+        // The VM published its key and prepare pinned it: that key is the one to trust, with
+        // or without --accept-new-host-key; a key that differs is refused by ssh.
+    } else if accept_new_host_key {
         ssh::unpin(&rec.vm)?;
     } else if p.host_key_changes {
         eprintln!(

@@ -218,6 +218,7 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
                 ));
             }
             warn_running(&listing.vms);
+            warn_foreign(&listing.vms);
             Ok(())
         }
         Cmd::Up {
@@ -230,6 +231,7 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
             let targets = vm.targets()?;
             let ctx = Ctx::new(cfg).await?;
             for t in targets {
+                let _lock = ctx.lock_vm(t.name())?;
                 let rec = up_one(&ctx, t.name(), bootstrap_timeout, on_timeout).await?;
                 if let Ok(all) = list::list_known(&ctx).await {
                     warn_running(&all);
@@ -294,6 +296,7 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
             for t in vm.targets()? {
                 let rec = list::status(&cfg, t.name()).await?;
                 emit(json, &rec, |r| view::vm_status(r, now))?;
+                warn_foreign(std::slice::from_ref(&rec));
             }
             Ok(())
         }
@@ -341,6 +344,7 @@ async fn up_one(
 }
 
 async fn destroy_one(ctx: &Ctx, name: &str, yes: bool) -> Result<()> {
+    let _lock = ctx.lock_vm(name)?;
     let plan = destroy::plan(ctx, name).await?;
     if plan.is_empty() {
         return Err(ctx.not_found(name).into());
@@ -404,6 +408,20 @@ fn doctor_result(r: &crate::vm::doctor::Report) -> Result<()> {
         bail!("{fails} check(s) failed; each names its fix above");
     }
     Ok(())
+}
+
+/// VMs that carry the caller's owner name but another identity's ARN: shown, never acted on.
+fn warn_foreign(recs: &[VmRecord]) {
+    for r in recs
+        .iter()
+        .filter(|r| crate::owner::is_foreign(r.owner_arn.as_deref()))
+    {
+        ui::warn(&format!(
+            "VM {} is owned by {}, another identity with your owner name; Mint will not act on it without --owner-arn-mismatch-ok",
+            r.vm,
+            r.owner_arn.as_deref().unwrap_or("?")
+        ));
+    }
 }
 
 /// The spec's soft limit: say so at 3+ running VMs, never refuse.

@@ -23,6 +23,7 @@ pub(crate) fn require_running(rec: &VmRecord) -> Result<()> {
 /// host key may be accepted is the caller's question (`Prepared::host_key_changes`).
 pub(crate) async fn ready(target: Target) -> Result<(VmRecord, Prepared)> {
     let rec = target.record().await?;
+    crate::owner::check(&rec.vm, &rec.owner, rec.owner_arn.as_deref())?;
     require_running(&rec)?;
     let p = super::prepare(&rec, false)?;
     Ok((rec, p))

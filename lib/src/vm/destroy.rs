@@ -61,9 +61,13 @@ pub(crate) async fn plan(ctx: &Ctx, vm: &str) -> Result<Plan> {
         discover::addresses(ec2, Some(owner), vm),
         vm_volumes(ctx, vm),
     );
+    let instance = instance?;
+    if let Some(i) = &instance {
+        ctx.check_owner(vm, i)?;
+    }
     Ok(Plan {
         vm: vm.to_string(),
-        instance: instance?,
+        instance,
         addresses: addresses?,
         volumes: volumes?,
     })
@@ -99,9 +103,13 @@ pub(crate) async fn execute(ctx: &Ctx, plan: &Plan) -> Result<()> {
         terminate(ctx, plan.instance.as_ref()),
         release(ctx, &plan.addresses)
     )?;
-    // Volumes are re-read: terminating detached them and took the root volume along.
+    // Volumes are re-read (terminating detached them and took the root volume along), and
+    // only those the plan names are deleted: a caller may have left one out to keep it.
+    let planned: Vec<&str> = plan.volumes.iter().filter_map(|v| v.volume_id()).collect();
     for v in vm_volumes(ctx, &plan.vm).await? {
-        delete_volume(ctx, &v).await?;
+        if v.volume_id().is_some_and(|id| planned.contains(&id)) {
+            delete_volume(ctx, &v).await?;
+        }
     }
     Ok(())
 }

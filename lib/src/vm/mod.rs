@@ -15,7 +15,7 @@ pub(crate) mod wait;
 use crate::aws::Aws;
 use crate::config::Config;
 use crate::owner::Owner;
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use thiserror::Error;
 
 /// What every lifecycle command works with: one SDK config, the caller, the config file.
@@ -62,11 +62,41 @@ impl Ctx {
         }
     }
 
+    /// Holds this machine's lock on one VM while `up`, `destroy` (and later `resize`,
+    /// `recreate`) act on it, so two at once cannot both create its resources.
+    pub(crate) fn lock_vm(&self, vm: &str) -> Result<std::fs::File> {
+        let path = crate::paths::config_dir()?
+            .join("locks")
+            .join(format!("{}-{vm}.lock", self.region()));
+        let f = crate::fs::lock(&path, || {
+            crate::ui::phase(&format!(
+                "Waiting for another mint command working on VM {vm}..."
+            ))
+        })
+        .with_context(|| format!("cannot lock {}", path.display()))?;
+        Ok(f)
+    }
+
     /// The VM's live instance, or the error that says how to list or create VMs.
     pub(crate) async fn instance(&self, vm: &str) -> Result<aws_sdk_ec2::types::Instance> {
-        discover::live_instance(&self.ec2, &self.owner.name, vm)
+        let inst = discover::live_instance(&self.ec2, &self.owner.name, vm)
             .await?
-            .ok_or_else(|| self.not_found(vm).into())
+            .ok_or_else(|| anyhow::Error::from(self.not_found(vm)))?;
+        self.check_owner(vm, &inst)?;
+        Ok(inst)
+    }
+
+    /// Refuses an instance another identity with the same owner name made.
+    pub(crate) fn check_owner(
+        &self,
+        vm: &str,
+        inst: &aws_sdk_ec2::types::Instance,
+    ) -> Result<(), crate::owner::OwnerMismatch> {
+        crate::owner::check(
+            vm,
+            &self.owner.name,
+            crate::tags::get(inst.tags(), crate::tags::OWNER_ARN),
+        )
     }
 }
 

@@ -52,6 +52,9 @@ pub(crate) async fn up(ctx: &Ctx, vm: &str, bootstrap_timeout: Duration) -> Resu
     let eip = single(eips, "Elastic IPs", |a| a.allocation_id())?;
     let vol = single(vols, "project volumes", |v| v.volume_id())?;
 
+    if let Some(i) = &inst {
+        ctx.check_owner(vm, i)?;
+    }
     let instance = match inst {
         Some(i) => start_existing(ctx, i).await?,
         // A project volume outliving its instance pins the new one to its AZ.
@@ -328,7 +331,10 @@ async fn associate(ctx: &Ctx, eip: &Address, instance_id: &str) -> Result<()> {
         .associate_address()
         .set_allocation_id(eip.allocation_id().map(str::to_string))
         .instance_id(instance_id)
-        .allow_reassociation(false)
+        // The address is this VM's (found by its tags) and this is the VM's one live
+        // instance: any other association is stale, e.g. a predecessor terminated outside
+        // Mint or by a recreate that stopped halfway.
+        .allow_reassociation(true)
         .send()
         .await
         .aws("AssociateAddress")?;
@@ -430,8 +436,13 @@ pub(crate) async fn after_timeout(
             .aws("StopInstances")
             .map_err(anyhow::Error::from)
             .map(|_| format!("bootstrap timed out; instance {id} is stopping. `mint up --vm {vm}` starts it again, `mint destroy --vm {vm}` removes it")),
-        OnTimeout::Terminate => terminate_failed(ctx, vm, id).await.map(|()| {
-            format!("bootstrap timed out; instance {id} was tagged mint:bootstrap=failed and terminated, and its Elastic IP and volumes removed")
+        OnTimeout::Terminate => terminate_failed(ctx, vm, id).await.map(|kept| {
+            let kept = if kept.is_empty() {
+                String::new()
+            } else {
+                format!("; project volume {} existed before this `up` and is kept (`mint up --vm {vm}` uses it again, `mint destroy --vm {vm}` deletes it)", kept.join(", "))
+            };
+            format!("bootstrap timed out; instance {id} was tagged mint:bootstrap=failed and terminated, and the Elastic IP and volumes this `up` made removed{kept}")
         }),
         OnTimeout::Leave => Ok(format!("bootstrap timed out; instance {id} is left running for debugging: `mint ssh --vm {vm}`, then `sudo journalctl -u cloud-final`")),
     };
@@ -443,7 +454,10 @@ pub(crate) async fn after_timeout(
     }
 }
 
-async fn terminate_failed(ctx: &Ctx, vm: &str, id: &str) -> Result<()> {
+/// Tags the instance failed and removes what this VM's `up` made. A project volume older
+/// than the instance was there before this `up` (a VM whose instance was lost, a recreate
+/// that stopped halfway): it holds someone's projects, so it stays. Returns the volumes kept.
+async fn terminate_failed(ctx: &Ctx, vm: &str, id: &str) -> Result<Vec<String>> {
     ctx.ec2
         .create_tags()
         .resources(id)
@@ -456,6 +470,23 @@ async fn terminate_failed(ctx: &Ctx, vm: &str, id: &str) -> Result<()> {
         .send()
         .await
         .aws("CreateTags")?;
-    let plan = super::destroy::plan(ctx, vm).await?;
-    super::destroy::execute(ctx, &plan).await
+    let mut plan = super::destroy::plan(ctx, vm).await?;
+    let launched = plan
+        .instance
+        .as_ref()
+        .and_then(|i| i.launch_time())
+        .map(|t| (t.secs(), t.subsec_nanos()));
+    let older = |v: &Volume| {
+        let created = v.create_time().map(|t| (t.secs(), t.subsec_nanos()));
+        matches!((created, launched), (Some(c), Some(l)) if c < l)
+    };
+    let (kept, gone): (Vec<Volume>, Vec<Volume>) = plan.volumes.into_iter().partition(|v| {
+        tags::get(v.tags(), tags::COMPONENT) == Some(component::PROJECT_VOLUME) && older(v)
+    });
+    plan.volumes = gone;
+    super::destroy::execute(ctx, &plan).await?;
+    Ok(kept
+        .iter()
+        .filter_map(|v| v.volume_id().map(str::to_string))
+        .collect())
 }
