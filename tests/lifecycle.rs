@@ -655,3 +655,48 @@ fn two_identities_with_one_owner_name_leave_each_others_vms_alone() {
     // The owner itself is never in the way.
     a.mint(&["destroy", "--yes"]).assert().success();
 }
+
+/// A second instance tagged for the same VM (two `up`s on two machines at once): commands
+/// that need one name `mint destroy`, and destroy lists and removes both.
+#[test]
+fn destroy_removes_duplicate_instances_it_lists() {
+    let moto = Moto::start();
+    let env = Env::new(&moto);
+    env.init();
+    let rec = &env.json(&["up", "--json", "--yes"])[0];
+    let first = rec["instance_id"].as_str().unwrap().to_string();
+    let ec2 = ec2(&moto);
+    let tags = live_instances(&ec2, "default")[0].tags().to_vec();
+    let twin = block_on(
+        ec2.run_instances()
+            .image_id("ami-785db401")
+            .min_count(1)
+            .max_count(1)
+            .tag_specifications(
+                aws_sdk_ec2::types::TagSpecification::builder()
+                    .resource_type(aws_sdk_ec2::types::ResourceType::Instance)
+                    .set_tags(Some(tags))
+                    .build(),
+            )
+            .send(),
+    )
+    .unwrap();
+    let twin = twin.instances()[0].instance_id().unwrap().to_string();
+    assert_eq!(live_instances(&ec2, "default").len(), 2);
+
+    let out = env.mint(&["down"]).output().unwrap();
+    assert_clear_error(&out, "mint-vm", "mint destroy --vm default");
+    let out = env.mint(&["destroy", "--yes"]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let listed = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(
+        listed.contains(&first) && listed.contains(&twin),
+        "{listed}"
+    );
+    assert!(live_instances(&ec2, "default").is_empty());
+    assert!(vm_addresses(&ec2, "default").is_empty());
+}

@@ -12,20 +12,22 @@ use aws_sdk_ec2::types::{Address, Instance, InstanceStateName, Volume, VolumeSta
 
 pub(crate) struct Plan {
     pub(crate) vm: String,
-    pub(crate) instance: Option<Instance>,
+    /// Every live instance tagged for the VM: normally one; duplicates (two `up`s on two
+    /// machines at once) are listed and removed with it.
+    pub(crate) instances: Vec<Instance>,
     pub(crate) addresses: Vec<Address>,
     pub(crate) volumes: Vec<Volume>,
 }
 
 impl Plan {
     pub(crate) fn is_empty(&self) -> bool {
-        self.instance.is_none() && self.addresses.is_empty() && self.volumes.is_empty()
+        self.instances.is_empty() && self.addresses.is_empty() && self.volumes.is_empty()
     }
 
     /// What will be deleted, one line each, for the confirmation prompt.
     pub(crate) fn lines(&self) -> Vec<String> {
         let mut out = Vec::new();
-        if let Some(i) = &self.instance {
+        for i in &self.instances {
             out.push(format!(
                 "instance {} ({}, {})",
                 i.instance_id().unwrap_or("?"),
@@ -56,18 +58,18 @@ impl Plan {
 /// Every resource tagged for this VM: the live instance, its EIP, its volumes.
 pub(crate) async fn plan(ctx: &Ctx, vm: &str) -> Result<Plan> {
     let (ec2, owner) = (&ctx.ec2, ctx.owner.name.as_str());
-    let (instance, addresses, volumes) = tokio::join!(
-        discover::live_instance(ec2, owner, vm),
+    let (instances, addresses, volumes) = tokio::join!(
+        discover::instances(ec2, Some(owner), Some(vm)),
         discover::addresses(ec2, Some(owner), vm),
         vm_volumes(ctx, vm),
     );
-    let instance = instance?;
-    if let Some(i) = &instance {
+    let instances: Vec<Instance> = instances?.into_iter().filter(discover::is_live).collect();
+    for i in &instances {
         ctx.check_owner(vm, i)?;
     }
     Ok(Plan {
         vm: vm.to_string(),
-        instance,
+        instances,
         addresses: addresses?,
         volumes: volumes?,
     })
@@ -100,7 +102,7 @@ async fn vm_volumes(ctx: &Ctx, vm: &str) -> Result<Vec<Volume>> {
 
 pub(crate) async fn execute(ctx: &Ctx, plan: &Plan) -> Result<()> {
     tokio::try_join!(
-        terminate(ctx, plan.instance.as_ref()),
+        terminate(ctx, &plan.instances),
         release(ctx, &plan.addresses)
     )?;
     // Volumes are re-read (terminating detached them and took the root volume along), and
@@ -114,18 +116,24 @@ pub(crate) async fn execute(ctx: &Ctx, plan: &Plan) -> Result<()> {
     Ok(())
 }
 
-async fn terminate(ctx: &Ctx, inst: Option<&Instance>) -> Result<()> {
-    let Some(id) = inst.and_then(|i| i.instance_id()) else {
+async fn terminate(ctx: &Ctx, instances: &[Instance]) -> Result<()> {
+    let ids: Vec<String> = instances
+        .iter()
+        .filter_map(|i| i.instance_id().map(str::to_string))
+        .collect();
+    if ids.is_empty() {
         return Ok(());
-    };
+    }
     ui::phase("Terminating instance...");
     ctx.ec2
         .terminate_instances()
-        .instance_ids(id)
+        .set_instance_ids(Some(ids.clone()))
         .send()
         .await
         .aws("TerminateInstances")?;
-    wait::instance_state(ctx, id, InstanceStateName::Terminated).await?;
+    for id in &ids {
+        wait::instance_state(ctx, id, InstanceStateName::Terminated).await?;
+    }
     Ok(())
 }
 

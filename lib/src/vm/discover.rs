@@ -63,7 +63,7 @@ pub(crate) fn single_live(
     if live.len() > 1 {
         let ids: Vec<_> = live.iter().filter_map(|i| i.instance_id()).collect();
         anyhow::bail!(
-            "VM `{vm}` has {} instances ({}); Mint expects one. Terminate the extra one in the EC2 console, then re-run",
+            "VM `{vm}` has {} instances ({}); Mint expects one. `mint destroy --vm {vm}` lists and removes them all (it asks first), or terminate the extra one in the EC2 console and re-run",
             live.len(),
             ids.join(", ")
         );

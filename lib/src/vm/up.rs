@@ -376,6 +376,7 @@ async fn ensure_project_volume(
         .set_volume_id(out.volume_id().map(str::to_string))
         .set_availability_zone(out.availability_zone().map(str::to_string))
         .set_state(out.state().cloned())
+        .set_create_time(out.create_time().cloned())
         .set_tags(Some(out.tags().to_vec()))
         .build())
 }
@@ -472,8 +473,9 @@ async fn terminate_failed(ctx: &Ctx, vm: &str, id: &str) -> Result<Vec<String>> 
         .aws("CreateTags")?;
     let mut plan = super::destroy::plan(ctx, vm).await?;
     let launched = plan
-        .instance
-        .as_ref()
+        .instances
+        .iter()
+        .find(|i| i.instance_id() == Some(id))
         .and_then(|i| i.launch_time())
         .map(|t| (t.secs(), t.subsec_nanos()));
     let older = |v: &Volume| {
