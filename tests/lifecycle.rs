@@ -642,6 +642,25 @@ fn two_identities_with_one_owner_name_leave_each_others_vms_alone() {
         Some("running")
     );
 
+    // Doctor neither checks nor repairs it over ssh, and says why.
+    let out = b.mint(&["doctor", "--json"]).output().unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let owner = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["area"] == "vm:default" && c["name"] == "owner")
+        .unwrap_or_else(|| panic!("{report}"));
+    assert!(
+        owner["detail"].as_str().unwrap().contains("RoleA/ryan"),
+        "{owner}"
+    );
+    assert!(!report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["area"] == "vm:default" && c["name"] == "ssh"));
+
     // The flag says "it is mine after all".
     let out = b
         .mint(&["down", "--owner-arn-mismatch-ok"])

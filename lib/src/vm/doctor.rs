@@ -146,6 +146,16 @@ pub(crate) async fn run(cfg: &Config, only_vm: Option<&str>) -> Report {
         .filter(|r| only_vm.is_none_or(|v| v == r.vm))
         .filter(|r| r.state == VmState::Running)
     {
+        // Another identity's VM (same owner name, other ARN): never ssh'd into or repaired.
+        if let Err(e) = crate::owner::check(&rec.vm, &rec.owner, rec.owner_arn.as_deref()) {
+            c.warn(
+                &format!("vm:{}", rec.vm),
+                "owner",
+                format!("skipped: {e}"),
+                "log in as the identity that made it, or pass --owner-arn-mismatch-ok",
+            );
+            continue;
+        }
         vm_checks(&mut c, rec).await;
     }
     if let Some(v) = only_vm {
@@ -522,7 +532,11 @@ fn local_checks(c: &mut Checks, vms: &[VmRecord]) {
         }
     }
 
-    for rec in vms.iter().filter(|r| r.instance_id.is_some()) {
+    for rec in vms
+        .iter()
+        .filter(|r| r.instance_id.is_some())
+        .filter(|r| crate::owner::check(&r.vm, &r.owner, r.owner_arn.as_deref()).is_ok())
+    {
         let alias = ssh::alias(&rec.vm);
         let Ok(key) = crate::paths::vm_key(&rec.vm) else {
             continue;
