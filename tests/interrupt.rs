@@ -194,3 +194,38 @@ fn two_concurrent_ups_of_one_vm_make_one_of_each() {
     assert_eq!(vm_addresses(&ec2, "twin").len(), 1);
     assert_eq!(vm_volumes(&ec2, "twin", "project-volume").len(), 1);
 }
+
+#[test]
+fn two_ups_of_one_vm_from_two_machines_end_with_one_of_each() {
+    // Two HOMEs: no shared lock, so only the AWS-side guard keeps them apart.
+    let moto = Moto::start_with(&["--play-bootstrap", "--latency-ms", "40"]);
+    let (one, two) = (Env::new(&moto), Env::new(&moto));
+    one.init();
+    two.init();
+    let spawn = |env: &Env| {
+        env.std_cmd("mint")
+            .args(["up", "--vm", "twin", "--yes"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn(&one), spawn(&two));
+    let outs = [a.wait_with_output().unwrap(), b.wait_with_output().unwrap()];
+    let said: String = outs
+        .iter()
+        .map(|o| String::from_utf8_lossy(&o.stderr).to_string())
+        .collect();
+    assert!(outs.iter().any(|o| o.status.success()), "{said}");
+    for o in outs.iter().filter(|o| !o.status.success()) {
+        assert_clear_error(o, "mint-vm", "launched");
+    }
+    let ec2 = ec2(&moto);
+    assert_eq!(live_instances(&ec2, "twin").len(), 1, "{said}");
+    assert_eq!(vm_addresses(&ec2, "twin").len(), 1, "{said}");
+    assert_eq!(
+        vm_volumes(&ec2, "twin", "project-volume").len(),
+        1,
+        "{said}"
+    );
+}

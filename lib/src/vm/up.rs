@@ -292,7 +292,49 @@ async fn launch(ctx: &Ctx, vm: &str, az: Option<&str>, check_quota: bool) -> Res
         .cloned()
         .context("RunInstances returned no instance")?;
     ui::step(&format!("launched {}", inst.instance_id().unwrap_or("?")));
-    Ok(inst)
+    settle_race(ctx, vm, inst).await
+}
+
+/// How long a fresh launch waits before looking for a twin: longer than one second (launch
+/// times have whole-second precision, so twins within a second tie) plus the time a new
+/// instance takes to show up in DescribeInstances.
+const RACE_SETTLE: Duration = Duration::from_secs(2);
+
+/// Two `up`s of one VM on two machines (the local lock covers only one machine) can both find
+/// nothing and both launch. Once both launches are visible, both runs see the same set and
+/// pick the same winner: the earliest launch, ties by instance id. The loser terminates its own
+/// instance, the only thing it made so far, and stops before it makes an address or a volume.
+async fn settle_race(ctx: &Ctx, vm: &str, mine: Instance) -> Result<Instance> {
+    tokio::time::sleep(RACE_SETTLE).await;
+    let mut live: Vec<Instance> = discover::instances(&ctx.ec2, Some(&ctx.owner.name), Some(vm))
+        .await?
+        .into_iter()
+        .filter(discover::is_live)
+        .collect();
+    if !live.iter().any(|i| i.instance_id() == mine.instance_id()) {
+        live.push(mine.clone());
+    }
+    let key = |i: &Instance| {
+        (
+            i.launch_time().map(|t| t.secs()),
+            i.instance_id().map(str::to_string),
+        )
+    };
+    let winner = live.iter().min_by_key(|i| key(i)).cloned();
+    let Some(winner) = winner.filter(|w| w.instance_id() != mine.instance_id()) else {
+        return Ok(mine);
+    };
+    let lost = mine.instance_id().unwrap_or_default().to_string();
+    ctx.ec2
+        .terminate_instances()
+        .instance_ids(&lost)
+        .send()
+        .await
+        .aws("TerminateInstances")?;
+    bail!(
+        "another `mint up --vm {vm}` launched {} first; this run terminated its own {lost} and stops here. `mint up --vm {vm}` again once that one is done",
+        winner.instance_id().unwrap_or("?")
+    )
 }
 
 async fn ensure_eip(ctx: &Ctx, vm: &str, found: Option<Address>) -> Result<Address> {
