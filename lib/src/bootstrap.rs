@@ -78,21 +78,34 @@ impl IdleArtifact {
     /// `MINT_IDLE_URL` + `MINT_IDLE_SHA256` from the environment (a self-hosted build), else
     /// the pair scripts/release baked into this build.
     pub fn pinned() -> Result<IdleArtifact, BootstrapError> {
-        let runtime = (
-            std::env::var("MINT_IDLE_URL").ok(),
-            std::env::var("MINT_IDLE_SHA256").ok(),
-        );
-        let compiled = (
-            option_env!("MINT_IDLE_URL"),
-            option_env!("MINT_IDLE_SHA256"),
-        );
+        let (artifact, notice) = IdleArtifact::choose(
+            (
+                std::env::var("MINT_IDLE_URL").ok(),
+                std::env::var("MINT_IDLE_SHA256").ok(),
+            ),
+            (
+                option_env!("MINT_IDLE_URL"),
+                option_env!("MINT_IDLE_SHA256"),
+            ),
+        )?;
+        if let Some(n) = notice {
+            crate::ui::warn(&n);
+        }
+        Ok(artifact)
+    }
+
+    /// The environment's pair over the compiled one, checked; with a notice when the
+    /// environment replaces a release build's pin (what its checksum chain vouches for).
+    fn choose(
+        runtime: (Option<String>, Option<String>),
+        compiled: (Option<&str>, Option<&str>),
+    ) -> Result<(IdleArtifact, Option<String>), BootstrapError> {
+        let mut notice = None;
         let (url, sha256) = match runtime {
             (Some(u), Some(s)) => {
-                // A release build's pin is what its checksum chain vouches for: say loudly
-                // when the environment replaces it.
                 if let (Some(pinned), Some(_)) = compiled {
                     if pinned != u {
-                        crate::ui::warn(&format!(
+                        notice = Some(format!(
                             "MINT_IDLE_URL and MINT_IDLE_SHA256 in the environment override this build's pinned mint-idle ({pinned}); new VMs get {u}"
                         ));
                     }
@@ -122,10 +135,13 @@ impl IdleArtifact {
                 why: "expected 64 hex digits (`sha256sum mint-idle`)".into(),
             });
         }
-        Ok(IdleArtifact {
-            url,
-            sha256: sha256.to_ascii_lowercase(),
-        })
+        Ok((
+            IdleArtifact {
+                url,
+                sha256: sha256.to_ascii_lowercase(),
+            },
+            notice,
+        ))
     }
 }
 
@@ -239,6 +255,36 @@ pub fn user_data(settings: &Settings) -> Result<String, BootstrapError> {
     Ok(aws_smithy_types::base64::encode(
         bundle(settings)?.as_bytes(),
     ))
+}
+
+#[cfg(test)]
+mod pin_tests {
+    use super::IdleArtifact;
+
+    #[test]
+    fn an_environment_override_of_a_release_pin_is_said() {
+        let sum = "a".repeat(64);
+        let env = (
+            Some("https://mirror/mint-idle".to_string()),
+            Some(sum.clone()),
+        );
+        let (a, notice) =
+            IdleArtifact::choose(env.clone(), (Some("https://release/mint-idle"), Some(&sum)))
+                .unwrap();
+        assert_eq!(a.url, "https://mirror/mint-idle");
+        assert!(notice
+            .unwrap()
+            .contains("override this build's pinned mint-idle (https://release/mint-idle)"));
+        // A source build has no pin to override; the release pin alone needs no notice.
+        assert!(IdleArtifact::choose(env, (None, None)).unwrap().1.is_none());
+        let (a, notice) = IdleArtifact::choose(
+            (None, None),
+            (Some("https://release/mint-idle"), Some(&sum)),
+        )
+        .unwrap();
+        assert_eq!(a.url, "https://release/mint-idle");
+        assert!(notice.is_none());
+    }
 }
 
 #[cfg(test)]
