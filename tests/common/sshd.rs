@@ -18,9 +18,10 @@ pub struct Sshd {
 }
 
 /// A folder sshd accepts for its AuthorizedKeysCommand: root-owned all the way up and not
-/// group- or world-writable, so not under /tmp.
+/// group- or world-writable, so not under /tmp, and not under the cargo target dir either
+/// (that may itself be below /tmp). /run is root's and 0755, as sshd wants.
 pub fn private_dir(name: &str) -> PathBuf {
-    let base = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let base = PathBuf::from("/run/mint-tests");
     let dir = base.join(format!("{name}-{}-{}", std::process::id(), unique()));
     std::fs::create_dir_all(&dir).unwrap();
     use std::os::unix::fs::PermissionsExt;
