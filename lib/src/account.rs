@@ -174,3 +174,18 @@ pub(crate) async fn user_security_group(
         .aws("DescribeSecurityGroups")?;
     Ok(out.security_groups().first().cloned())
 }
+
+/// Every access point on the shared file system (each user's, found by its tags).
+pub(crate) async fn access_points(
+    aws: &Aws,
+    fs: &str,
+) -> Result<Vec<aws_sdk_efs::types::AccessPointDescription>> {
+    let out = aws
+        .efs()
+        .describe_access_points()
+        .file_system_id(fs)
+        .send()
+        .await
+        .aws("DescribeAccessPoints")?;
+    Ok(out.access_points().to_vec())
+}

@@ -157,15 +157,8 @@ pub(crate) fn access_point_path(owner: &str) -> String {
 
 /// The owner's access point on the file system, found by its tags.
 pub(crate) async fn find_access_point(aws: &Aws, owner: &str, fs: &str) -> Result<Option<String>> {
-    let existing = aws
-        .efs()
-        .describe_access_points()
-        .file_system_id(fs)
-        .send()
-        .await
-        .aws("DescribeAccessPoints")?;
-    Ok(existing
-        .access_points()
+    Ok(account::access_points(aws, fs)
+        .await?
         .iter()
         .find(|ap| {
             let has = |k: &str, v: &str| ap.tags().iter().any(|t| t.key() == k && t.value() == v);

@@ -88,15 +88,8 @@ async fn live_instances(aws: &Aws) -> Result<Vec<String>> {
 }
 
 async fn access_points(aws: &Aws, fs: &str) -> Result<Vec<(String, String)>> {
-    let out = aws
-        .efs()
-        .describe_access_points()
-        .file_system_id(fs)
-        .send()
-        .await
-        .aws("DescribeAccessPoints")?;
-    Ok(out
-        .access_points()
+    Ok(account::access_points(aws, fs)
+        .await?
         .iter()
         .map(|ap| {
             let owner = ap
