@@ -111,12 +111,22 @@ done
 
 log "step 6/8: mint-idle from $MINT_IDLE_URL"
 bin="$MINT_ROOT/usr/local/bin/mint-idle"
-if ! echo "$MINT_IDLE_SHA256  $bin" | sha256sum -c --status 2>/dev/null; then
+# The pin is either the binary itself or a release archive holding it; the .pin file records
+# which pinned artifact the installed binary came from, so a re-run skips the download.
+if [ "$(cat "$bin.pin" 2>/dev/null)" != "$MINT_IDLE_SHA256" ] || [ ! -x "$bin" ]; then
   curl -fsSL --retry 5 -o "$bin.download" "$MINT_IDLE_URL"
   echo "$MINT_IDLE_SHA256  $bin.download" | sha256sum -c --status ||
     die "mint-idle from $MINT_IDLE_URL does not match its pinned SHA256 $MINT_IDLE_SHA256"
+  case "$MINT_IDLE_URL" in
+    *.tar.gz)
+      # dist archives hold their files under one top directory.
+      tar -xzf "$bin.download" -O --wildcards '*/mint-idle' >"$bin.unpacked" ||
+        die "the archive $MINT_IDLE_URL holds no mint-idle"
+      mv "$bin.unpacked" "$bin.download" ;;
+  esac
   chmod 0755 "$bin.download"
   mv "$bin.download" "$bin"
+  echo "$MINT_IDLE_SHA256" >"$bin.pin"
 fi
 for unit in mint-idle.service mint-idle.timer mint-reconcile.service; do
   install -m 0644 "$here/$unit" "$MINT_ROOT/etc/systemd/system/$unit"

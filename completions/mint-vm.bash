@@ -49,6 +49,12 @@ _mint__vm() {
             mint__vm,up)
                 cmd="mint__vm__subcmd__up"
                 ;;
+            mint__vm,update)
+                cmd="mint__vm__subcmd__update"
+                ;;
+            mint__vm,version)
+                cmd="mint__vm__subcmd__version"
+                ;;
             mint__vm__subcmd__admin,attach-policy)
                 cmd="mint__vm__subcmd__admin__subcmd__attach__subcmd__policy"
                 ;;
@@ -136,6 +142,12 @@ _mint__vm() {
             mint__vm__subcmd__help,up)
                 cmd="mint__vm__subcmd__help__subcmd__up"
                 ;;
+            mint__vm__subcmd__help,update)
+                cmd="mint__vm__subcmd__help__subcmd__update"
+                ;;
+            mint__vm__subcmd__help,version)
+                cmd="mint__vm__subcmd__help__subcmd__version"
+                ;;
             mint__vm__subcmd__help__subcmd__admin,attach-policy)
                 cmd="mint__vm__subcmd__help__subcmd__admin__subcmd__attach__subcmd__policy"
                 ;;
@@ -164,7 +176,7 @@ _mint__vm() {
 
     case "${cmd}" in
         mint__vm)
-            opts="-h -V --verbose --debug --owner-arn-mismatch-ok --help --version init admin up down destroy list status extend doctor config help"
+            opts="-h -V --verbose --debug --owner-arn-mismatch-ok --help --version init admin up down destroy list status extend doctor version update config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -574,7 +586,7 @@ _mint__vm() {
             return 0
             ;;
         mint__subcmd__vm__subcmd__help)
-            opts="init admin up down destroy list status extend doctor config help"
+            opts="init admin up down destroy list status extend doctor version update config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -839,6 +851,34 @@ _mint__vm() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mint__subcmd__vm__subcmd__help__subcmd__update)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__vm__subcmd__help__subcmd__version)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mint__subcmd__vm__subcmd__init)
             opts="-h --region --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -908,6 +948,38 @@ _mint__vm() {
                     COMPREPLY=($(compgen -W "stop terminate leave" -- "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__vm__subcmd__update)
+            opts="-y -h --check --version --yes --verbose --debug --owner-arn-mismatch-ok --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__vm__subcmd__version)
+            opts="-h --json --verbose --debug --owner-arn-mismatch-ok --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;

@@ -119,7 +119,7 @@ _mint() {
 
     case "${cmd}" in
         mint)
-            opts="-h -V --verbose --debug --owner-arn-mismatch-ok --help --version init admin up down destroy list status extend doctor config ssh mosh connect sessions ssh-config code key project help version update"
+            opts="-h -V --verbose --debug --owner-arn-mismatch-ok --help --version init admin up down destroy list status extend doctor version update config ssh mosh connect sessions ssh-config code key project help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -681,12 +681,16 @@ _mint() {
             return 0
             ;;
         mint__subcmd__update)
-            opts="-h --verbose --debug --owner-arn-mismatch-ok --help"
+            opts="-y -h --check --version --yes --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -695,7 +699,7 @@ _mint() {
             return 0
             ;;
         mint__subcmd__version)
-            opts="-h --verbose --debug --owner-arn-mismatch-ok --help"
+            opts="-h --json --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -112,12 +112,17 @@ const RECORDED: &[&str] = &[
 
 struct Machine {
     dir: tempfile::TempDir,
+    /// The URL the recorder's curl serves `served-mint-idle` for.
+    idle_url: String,
 }
 
 impl Machine {
     fn new() -> Machine {
         let dir = tempfile::tempdir().unwrap();
-        let m = Machine { dir };
+        let m = Machine {
+            dir,
+            idle_url: common::IDLE_URL.into(),
+        };
         for d in [
             "root/etc/ssh/sshd_config.d",
             "root/etc/apt/sources.list.d",
@@ -174,7 +179,7 @@ impl Machine {
             .env("RECORD", self.path("record"))
             .env("STATE", self.path("state"))
             .env("SERVED_IDLE", self.path("served-mint-idle"))
-            .env("MINT_IDLE_URL", common::IDLE_URL)
+            .env("MINT_IDLE_URL", &self.idle_url)
             .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://imds.test")
             .output()
             .unwrap();
@@ -343,6 +348,59 @@ fn first_boot_never_reformats_and_refuses_a_tampered_mint_idle() {
     assert!(out.contains("does not match its pinned SHA256"), "{out}");
     assert!(!m.path("root/usr/local/bin/mint-idle").exists());
     assert!(!record.contains("mint:bootstrap"), "{record}");
+}
+
+/// The pin of a release: the musl archive and its SHA256; first boot checks the archive and
+/// installs the mint-idle inside it, once.
+#[test]
+fn first_boot_installs_mint_idle_from_a_release_archive() {
+    let mut m = Machine::new();
+    let archive = common::releases::archive(
+        common::releases::IDLE_ARCHIVE,
+        &[
+            ("README.md", b"readme"),
+            ("mint-idle", common::IDLE_STAND_IN),
+        ],
+    );
+    std::fs::write(m.path("served-mint-idle"), &archive).unwrap();
+    m.idle_url = format!(
+        "https://releases.test/v0.1.0/{}",
+        common::releases::IDLE_ARCHIVE
+    );
+    let mut s = settings();
+    s.idle = mint::bootstrap::IdleArtifact {
+        url: m.idle_url.clone(),
+        sha256: mint::bootstrap::sha256_hex(&archive),
+    };
+    let bundle = mint::bootstrap::bundle(&s).unwrap();
+    let (ok, out, _) = m.run(&bundle);
+    assert!(ok, "{out}");
+    assert_eq!(
+        std::fs::read(m.path("root/usr/local/bin/mint-idle")).unwrap(),
+        common::IDLE_STAND_IN
+    );
+    let (ok, out, record) = m.run(&bundle);
+    assert!(ok, "{out}");
+    assert!(
+        !record.contains("mint-idle.download"),
+        "second run downloaded mint-idle again:\n{record}"
+    );
+
+    // An archive that is not the pinned one is refused before it is unpacked.
+    let m = Machine {
+        idle_url: s.idle.url.clone(),
+        ..Machine::new()
+    };
+    let mut other = archive.clone();
+    let last = other.len() - 1;
+    other[last] ^= 1;
+    std::fs::write(m.path("served-mint-idle"), &other).unwrap();
+    let (ok, out, _) = m.run(&bundle);
+    assert!(
+        !ok && out.contains("does not match its pinned SHA256"),
+        "{out}"
+    );
+    assert!(!m.path("root/usr/local/bin/mint-idle").exists());
 }
 
 #[test]

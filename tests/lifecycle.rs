@@ -255,15 +255,7 @@ fn up_list_down_restart_destroy() {
         md.instance_metadata_tags().map(|t| t.as_str()),
         Some("enabled")
     );
-    let ud = block_on(
-        ec2.describe_instance_attribute()
-            .instance_id(&id)
-            .attribute(aws_sdk_ec2::types::InstanceAttributeName::UserData)
-            .send(),
-    )
-    .unwrap();
-    let ud =
-        aws_smithy_types::base64::decode(ud.user_data().and_then(|v| v.value()).unwrap()).unwrap();
+    let ud = common::user_data(&moto, &id);
     // The verified bootstrap files, with this account's EFS, the owner's access point
     // directory and the pinned mint-idle.
     let efs = aws_sdk_efs::Client::new(&sdk_config(&moto.endpoint()));
@@ -277,7 +269,7 @@ fn up_list_down_restart_destroy() {
         },
     })
     .unwrap();
-    assert_eq!(String::from_utf8(ud).unwrap(), expected);
+    assert_eq!(ud, expected);
 
     // Root and project volumes: sizes, types, tags, AZ, attachment.
     let root = vm_volumes(&ec2, "default", "volume");

@@ -61,37 +61,97 @@ pub enum BootstrapError {
         "the bootstrap payload is {0} bytes, over EC2's {USER_DATA_LIMIT}-byte user-data limit"
     )]
     TooLarge(usize),
-    #[error("this build of Mint pins no mint-idle release artifact, so a new VM could not stop itself when idle; install a release build of Mint, or host a Linux x86_64 mint-idle yourself and set MINT_IDLE_URL and MINT_IDLE_SHA256 (see the README, \"How mint-idle reaches the VM\")")]
-    NoIdleArtifact,
+    #[error("Mint {version} is not a released version ({why}), so there is no mint-idle release to pin for new VMs: set MINT_IDLE_URL and MINT_IDLE_SHA256 to a Linux x86_64 mint-idle you host (README, \"How mint-idle reaches the VM\"), or install a release with `mint update`")]
+    Unreleased { version: String, why: String },
+    #[error("cannot look up the mint-idle of release v{version}: {why}; try again, or set MINT_IDLE_URL and MINT_IDLE_SHA256 to skip the lookup (README, \"How mint-idle reaches the VM\")")]
+    PinLookup { version: String, why: String },
     #[error("invalid bootstrap setting {name}: {why}")]
     BadSetting { name: &'static str, why: String },
 }
 
-/// The mint-idle binary a new VM downloads, and the SHA256 it must have.
+/// The mint-idle a new VM downloads (the binary, or a release archive holding it), and the
+/// SHA256 it must have.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IdleArtifact {
     pub url: String,
     pub sha256: String,
 }
 
+/// Where the pin in use comes from, for `mint version` and `mint doctor`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum PinSource {
+    /// `MINT_IDLE_URL` + `MINT_IDLE_SHA256` in the environment.
+    Environment,
+    /// Compiled into this build (`MINT_IDLE_URL` + `MINT_IDLE_SHA256` at build time).
+    Build,
+    /// Looked up at `mint up` from this version's release checksum file.
+    Release,
+}
+
+impl PinSource {
+    /// Which pin a new VM would get, without asking anyone.
+    pub(crate) fn in_use() -> PinSource {
+        if std::env::var_os("MINT_IDLE_URL").is_some()
+            || std::env::var_os("MINT_IDLE_SHA256").is_some()
+        {
+            PinSource::Environment
+        } else if option_env!("MINT_IDLE_URL").is_some() {
+            PinSource::Build
+        } else {
+            PinSource::Release
+        }
+    }
+
+    pub(crate) fn describe(&self) -> String {
+        match self {
+            PinSource::Environment => "MINT_IDLE_URL and MINT_IDLE_SHA256 from the environment".into(),
+            PinSource::Build => "compiled into this build".into(),
+            PinSource::Release => format!(
+                "the {} archive of release v{}, checked against its published SHA256 (looked up by `mint up`)",
+                crate::release::IDLE_TARGET,
+                crate::release::VERSION
+            ),
+        }
+    }
+}
+
 impl IdleArtifact {
     /// `MINT_IDLE_URL` + `MINT_IDLE_SHA256` from the environment (a self-hosted build), else
-    /// the pair scripts/release baked into this build.
-    pub fn pinned() -> Result<IdleArtifact, BootstrapError> {
-        let (artifact, notice) = IdleArtifact::choose(
-            (
-                std::env::var("MINT_IDLE_URL").ok(),
-                std::env::var("MINT_IDLE_SHA256").ok(),
-            ),
-            (
-                option_env!("MINT_IDLE_URL"),
-                option_env!("MINT_IDLE_SHA256"),
-            ),
-        )?;
+    /// the pair compiled into this build, else the static mint-idle archive of this
+    /// version's release and the SHA256 its checksum file publishes.
+    pub async fn pinned() -> Result<IdleArtifact, BootstrapError> {
+        let (url, sha256) = (
+            std::env::var("MINT_IDLE_URL").ok(),
+            std::env::var("MINT_IDLE_SHA256").ok(),
+        );
+        let compiled = (
+            option_env!("MINT_IDLE_URL"),
+            option_env!("MINT_IDLE_SHA256"),
+        );
+        if url.is_none() && sha256.is_none() && compiled.0.is_none() {
+            return IdleArtifact::from_release().await;
+        }
+        let (artifact, notice) = IdleArtifact::choose((url, sha256), compiled)?;
         if let Some(n) = notice {
             crate::ui::warn(&n);
         }
         Ok(artifact)
+    }
+
+    async fn from_release() -> Result<IdleArtifact, BootstrapError> {
+        use crate::release::ReleaseError;
+        let version = crate::release::VERSION.to_string();
+        match crate::release::idle_pin().await {
+            Ok((url, sha256, _)) => Ok(IdleArtifact { url, sha256 }),
+            Err(e @ ReleaseError::NoSuchRelease { .. }) => Err(BootstrapError::Unreleased {
+                version,
+                why: e.to_string(),
+            }),
+            Err(e) => Err(BootstrapError::PinLookup {
+                version,
+                why: e.to_string(),
+            }),
+        }
     }
 
     /// The environment's pair over the compiled one, checked; with a notice when the
@@ -114,7 +174,12 @@ impl IdleArtifact {
             }
             (None, None) => match compiled {
                 (Some(u), Some(s)) => (u.to_string(), s.to_string()),
-                _ => return Err(BootstrapError::NoIdleArtifact),
+                _ => {
+                    return Err(BootstrapError::BadSetting {
+                        name: "MINT_IDLE_URL/MINT_IDLE_SHA256",
+                        why: "this build was compiled with only one of the two".into(),
+                    })
+                }
             },
             _ => {
                 return Err(BootstrapError::BadSetting {

@@ -18,6 +18,7 @@ pub(crate) mod owner;
 pub(crate) mod paths;
 pub(crate) mod project;
 pub(crate) mod record;
+pub mod release;
 pub(crate) mod ssh;
 pub(crate) mod tags;
 pub(crate) mod time;

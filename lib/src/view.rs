@@ -213,6 +213,23 @@ pub(crate) fn project_table(projects: &[Project]) -> String {
 }
 
 /// `mint config`: `key = value` lines, as the file would hold them.
+/// `mint version`: one line per tool, then the commit, the mint-idle pin and the release source.
+pub(crate) fn installed(v: &crate::release::Installed) -> String {
+    let mut s = format!("mint {} (commit {})\n", v.version, v.commit);
+    let width = v.tools.iter().map(|t| t.tool.len()).max().unwrap_or(4);
+    for t in &v.tools {
+        let what = match (&t.version, &t.path) {
+            (Some(ver), Some(p)) => format!("{ver}  {p}"),
+            (None, Some(p)) => format!("(no version answer)  {p}"),
+            _ => "not installed next to mint or on PATH".to_string(),
+        };
+        s += &format!("  {:<width$}  {what}\n", t.tool);
+    }
+    s += &format!("mint-idle for new VMs: {}\n", v.idle_pin);
+    s += &format!("releases: {}", v.releases);
+    s
+}
+
 pub(crate) fn config(cfg: &Config) -> String {
     cfg.entries()
         .into_iter()

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod imds;
+pub mod releases;
 pub mod sshd;
 
 use aws_sdk_ec2::config::Credentials;
@@ -17,6 +18,9 @@ pub const REGION: &str = "us-east-1";
 pub const ACCOUNT: &str = "123456789012";
 
 pub const IDLE_URL: &str = "http://127.0.0.1:9/mint-idle";
+
+/// A release source nobody answers on (the discard port): no test ever asks GitHub.
+pub const NO_RELEASES: &str = "http://127.0.0.1:9/releases";
 
 /// What the tests' pinned mint-idle URL serves (a stand-in: the debug build is ~800 MB).
 pub const IDLE_STAND_IN: &[u8] = b"#!/bin/sh\necho 'mint-idle 0.1.0'\n";
@@ -147,6 +151,7 @@ impl Env {
                 "MINT_IDLE_SHA256",
                 mint::bootstrap::sha256_hex(IDLE_STAND_IN),
             )
+            .env("MINT_RELEASES_URL", NO_RELEASES)
             .stdin(Stdio::null());
         c
     }
@@ -263,6 +268,25 @@ pub fn vm_volumes(
 
 /// Asserts a failed command printed exactly one `<tool>: ` error line containing `needle`,
 /// and no panic.
+/// The user data an instance was launched with, decoded.
+pub fn user_data(moto: &Moto, instance_id: &str) -> String {
+    let ec2 = aws_sdk_ec2::Client::new(&sdk_config(&moto.endpoint()));
+    let ud = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(
+            ec2.describe_instance_attribute()
+                .instance_id(instance_id)
+                .attribute(aws_sdk_ec2::types::InstanceAttributeName::UserData)
+                .send(),
+        )
+        .unwrap();
+    let bytes =
+        aws_smithy_types::base64::decode(ud.user_data().and_then(|v| v.value()).unwrap()).unwrap();
+    String::from_utf8(bytes).unwrap()
+}
+
 pub fn assert_clear_error(out: &std::process::Output, tool: &str, needle: &str) {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(

@@ -21,6 +21,8 @@ pub const TOOLS: &[(&str, &[(&str, &str)])] = &[(
         ("status", "Show everything AWS knows about one VM"),
         ("extend", "Reset a running VM's idle auto-stop timer: it stays up at least MINUTES from now"),
         ("doctor", "Check credentials, admin setup, quotas, ssh files and VM health; --fix repairs drift"),
+        ("version", "Print the version of every Mint tool, the commit, and the mint-idle new VMs get"),
+        ("update", "Replace the Mint tools with the latest release"),
         ("config", "Show the configuration, or set a value with `config set KEY VALUE`"),
     ],
 ), (
@@ -40,14 +42,10 @@ pub const TOOLS: &[(&str, &[(&str, &str)])] = &[(
 )];
 
 /// Commands the dispatcher answers itself.
-pub const OWN: &[(&str, &str)] = &[
-    (
-        "help",
-        "List every command, or show one command's help (`mint help up`)",
-    ),
-    ("version", "Print the versions of mint and every tool"),
-    ("update", "Replace the mint tools with the latest release"),
-];
+pub const OWN: &[(&str, &str)] = &[(
+    "help",
+    "List every command, or show one command's help (`mint help up`)",
+)];
 
 /// Flags that take a value, so the word after them is not mistaken for the command.
 const VALUE_FLAGS: &[&str] = &["--vm"];
@@ -146,17 +144,6 @@ pub fn exec(tool: &str, args: &[String]) -> i32 {
     126
 }
 
-fn versions() -> i32 {
-    println!("mint {}", env!("CARGO_PKG_VERSION"));
-    for (tool, _) in TOOLS {
-        match locate(tool).map(|p| Command::new(p).arg("--version").output()) {
-            Some(Ok(out)) => print!("{}", String::from_utf8_lossy(&out.stdout)),
-            _ => println!("{tool}: not installed"),
-        }
-    }
-    0
-}
-
 pub fn main(args: Vec<OsString>) -> i32 {
     let args: Vec<String> = match args.into_iter().map(|a| a.into_string()).collect() {
         Ok(a) => a,
@@ -167,7 +154,11 @@ pub fn main(args: Vec<OsString>) -> i32 {
     };
     let (command, rest) = split(&args);
     match command.as_deref() {
-        None if rest.iter().any(|a| a == "--version" || a == "-V") => versions(),
+        // Its own version only, like every tool; `mint version` asks them all.
+        None if rest.iter().any(|a| a == "--version" || a == "-V") => {
+            println!("mint {}", env!("CARGO_PKG_VERSION"));
+            0
+        }
         None if rest.is_empty() || rest.iter().any(|a| a == "--help" || a == "-h") => {
             print!("{}", help_text());
             0
@@ -186,11 +177,6 @@ pub fn main(args: Vec<OsString>) -> i32 {
                 None => unknown(c),
             },
         },
-        Some("version") => versions(),
-        Some("update") => {
-            eprintln!("mint: self-update is not available yet: there is no release channel to update from. Reinstall from source with the README's Install command");
-            1
-        }
         Some(c) => match tool_for(c) {
             Some(tool) => {
                 let mut full = vec![c.to_string()];

@@ -7,6 +7,7 @@ pub mod dispatch;
 pub mod idle;
 pub mod project;
 pub mod proxy;
+mod release;
 pub mod vm;
 
 use crate::aws::AwsError;

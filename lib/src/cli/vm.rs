@@ -1,4 +1,5 @@
-//! `mint-vm`: init, up, down, destroy, list, status, config.
+//! `mint-vm`: init, admin, up, down, destroy, list, status, extend, doctor, config, version,
+//! update.
 
 use super::{emit, emit_all, Global, VmFlag};
 use crate::config::Config;
@@ -132,6 +133,15 @@ enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// Print the version of every Mint tool, the commit, and the mint-idle new VMs get
+    Version {
+        /// Print it as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Replace the Mint tools with the latest release
+    #[command(long_about = super::release::UPDATE_ABOUT)]
+    Update(super::release::UpdateArgs),
     /// Show the configuration, or set a value with `config set KEY VALUE`
     Config {
         /// Print the configuration as JSON
@@ -167,9 +177,16 @@ pub fn main() -> ExitCode {
 }
 
 async fn dispatch(cmd: Cmd) -> Result<()> {
+    // Neither needs (nor should be stopped by) a config file.
+    let cmd = match cmd {
+        Cmd::Version { json } => return super::release::version(json),
+        Cmd::Update(args) => return super::release::update(args).await,
+        other => other,
+    };
     let path = crate::paths::config_file()?;
     let cfg = Config::load(&path)?;
     match cmd {
+        Cmd::Version { .. } | Cmd::Update(_) => unreachable!("answered above"),
         Cmd::Init { region } => {
             let rep = crate::init::run(&path, &cfg, region).await?;
             let said = |created: bool| if created { "created" } else { "found" };
@@ -204,6 +221,7 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
             Ok(())
         }
         Cmd::List { json } => {
+            let notice = super::release::start_notice();
             let listing = list::list(&cfg).await?;
             let empty = format!(
                 "No VMs for {} in {}. `mint up` creates one.",
@@ -219,6 +237,7 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
             }
             warn_running(&listing.vms);
             warn_foreign(&listing.vms);
+            super::release::finish_notice(notice).await;
             Ok(())
         }
         Cmd::Up {
@@ -292,12 +311,14 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
             Ok(())
         }
         Cmd::Status { vm, json } => {
+            let notice = super::release::start_notice();
             let now = crate::time::now().secs();
             for t in vm.targets()? {
                 let rec = list::status(&cfg, t.name()).await?;
                 emit(json, &rec, |r| view::vm_status(r, now))?;
                 warn_foreign(std::slice::from_ref(&rec));
             }
+            super::release::finish_notice(notice).await;
             Ok(())
         }
     }

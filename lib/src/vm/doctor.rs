@@ -140,6 +140,7 @@ pub(crate) async fn run(cfg: &Config, only_vm: Option<&str>) -> Report {
         repairs: Vec::new(),
     };
     let vms = aws_checks(&mut c, cfg).await;
+    idle_pin_check(&mut c).await;
     local_checks(&mut c, &vms);
     for rec in vms
         .iter()
@@ -389,6 +390,24 @@ async fn quota_checks(c: &mut Checks, ctx: &Ctx) {
             "vCPUs",
             format!("Service Quotas refused ({e}), so the vCPU quota is unknown: {used} standard vCPUs running, one more {ty} needs {need}"),
             &format!("ask your admin to grant servicequotas:GetServiceQuota, or check quota {} in the console", quota::STANDARD_VCPU_QUOTA_CODE),
+        ),
+    }
+}
+
+/// Whether `mint up` could give a new VM its mint-idle, and which pin it would use.
+async fn idle_pin_check(c: &mut Checks) {
+    let source = crate::bootstrap::PinSource::in_use().describe();
+    match crate::bootstrap::IdleArtifact::pinned().await {
+        Ok(a) => c.ok(
+            "local",
+            "mint-idle pin",
+            format!("{source}: {} (sha256 {})", a.url, a.sha256),
+        ),
+        Err(e) => c.fail(
+            "local",
+            "mint-idle pin",
+            format!("{source}: {e}"),
+            "install a release (`mint update`), or set MINT_IDLE_URL and MINT_IDLE_SHA256",
         ),
     }
 }

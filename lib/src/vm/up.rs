@@ -209,7 +209,7 @@ async fn launch(ctx: &Ctx, vm: &str, az: Option<&str>, check_quota: bool) -> Res
     // Verify the payload before any AWS call: a tampered build, or one that could not
     // install mint-idle, must not launch anything.
     crate::bootstrap::verify()?;
-    let idle = crate::bootstrap::IdleArtifact::pinned()?;
+    let idle = crate::bootstrap::IdleArtifact::pinned().await?;
     ui::phase("Launching instance...");
     let (ami, efs_id, (user_sg, efs_sg), subnets, ()) = tokio::try_join!(
         resolve_ami(ctx),
