@@ -43,6 +43,12 @@ _mint__vm() {
             mint__vm,list)
                 cmd="mint__vm__subcmd__list"
                 ;;
+            mint__vm,recreate)
+                cmd="mint__vm__subcmd__recreate"
+                ;;
+            mint__vm,resize)
+                cmd="mint__vm__subcmd__resize"
+                ;;
             mint__vm,status)
                 cmd="mint__vm__subcmd__status"
                 ;;
@@ -136,6 +142,12 @@ _mint__vm() {
             mint__vm__subcmd__help,list)
                 cmd="mint__vm__subcmd__help__subcmd__list"
                 ;;
+            mint__vm__subcmd__help,recreate)
+                cmd="mint__vm__subcmd__help__subcmd__recreate"
+                ;;
+            mint__vm__subcmd__help,resize)
+                cmd="mint__vm__subcmd__help__subcmd__resize"
+                ;;
             mint__vm__subcmd__help,status)
                 cmd="mint__vm__subcmd__help__subcmd__status"
                 ;;
@@ -176,7 +188,7 @@ _mint__vm() {
 
     case "${cmd}" in
         mint__vm)
-            opts="-h -V --verbose --debug --owner-arn-mismatch-ok --help --version init admin up down destroy list status extend doctor version update config help"
+            opts="-h -V --verbose --debug --owner-arn-mismatch-ok --help --version init admin up down resize recreate destroy list status extend doctor version update config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -586,7 +598,7 @@ _mint__vm() {
             return 0
             ;;
         mint__subcmd__vm__subcmd__help)
-            opts="init admin up down destroy list status extend doctor version update config help"
+            opts="init admin up down resize recreate destroy list status extend doctor version update config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -823,6 +835,34 @@ _mint__vm() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mint__subcmd__vm__subcmd__help__subcmd__recreate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__vm__subcmd__help__subcmd__resize)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mint__subcmd__vm__subcmd__help__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -904,6 +944,50 @@ _mint__vm() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__vm__subcmd__recreate)
+            opts="-y -h --vm --force --yes --bootstrap-timeout --on-timeout --json --verbose --debug --owner-arn-mismatch-ok --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bootstrap-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on-timeout)
+                    COMPREPLY=($(compgen -W "stop terminate leave" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__vm__subcmd__resize)
+            opts="-y -h --vm --yes --json --verbose --debug --owner-arn-mismatch-ok --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -58,6 +58,12 @@ _mint() {
             mint,project)
                 cmd="mint__subcmd__project"
                 ;;
+            mint,recreate)
+                cmd="mint__subcmd__recreate"
+                ;;
+            mint,resize)
+                cmd="mint__subcmd__resize"
+                ;;
             mint,sessions)
                 cmd="mint__subcmd__sessions"
                 ;;
@@ -119,7 +125,7 @@ _mint() {
 
     case "${cmd}" in
         mint)
-            opts="-h -V --verbose --debug --owner-arn-mismatch-ok --help --version init admin up down destroy list status extend doctor version update config ssh mosh connect sessions ssh-config code key project help"
+            opts="-h -V --verbose --debug --owner-arn-mismatch-ok --help --version init admin up down resize recreate destroy list status extend doctor version update config ssh mosh connect sessions ssh-config code key project help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -567,6 +573,50 @@ _mint() {
         mint__subcmd__project__subcmd__rebuild)
             opts="-h --vm --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__recreate)
+            opts="-y -h --vm --force --yes --bootstrap-timeout --on-timeout --json --verbose --debug --owner-arn-mismatch-ok --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bootstrap-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on-timeout)
+                    COMPREPLY=($(compgen -W "stop terminate leave" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__resize)
+            opts="-y -h --vm --yes --json --verbose --debug --owner-arn-mismatch-ok --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

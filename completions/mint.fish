@@ -33,6 +33,8 @@ complete -c mint -n "__fish_mint_needs_command" -f -a "init" -d 'Set up Mint for
 complete -c mint -n "__fish_mint_needs_command" -f -a "admin" -d 'One-time account setup for an AWS admin: CloudFormation stack and the mint-user policy'
 complete -c mint -n "__fish_mint_needs_command" -f -a "up" -d 'Create and start a VM, or start it if it is stopped'
 complete -c mint -n "__fish_mint_needs_command" -f -a "down" -d 'Stop a VM; its volumes, EFS and Elastic IP stay'
+complete -c mint -n "__fish_mint_needs_command" -f -a "resize" -d 'Change a VM\'s instance type; volumes, Elastic IP and tags stay'
+complete -c mint -n "__fish_mint_needs_command" -f -a "recreate" -d 'Replace a VM\'s instance and root volume; projects, Elastic IP and AZ stay'
 complete -c mint -n "__fish_mint_needs_command" -f -a "destroy" -d 'Delete a VM: instance, root and project volumes, Elastic IP'
 complete -c mint -n "__fish_mint_needs_command" -f -a "list" -d 'List your VMs: state, IP, type, uptime, idle timer'
 complete -c mint -n "__fish_mint_needs_command" -f -a "status" -d 'Show everything AWS knows about one VM'
@@ -122,6 +124,25 @@ complete -c mint -n "__fish_mint_using_subcommand down" -l verbose -d 'Show prog
 complete -c mint -n "__fish_mint_using_subcommand down" -l debug -d 'Show every AWS call (service, operation, duration, result)'
 complete -c mint -n "__fish_mint_using_subcommand down" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint -n "__fish_mint_using_subcommand down" -s h -l help -d 'Print help'
+complete -c mint -n "__fish_mint_using_subcommand resize" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
+complete -c mint -n "__fish_mint_using_subcommand resize" -s y -l yes -d 'Stop a running VM without asking'
+complete -c mint -n "__fish_mint_using_subcommand resize" -l json -d 'Print the VM record as JSON'
+complete -c mint -n "__fish_mint_using_subcommand resize" -l verbose -d 'Show progress steps'
+complete -c mint -n "__fish_mint_using_subcommand resize" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand resize" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
+complete -c mint -n "__fish_mint_using_subcommand resize" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mint -n "__fish_mint_using_subcommand recreate" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
+complete -c mint -n "__fish_mint_using_subcommand recreate" -l bootstrap-timeout -d 'How long to wait for the new instance\'s bootstrap (e.g. 7m, 90s)' -r
+complete -c mint -n "__fish_mint_using_subcommand recreate" -l on-timeout -d 'What to do if bootstrap does not finish in time (asked interactively otherwise; without a terminal: stop)' -r -f -a "stop\t'Stop the instance: halts billing, keeps it for debugging'
+terminate\t'Tag it mint:bootstrap=failed, terminate it and clean up its resources'
+leave\t'Leave it running to debug over SSH'"
+complete -c mint -n "__fish_mint_using_subcommand recreate" -l force -d 'Recreate even while sessions are active (they are cut off)'
+complete -c mint -n "__fish_mint_using_subcommand recreate" -s y -l yes -d 'Do not ask for confirmation'
+complete -c mint -n "__fish_mint_using_subcommand recreate" -l json -d 'Print the VM record as JSON'
+complete -c mint -n "__fish_mint_using_subcommand recreate" -l verbose -d 'Show progress steps'
+complete -c mint -n "__fish_mint_using_subcommand recreate" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand recreate" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
+complete -c mint -n "__fish_mint_using_subcommand recreate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mint -n "__fish_mint_using_subcommand destroy" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint -n "__fish_mint_using_subcommand destroy" -s y -l yes -d 'Do not ask for confirmation'
 complete -c mint -n "__fish_mint_using_subcommand destroy" -l verbose -d 'Show progress steps'

@@ -41,13 +41,43 @@ fn unknown_command_suggests() {
 #[test]
 fn versions_of_all_tools() {
     let env = Env::with_endpoint("http://127.0.0.1:9");
+    let v = env!("CARGO_PKG_VERSION");
     let out = env.mint(&["version"]).output().unwrap();
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
-    let v = env!("CARGO_PKG_VERSION");
-    assert!(
-        text.contains(&format!("mint {v}")) && text.contains(&format!("mint-vm {v}")),
-        "{text}"
+    assert!(text.starts_with(&format!("mint {v} (commit ")), "{text}");
+    assert!(text.contains("mint-idle for new VMs: "), "{text}");
+
+    let out = env.mint(&["version", "--json"]).output().unwrap();
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let tools: Vec<(&str, &str)> = j["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["tool"].as_str().unwrap(),
+                t["version"].as_str().unwrap_or("none"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        tools,
+        [
+            "mint",
+            "mint-vm",
+            "mint-connect",
+            "mint-project",
+            "mint-proxy",
+            "mint-idle"
+        ]
+        .map(|t| (t, v))
+    );
+    assert!(!j["commit"].as_str().unwrap().is_empty());
+    // The tests' release source, named as an override.
+    assert_eq!(
+        j["releases"],
+        format!("{} (MINT_RELEASES_URL)", common::NO_RELEASES)
     );
 }
 

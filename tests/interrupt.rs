@@ -229,3 +229,119 @@ fn two_ups_of_one_vm_from_two_machines_end_with_one_of_each() {
         "{said}"
     );
 }
+
+/// The state the spec's recovery promises after a recreate, however it was interrupted:
+/// one instance, the same project volume attached to it, the same Elastic IP on it, no
+/// `mint:pending-attach`, every earlier instance terminated and only the live one's root
+/// volume left.
+fn assert_recreated(moto: &Moto, vm: &str, volume: &str, eip: &str, after: &str) {
+    assert_one_of_each(moto, vm, after);
+    let ec2 = ec2(moto);
+    let live = live_instances(&ec2, vm);
+    let id = live[0].instance_id().unwrap();
+    let vols = vm_volumes(&ec2, vm, "project-volume");
+    assert_eq!(
+        vols[0].volume_id(),
+        Some(volume),
+        "{after}: another project volume"
+    );
+    assert_eq!(
+        tag(vols[0].tags(), "mint:pending-attach"),
+        None,
+        "{after}: mint:pending-attach left"
+    );
+    assert_eq!(
+        vm_addresses(&ec2, vm)[0].allocation_id(),
+        Some(eip),
+        "{after}: another Elastic IP"
+    );
+    let roots = vm_volumes(&ec2, vm, "volume");
+    assert_eq!(roots.len(), 1, "{after}: root volumes {roots:?}");
+    assert_eq!(
+        roots[0].attachments().first().and_then(|a| a.instance_id()),
+        Some(id),
+        "{after}: the root volume left is not the live instance's"
+    );
+}
+
+/// Kills `recreate` after each of its AWS calls in turn; `finish` (a re-run of recreate, or
+/// `up`) must then reach the recovered state, and some kills must really have left a
+/// half-done recreate (the tag still there, or no instance).
+fn killed_recreate_is_finished_by(finish: &[&str]) {
+    let moto = Moto::start_with(&["--play-bootstrap", "--latency-ms", "60"]);
+    let env = Env::new(&moto);
+    env.init();
+    let vm = "phoenix";
+    env.mint(&["up", "--vm", vm, "--yes"]).assert().success();
+    let ec2 = ec2(&moto);
+    let volume = vm_volumes(&ec2, vm, "project-volume")[0]
+        .volume_id()
+        .unwrap()
+        .to_string();
+    let eip = vm_addresses(&ec2, vm)[0]
+        .allocation_id()
+        .unwrap()
+        .to_string();
+    let total = count_calls(&env, &["recreate", "--vm", vm, "--yes"]);
+    assert!(total >= 8, "a recreate made only {total} calls");
+    assert_recreated(&moto, vm, &volume, &eip, "an uninterrupted recreate");
+
+    let mut half_done = 0;
+    for n in 1..=total {
+        run_killed_after(&env, &["recreate", "--vm", vm, "--yes"], n);
+        let tagged = vm_volumes(&ec2, vm, "project-volume")
+            .iter()
+            .any(|v| tag(v.tags(), "mint:pending-attach").is_some());
+        let gone = live_instances(&ec2, vm).is_empty();
+        if tagged || gone {
+            half_done += 1;
+        }
+        // `status` shows a half-done recreate as such; `list` too once no instance is live
+        // (it reads instances only, and the replaced one carries the tag).
+        if tagged {
+            let rec = &env.json(&["status", "--vm", vm, "--json"])[0];
+            assert_eq!(
+                rec["recreating"], true,
+                "status after a kill at call {n}: {rec}"
+            );
+        }
+        if gone {
+            let listed = env.json(&["list", "--json"]);
+            assert!(
+                listed
+                    .iter()
+                    .any(|r| r["vm"] == vm && r["recreating"] == true),
+                "list after a kill at call {n}: {listed:?}"
+            );
+        }
+        let mut args = finish.to_vec();
+        args.extend(["--vm", vm]);
+        let out = env.mint(&args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{finish:?} after a kill at call {n}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_recreated(
+            &moto,
+            vm,
+            &volume,
+            &eip,
+            &format!("{finish:?} after a kill at call {n}"),
+        );
+    }
+    assert!(
+        half_done >= 3,
+        "only {half_done} of {total} kills left a half-done recreate"
+    );
+}
+
+#[test]
+fn killed_recreate_is_finished_by_up() {
+    killed_recreate_is_finished_by(&["up", "--yes"]);
+}
+
+#[test]
+fn killed_recreate_is_finished_by_a_rerun() {
+    killed_recreate_is_finished_by(&["recreate", "--yes"]);
+}

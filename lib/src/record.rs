@@ -131,6 +131,10 @@ pub(crate) struct VmRecord {
     /// The full ARN of the identity that created the VM (`mint:owner-arn`).
     #[serde(default)]
     pub(crate) owner_arn: Option<String>,
+    /// A `mint recreate` stopped part-way (`mint:pending-attach` on the instance it replaces
+    /// or on the project volume): `mint recreate` or `mint up` finishes it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) recreating: bool,
 }
 
 /// Device name the project volume is attached at (spec: Project EBS).
@@ -196,6 +200,7 @@ impl VmRecord {
             root_disk_used_percent: tags::get(t, tags::ROOT_DISK_USED)
                 .and_then(|v| v.trim_end_matches('%').parse().ok()),
             owner_arn: tags::get(t, tags::OWNER_ARN).map(str::to_string),
+            recreating: tags::get(t, tags::PENDING_ATTACH).is_some(),
         }
     }
 }
@@ -266,6 +271,7 @@ mod tests {
             host_key: None,
             root_disk_used_percent: None,
             owner_arn: None,
+            recreating: false,
         };
         let line = serde_json::to_string(&rec).unwrap();
         let text = format!("{line}\n\n{line}\n");

@@ -12,6 +12,8 @@ pub(crate) const OWNER_ARN: &str = "mint:owner-arn";
 pub(crate) const BOOTSTRAP: &str = "mint:bootstrap";
 pub(crate) const HEALTH: &str = "mint:health";
 pub(crate) const PENDING_ATTACH: &str = "mint:pending-attach";
+/// On an instance a `mint resize` stopped: the type it is being given (removed once started).
+pub(crate) const RESIZING: &str = "mint:resizing";
 pub(crate) const IDLE_TIMEOUT: &str = "mint:idle-timeout";
 pub(crate) const IDLE_DEADLINE: &str = "mint:idle-deadline";
 pub(crate) const IDLE_EXTENDED_UNTIL: &str = "mint:idle-extended-until";

@@ -17,6 +17,7 @@ pub(crate) fn vm_table(recs: &[VmRecord], now: i64) -> String {
         .iter()
         .map(|r| {
             let state = match r.bootstrap {
+                _ if r.recreating => format!("{} (recreating)", r.state),
                 Some(Bootstrap::Failed) => format!("{} (bootstrap failed)", r.state),
                 _ => r.state.to_string(),
             };
@@ -35,9 +36,17 @@ pub(crate) fn vm_table(recs: &[VmRecord], now: i64) -> String {
 
 /// `mint status`: every field, one per line.
 pub(crate) fn vm_status(r: &VmRecord, now: i64) -> String {
+    let state = if r.recreating {
+        format!(
+            "{} (a recreate stopped part-way: `mint recreate --vm {}` or `mint up --vm {}` finishes it)",
+            r.state, r.vm, r.vm
+        )
+    } else {
+        r.state.to_string()
+    };
     let rows: Vec<(&str, String)> = vec![
         ("VM", r.vm.clone()),
-        ("State", r.state.to_string()),
+        ("State", state),
         (
             "Instance",
             format!(
@@ -394,6 +403,7 @@ mod tests {
             host_key: None,
             root_disk_used_percent: Some(41),
             owner_arn: None,
+            recreating: false,
         }
     }
 

@@ -266,8 +266,6 @@ pub fn vm_volumes(
     .to_vec()
 }
 
-/// Asserts a failed command printed exactly one `<tool>: ` error line containing `needle`,
-/// and no panic.
 /// The user data an instance was launched with, decoded.
 pub fn user_data(moto: &Moto, instance_id: &str) -> String {
     let ec2 = aws_sdk_ec2::Client::new(&sdk_config(&moto.endpoint()));
@@ -287,6 +285,8 @@ pub fn user_data(moto: &Moto, instance_id: &str) -> String {
     String::from_utf8(bytes).unwrap()
 }
 
+/// Asserts a failed command printed exactly one `<tool>: ` error line containing `needle`,
+/// and no panic.
 pub fn assert_clear_error(out: &std::process::Output, tool: &str, needle: &str) {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(

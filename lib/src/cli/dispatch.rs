@@ -16,6 +16,8 @@ pub const TOOLS: &[(&str, &[(&str, &str)])] = &[(
         ("admin", "One-time account setup for an AWS admin: CloudFormation stack and the mint-user policy"),
         ("up", "Create and start a VM, or start it if it is stopped"),
         ("down", "Stop a VM; its volumes, EFS and Elastic IP stay"),
+        ("resize", "Change a VM's instance type; volumes, Elastic IP and tags stay"),
+        ("recreate", "Replace a VM's instance and root volume; projects, Elastic IP and AZ stay"),
         ("destroy", "Delete a VM: instance, root and project volumes, Elastic IP"),
         ("list", "List your VMs: state, IP, type, uptime, idle timer"),
         ("status", "Show everything AWS knows about one VM"),

@@ -1,10 +1,10 @@
-//! `mint-vm`: init, admin, up, down, destroy, list, status, extend, doctor, config, version,
-//! update.
+//! `mint-vm`: init, admin, up, down, resize, recreate, destroy, list, status, extend, doctor,
+//! config, version, update.
 
 use super::{emit, emit_all, Global, VmFlag};
 use crate::config::Config;
 use crate::record::{VmRecord, VmState};
-use crate::vm::{self, destroy, down, list, up, Ctx};
+use crate::vm::{self, destroy, down, list, recreate, resize, up, Ctx};
 use crate::{ui, view};
 use anyhow::{bail, Result};
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
@@ -72,6 +72,46 @@ enum Cmd {
     Down {
         #[command(flatten)]
         vm: VmFlag,
+        /// Print the VM record as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change a VM's instance type; volumes, Elastic IP and tags stay
+    #[command(
+        long_about = "Change a VM's instance type; volumes, Elastic IP and tags stay.\n\nThe type is checked against the EC2 API first: it must exist, run the x86_64 AMI, and be offered in the VM's availability zone (where its project volume is). A running VM is stopped (asks first; --yes skips that), changed and started again; a stopped VM is changed and stays stopped. Killed at any point, the same command run again finishes the job: a VM the resize stopped carries mint:resizing until it runs again."
+    )]
+    Resize {
+        /// The new instance type (e.g. m6i.2xlarge)
+        #[arg(value_name = "INSTANCE_TYPE")]
+        instance_type: String,
+        #[command(flatten)]
+        vm: VmFlag,
+        /// Stop a running VM without asking
+        #[arg(long, short = 'y')]
+        yes: bool,
+        /// Print the VM record as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Replace a VM's instance and root volume; projects, Elastic IP and AZ stay
+    #[command(
+        long_about = "Replace a VM's instance and root volume; projects, Elastic IP and AZ stay.\n\nFor a clean host (bootstrap updates, a broken root volume). In the spec's order: refuses while anyone uses the VM (ssh, mosh, an attached tmux client, claude; asked over ssh, else read from the last heartbeat) unless --force; reads the project volume's AZ; tags the volume mint:pending-attach; stops the instance, detaches the volume, terminates the instance and its root volume; launches a new instance of the same type in that AZ with a fresh bootstrap; attaches the same volume, re-associates the same Elastic IP, removes the tag and waits for the bootstrap like `up`. Asks first (--yes skips that). Killed at any step, `mint recreate` or `mint up` run again finishes it. The new host key is pinned from the VM's mint:host-key tag and the client key is replaced."
+    )]
+    Recreate {
+        #[command(flatten)]
+        vm: VmFlag,
+        /// Recreate even while sessions are active (they are cut off)
+        #[arg(long)]
+        force: bool,
+        /// Do not ask for confirmation
+        #[arg(long, short = 'y')]
+        yes: bool,
+        /// How long to wait for the new instance's bootstrap (e.g. 7m, 90s)
+        #[arg(long, value_name = "DURATION", default_value = "7m", value_parser = super::parse_duration)]
+        bootstrap_timeout: std::time::Duration,
+        /// What to do if bootstrap does not finish in time (asked interactively otherwise; without a terminal: stop)
+        #[arg(long, value_enum, value_name = "ACTION")]
+        on_timeout: Option<OnTimeoutArg>,
         /// Print the VM record as JSON
         #[arg(long)]
         json: bool,
@@ -237,6 +277,7 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
             }
             warn_running(&listing.vms);
             warn_foreign(&listing.vms);
+            warn_recreating(&listing.vms);
             super::release::finish_notice(notice).await;
             Ok(())
         }
@@ -288,6 +329,53 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
             }
             Ok(())
         }
+        Cmd::Resize {
+            instance_type,
+            vm,
+            yes,
+            json,
+        } => {
+            let t = vm.single()?;
+            let ctx = Ctx::new(cfg).await?;
+            let _lock = ctx.lock_vm(t.name())?;
+            let rec = resize_one(&ctx, t.name(), &instance_type, yes).await?;
+            emit(json, &rec, |r| {
+                format!(
+                    "VM {} is {} ({}).",
+                    r.vm,
+                    r.instance_type.as_deref().unwrap_or("?"),
+                    r.state
+                )
+            })
+        }
+        Cmd::Recreate {
+            vm,
+            force,
+            yes,
+            bootstrap_timeout,
+            on_timeout,
+            json,
+        } => {
+            let t = vm.single()?;
+            let ctx = Ctx::new(cfg).await?;
+            let _lock = ctx.lock_vm(t.name())?;
+            let rec =
+                recreate_one(&ctx, t.name(), force, yes, bootstrap_timeout, on_timeout).await?;
+            if let Err(e) = crate::ssh::prepare(&rec, true) {
+                ui::warn(&format!("VM is recreated, but its ssh config was not written: {e:#}; run `mint ssh-config --vm {}`", rec.vm));
+            }
+            emit(json, &rec, |r| {
+                format!(
+                    "VM {} is recreated: {} ({}, {}) at {}, with project volume {}.",
+                    r.vm,
+                    r.instance_id.as_deref().unwrap_or("?"),
+                    r.instance_type.as_deref().unwrap_or("?"),
+                    r.availability_zone.as_deref().unwrap_or("?"),
+                    r.public_ip.as_deref().unwrap_or("no public IP"),
+                    r.project_volume_id.as_deref().unwrap_or("?"),
+                )
+            })
+        }
         Cmd::Destroy { vm, yes } => {
             let targets = vm.targets()?;
             let ctx = Ctx::new(cfg).await?;
@@ -317,6 +405,7 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
                 let rec = list::status(&cfg, t.name()).await?;
                 emit(json, &rec, |r| view::vm_status(r, now))?;
                 warn_foreign(std::slice::from_ref(&rec));
+                warn_recreating(std::slice::from_ref(&rec));
             }
             super::release::finish_notice(notice).await;
             Ok(())
@@ -332,7 +421,19 @@ async fn up_one(
     bootstrap_timeout: std::time::Duration,
     on_timeout: Option<OnTimeoutArg>,
 ) -> Result<VmRecord> {
-    let instance_id = match up::up(ctx, vm, bootstrap_timeout).await? {
+    let result = up::up(ctx, vm, bootstrap_timeout).await?;
+    settle(ctx, vm, result, bootstrap_timeout, on_timeout).await
+}
+
+/// The record of a VM that came up, or the spec's three-way choice on a bootstrap timeout.
+async fn settle(
+    ctx: &Ctx,
+    vm: &str,
+    result: up::Up,
+    bootstrap_timeout: std::time::Duration,
+    on_timeout: Option<OnTimeoutArg>,
+) -> Result<VmRecord> {
+    let instance_id = match result {
         up::Up::Ready(rec) => return Ok(*rec),
         up::Up::BootstrapTimedOut { instance_id } => instance_id,
     };
@@ -362,6 +463,66 @@ async fn up_one(
         }
     };
     Err(up::after_timeout(ctx, vm, &instance_id, choice).await)
+}
+
+async fn resize_one(ctx: &Ctx, vm: &str, to: &str, yes: bool) -> Result<VmRecord> {
+    let plan = resize::plan(ctx, vm, to).await?;
+    if plan.is_done() {
+        ui::step(&format!("VM {vm} is already {to}"));
+    }
+    if plan.running
+        && !ui::confirm(
+            &format!(
+                "Stop VM {vm} to change it from {} to {to}, then start it again?",
+                plan.from
+            ),
+            yes,
+            &format!("stop VM {vm} for the resize"),
+            "--yes",
+        )?
+    {
+        bail!("nothing was changed: you answered no");
+    }
+    resize::execute(ctx, plan).await
+}
+
+async fn recreate_one(
+    ctx: &Ctx,
+    vm: &str,
+    force: bool,
+    yes: bool,
+    bootstrap_timeout: std::time::Duration,
+    on_timeout: Option<OnTimeoutArg>,
+) -> Result<VmRecord> {
+    let plan = recreate::plan(ctx, vm).await?;
+    if plan.resuming {
+        ui::phase(&format!("Finishing the interrupted recreate of VM {vm}..."));
+    } else if let Some(old) = &plan.old {
+        let s = recreate::sessions(ctx, old).await;
+        if !s.active.is_empty() {
+            let what = s.active.join(", ");
+            if !force {
+                bail!("VM {vm} is in use ({what}; {}): recreating it would cut them off. End them, or pass --force", s.seen);
+            }
+            ui::warn(&format!(
+                "VM {vm} is in use ({what}); --force recreates it anyway"
+            ));
+        } else {
+            ui::step(&format!("no active sessions ({})", s.seen));
+        }
+        let id = old.instance_id().unwrap_or("?");
+        let question = format!(
+            "Recreate VM {vm}: terminate {id} and its root volume, then launch a fresh {} in {} with project volume {} and the same Elastic IP?",
+            plan.instance_type,
+            plan.availability_zone,
+            plan.volume.volume_id().unwrap_or("?")
+        );
+        if !ui::confirm(&question, yes, &format!("recreate VM {vm}"), "--yes")? {
+            bail!("nothing was changed: you answered no");
+        }
+    }
+    let result = recreate::execute(ctx, plan, bootstrap_timeout).await?;
+    settle(ctx, vm, result, bootstrap_timeout, on_timeout).await
 }
 
 async fn destroy_one(ctx: &Ctx, name: &str, yes: bool) -> Result<()> {
@@ -432,6 +593,15 @@ fn doctor_result(r: &crate::vm::doctor::Report) -> Result<()> {
 }
 
 /// VMs that carry the caller's owner name but another identity's ARN: shown, never acted on.
+fn warn_recreating(recs: &[VmRecord]) {
+    for r in recs.iter().filter(|r| r.recreating) {
+        ui::warn(&format!(
+            "VM {} is in the middle of a recreate that stopped part-way; `mint recreate --vm {}` (or `mint up --vm {}`) finishes it",
+            r.vm, r.vm, r.vm
+        ));
+    }
+}
+
 fn warn_foreign(recs: &[VmRecord]) {
     for r in recs
         .iter()

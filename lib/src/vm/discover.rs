@@ -89,13 +89,13 @@ pub(crate) async fn addresses(
 
 pub(crate) async fn volumes(
     ec2: &Client,
-    owner: &str,
+    owner: Option<&str>,
     vm: &str,
     component: &str,
 ) -> Result<Vec<Volume>, AwsError> {
     let pages: Vec<_> = ec2
         .describe_volumes()
-        .set_filters(Some(tags::owned(Some(owner), Some(vm), component)))
+        .set_filters(Some(tags::owned(owner, Some(vm), component)))
         .into_paginator()
         .send()
         .collect::<Result<Vec<_>, _>>()

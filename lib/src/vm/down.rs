@@ -5,22 +5,28 @@ use crate::aws::AwsResult;
 use crate::record::VmRecord;
 use crate::ui;
 use anyhow::{Context, Result};
-use aws_sdk_ec2::types::InstanceStateName;
+use aws_sdk_ec2::types::{Instance, InstanceStateName};
 
 pub(crate) async fn down(ctx: &Ctx, vm: &str) -> Result<VmRecord> {
     let inst = ctx.instance(vm).await?;
+    let inst = stop(ctx, inst).await?;
+    Ok(VmRecord::from_instance(&inst, ctx.region()))
+}
+
+/// Stops an instance and waits until it is stopped (resize and recreate stop it this way too).
+pub(crate) async fn stop(ctx: &Ctx, inst: Instance) -> Result<Instance> {
     let id = inst
         .instance_id()
         .context("instance without an id")?
         .to_string();
-    let inst = match discover::state(&inst) {
+    match discover::state(&inst) {
         Some(InstanceStateName::Stopped) => {
             ui::step(&format!("{id} is already stopped"));
-            inst
+            Ok(inst)
         }
         Some(InstanceStateName::Stopping) => {
             ui::phase("Waiting for the instance to stop...");
-            wait::instance_state(ctx, &id, InstanceStateName::Stopped).await?
+            wait::instance_state(ctx, &id, InstanceStateName::Stopped).await
         }
         _ => {
             ui::phase("Stopping instance...");
@@ -30,8 +36,7 @@ pub(crate) async fn down(ctx: &Ctx, vm: &str) -> Result<VmRecord> {
                 .send()
                 .await
                 .aws("StopInstances")?;
-            wait::instance_state(ctx, &id, InstanceStateName::Stopped).await?
+            wait::instance_state(ctx, &id, InstanceStateName::Stopped).await
         }
-    };
-    Ok(VmRecord::from_instance(&inst, ctx.region()))
+    }
 }

@@ -4,6 +4,7 @@ use super::{discover, Ctx};
 use crate::config::Config;
 use crate::owner::Owner;
 use crate::record::{Bootstrap, VmRecord};
+use crate::tags::{self, component};
 use anyhow::Result;
 use aws_sdk_ec2::types::Instance;
 
@@ -38,43 +39,79 @@ pub(crate) async fn list_known(ctx: &Ctx) -> Result<Vec<VmRecord>> {
 }
 
 /// The owner's live VMs, plus instances terminated on a failed bootstrap, which the spec
-/// keeps visible.
+/// keeps visible, and the instance a stopped recreate terminated before its successor was
+/// launched (otherwise that VM would vanish from the list).
 fn records(all: &[Instance], owner: &str, region: &str) -> Vec<VmRecord> {
-    let mut recs: Vec<VmRecord> = all
+    let mine: Vec<&Instance> = all
         .iter()
         .filter(|i| discover::is_owned_by(i.tags(), owner))
-        .filter(|i| discover::is_live(i) || Bootstrap::of(i) == Some(Bootstrap::Failed))
+        .collect();
+    let live_vms: Vec<Option<&str>> = mine
+        .iter()
+        .filter(|i| discover::is_live(i))
+        .map(|i| tags::get(i.tags(), tags::VM))
+        .collect();
+    let mut recs: Vec<VmRecord> = mine
+        .iter()
+        .filter(|i| {
+            discover::is_live(i)
+                || Bootstrap::of(i) == Some(Bootstrap::Failed)
+                || (tags::get(i.tags(), tags::PENDING_ATTACH).is_some()
+                    && !live_vms.contains(&tags::get(i.tags(), tags::VM)))
+        })
         .map(|i| VmRecord::from_instance(i, region))
         .collect();
     recs.sort_by(|a, b| a.vm.cmp(&b.vm).then(a.launch_time.cmp(&b.launch_time)));
     recs
 }
 
-/// One VM's record, in one round trip of wall time: the caller identity, the VM's instances
-/// and its addresses are asked for at once, and the caller's are picked by `mint:owner`.
+/// One VM's record, in one round trip of wall time: the caller identity, the VM's instances,
+/// its addresses and its project volume are asked for at once, and the caller's are picked
+/// by `mint:owner`.
 pub(crate) async fn status(config: &Config, vm: &str) -> Result<VmRecord> {
     let aws = super::aws_for(config).await?;
     let ec2 = aws.ec2();
-    let (owner, instances, addresses) = tokio::try_join!(
+    let (owner, instances, addresses, volumes) = tokio::try_join!(
         crate::owner::caller(&aws),
         async { Ok(discover::instances(&ec2, None, Some(vm)).await?) },
         async { Ok(discover::addresses(&ec2, None, vm).await?) },
+        async { Ok(discover::volumes(&ec2, None, vm, component::PROJECT_VOLUME).await?) },
     )?;
     let owner = owner.name.as_str();
-    let live: Vec<Instance> = instances
+    let mine: Vec<Instance> = instances
         .into_iter()
-        .filter(|i| discover::is_owned_by(i.tags(), owner) && discover::is_live(i))
+        .filter(|i| discover::is_owned_by(i.tags(), owner))
         .collect();
-    let inst = discover::single_live(live, vm)?.ok_or_else(|| super::VmNotFound {
-        vm: vm.to_string(),
-        owner: owner.to_string(),
-        region: aws.region().to_string(),
-    })?;
+    let live: Vec<Instance> = mine
+        .iter()
+        .filter(|i| discover::is_live(i))
+        .cloned()
+        .collect();
+    // Between a recreate's terminate and its launch, the VM is the instance it replaced.
+    let replaced = mine
+        .iter()
+        .filter(|i| tags::get(i.tags(), tags::PENDING_ATTACH).is_some())
+        .max_by_key(|i| i.launch_time().map(|t| t.secs()))
+        .cloned();
+    let inst = discover::single_live(live, vm)?
+        .or(replaced)
+        .ok_or_else(|| super::VmNotFound {
+            vm: vm.to_string(),
+            owner: owner.to_string(),
+            region: aws.region().to_string(),
+        })?;
+    let volume = volumes
+        .into_iter()
+        .find(|v| discover::is_owned_by(v.tags(), owner));
     let eips: Vec<_> = addresses
         .into_iter()
         .filter(|a| discover::is_owned_by(a.tags(), owner))
         .collect();
     let mut rec = VmRecord::from_instance(&inst, aws.region());
+    if let Some(v) = &volume {
+        rec.project_volume_id = v.volume_id().map(str::to_string);
+        rec.recreating |= tags::get(v.tags(), tags::PENDING_ATTACH).is_some();
+    }
     if let Some(eip) = eips.first() {
         rec.elastic_ip_allocation_id = eip.allocation_id().map(str::to_string);
         // The Elastic IP is the VM's address, also while it is stopped.

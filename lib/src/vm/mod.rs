@@ -1,5 +1,5 @@
 //! The VM lifecycle: which VM (target), discovery by tags, waiting, up, down, destroy,
-//! list, status and extend.
+//! list, status, extend, resize and recreate.
 
 pub(crate) mod destroy;
 pub(crate) mod discover;
@@ -8,6 +8,8 @@ pub(crate) mod down;
 pub(crate) mod idle;
 pub(crate) mod list;
 pub(crate) mod quota;
+pub(crate) mod recreate;
+pub(crate) mod resize;
 pub(crate) mod target;
 pub(crate) mod up;
 pub(crate) mod wait;

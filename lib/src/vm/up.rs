@@ -46,21 +46,40 @@ pub(crate) async fn up(ctx: &Ctx, vm: &str, bootstrap_timeout: Duration) -> Resu
     let (inst, eips, vols) = tokio::join!(
         discover::live_instance(ec2, owner, vm),
         discover::addresses(ec2, Some(owner), vm),
-        discover::volumes(ec2, owner, vm, component::PROJECT_VOLUME),
+        discover::volumes(ec2, Some(owner), vm, component::PROJECT_VOLUME),
     );
     let (inst, eips, vols) = (inst?, eips?, vols?);
     let eip = single(eips, "Elastic IPs", |a| a.allocation_id())?;
-    let vol = single(vols, "project volumes", |v| v.volume_id())?;
+    let mut vol = single(vols, "project volumes", |v| v.volume_id())?;
 
     if let Some(i) = &inst {
         ctx.check_owner(vm, i)?;
     }
+    // A recreate that stopped before its old instance was gone: finish retiring it first.
+    let pending = vol.as_ref().and_then(super::recreate::Pending::of);
+    let inst = match (inst, &pending, &vol) {
+        (Some(i), Some(p), Some(v)) if p.old_instance.as_deref() == i.instance_id() => {
+            ui::phase("Finishing an interrupted `mint recreate`...");
+            super::recreate::retire(ctx, i, v).await?;
+            vol = single(
+                discover::volumes(ec2, Some(owner), vm, component::PROJECT_VOLUME).await?,
+                "project volumes",
+                |v| v.volume_id(),
+            )?;
+            None
+        }
+        (i, _, _) => i,
+    };
     let instance = match inst {
         Some(i) => start_existing(ctx, i).await?,
-        // A project volume outliving its instance pins the new one to its AZ.
+        // A project volume outliving its instance pins the new one to its AZ; a recreate's
+        // successor keeps the VM's type.
         None => {
             let az = vol.as_ref().and_then(|v| v.availability_zone());
-            launch(ctx, vm, az, eip.is_none()).await?
+            let ty = pending
+                .and_then(|p| p.instance_type)
+                .unwrap_or_else(|| ctx.config.instance_type.clone());
+            launch(ctx, vm, az, &ty, eip.is_none()).await?
         }
     };
     let id = instance
@@ -137,7 +156,7 @@ async fn start_existing(ctx: &Ctx, inst: Instance) -> Result<Instance> {
     Ok(inst)
 }
 
-async fn start(ctx: &Ctx, id: &str) -> Result<()> {
+pub(crate) async fn start(ctx: &Ctx, id: &str) -> Result<()> {
     ui::phase("Starting instance...");
     ctx.ec2
         .start_instances()
@@ -205,7 +224,13 @@ async fn user_security_group(ctx: &Ctx, vpc: &str) -> Result<String> {
         })
 }
 
-async fn launch(ctx: &Ctx, vm: &str, az: Option<&str>, check_quota: bool) -> Result<Instance> {
+async fn launch(
+    ctx: &Ctx,
+    vm: &str,
+    az: Option<&str>,
+    instance_type: &str,
+    check_quota: bool,
+) -> Result<Instance> {
     // Verify the payload before any AWS call: a tampered build, or one that could not
     // install mint-idle, must not launch anything.
     crate::bootstrap::verify()?;
@@ -247,7 +272,7 @@ async fn launch(ctx: &Ctx, vm: &str, az: Option<&str>, check_quota: bool) -> Res
         .ec2
         .run_instances()
         .image_id(ami)
-        .instance_type(InstanceType::from(ctx.config.instance_type.as_str()))
+        .instance_type(InstanceType::from(instance_type))
         .min_count(1)
         .max_count(1)
         .subnet_id(subnet)

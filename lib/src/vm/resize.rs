@@ -1,0 +1,214 @@
+//! `mint resize`: a new instance type for the same instance. The type is checked against the
+//! EC2 API before anything changes; a running VM is stopped, changed and started again, a
+//! stopped one is changed and stays stopped. Volumes, the Elastic IP and every tag stay.
+//!
+//! Before stopping a running VM, resize tags it `mint:resizing=<type>`: a re-run after a kill
+//! finds the tag and finishes the job (starting the VM it stopped), and a VM stopped by
+//! someone else is never started by a resize.
+
+use super::{discover, down, up, wait, Ctx};
+use crate::aws::AwsResult;
+use crate::record::VmRecord;
+use crate::tags;
+use crate::ui;
+use anyhow::{Context, Result};
+use aws_sdk_ec2::types::{
+    ArchitectureType, Filter, Instance, InstanceStateName, InstanceType, LocationType,
+};
+use thiserror::Error;
+
+/// The architecture of the AMI every Mint VM runs.
+const VM_ARCH: &str = "x86_64";
+
+#[derive(Debug, Error)]
+pub(crate) enum TypeRefused {
+    #[error("`{ty}` is not an EC2 instance type in {region}; pick one such as m6i.xlarge (`aws ec2 describe-instance-types` lists them)")]
+    Unknown { ty: String, region: String },
+    #[error("{ty} is an {arch} type, but Mint VMs run the x86_64 Ubuntu AMI: pick an x86_64 type (an m7i rather than an m7g, say)")]
+    Arch { ty: String, arch: String },
+    #[error("{ty} is not offered in {az}, where VM {vm} and its project volume live; `aws ec2 describe-instance-type-offerings --location-type availability-zone --filters Name=location,Values={az}` lists the types that are")]
+    NotInZone { ty: String, az: String, vm: String },
+}
+
+/// What a resize will do, decided before anything changes.
+pub(crate) struct Plan {
+    pub(crate) vm: String,
+    pub(crate) instance: Instance,
+    pub(crate) from: String,
+    pub(crate) to: String,
+    /// The VM runs (or a killed resize stopped it): it is stopped, changed, started.
+    pub(crate) restart: bool,
+    /// Running now: stopping it needs the user's confirmation.
+    pub(crate) running: bool,
+}
+
+impl Plan {
+    pub(crate) fn is_done(&self) -> bool {
+        self.from == self.to && !self.restart
+    }
+}
+
+pub(crate) async fn plan(ctx: &Ctx, vm: &str, to: &str) -> Result<Plan> {
+    let inst = ctx.instance(vm).await?;
+    let az = inst
+        .placement()
+        .and_then(|p| p.availability_zone())
+        .context("the instance has no availability zone")?
+        .to_string();
+    check_type(ctx, vm, to, &az).await?;
+    let from = inst
+        .instance_type()
+        .map(|t| t.as_str().to_string())
+        .unwrap_or_default();
+    let state = discover::state(&inst).cloned();
+    let marked = tags::get(inst.tags(), tags::RESIZING).is_some();
+    let running = matches!(
+        state,
+        Some(InstanceStateName::Running | InstanceStateName::Pending)
+    );
+    // A running VM with the type already right needs nothing (unless a killed run left its
+    // mark, which the execution removes).
+    let changes = from != to;
+    let restart = (running && changes) || marked;
+    Ok(Plan {
+        vm: vm.to_string(),
+        instance: inst,
+        from,
+        to: to.to_string(),
+        restart,
+        running: running && changes && !marked,
+    })
+}
+
+/// The type exists, runs the VM's x86_64 AMI, and is offered in the VM's AZ (the project
+/// volume cannot move).
+async fn check_type(ctx: &Ctx, vm: &str, ty: &str, az: &str) -> Result<()> {
+    let unknown = || TypeRefused::Unknown {
+        ty: ty.to_string(),
+        region: ctx.region().to_string(),
+    };
+    let found = match ctx
+        .ec2
+        .describe_instance_types()
+        .instance_types(InstanceType::from(ty))
+        .send()
+        .await
+        .aws("DescribeInstanceTypes")
+    {
+        Ok(out) => out.instance_types().first().cloned(),
+        Err(e)
+            if e.code().is_some_and(|c| {
+                c.starts_with("InvalidInstanceType") || c == "InvalidParameterValue"
+            }) =>
+        {
+            None
+        }
+        Err(e) => return Err(e).context("cannot check the instance type against the EC2 API"),
+    };
+    let info = found.ok_or_else(unknown)?;
+    let archs: Vec<&ArchitectureType> = info
+        .processor_info()
+        .map(|p| p.supported_architectures().iter().collect())
+        .unwrap_or_default();
+    if !archs.is_empty() && !archs.iter().any(|a| a.as_str() == VM_ARCH) {
+        return Err(TypeRefused::Arch {
+            ty: ty.to_string(),
+            arch: archs
+                .iter()
+                .map(|a| a.as_str())
+                .collect::<Vec<_>>()
+                .join("/"),
+        }
+        .into());
+    }
+    let offered = ctx
+        .ec2
+        .describe_instance_type_offerings()
+        .location_type(LocationType::AvailabilityZone)
+        .filters(Filter::builder().name("location").values(az).build())
+        .filters(Filter::builder().name("instance-type").values(ty).build())
+        .send()
+        .await
+        .aws("DescribeInstanceTypeOfferings")?;
+    if offered.instance_type_offerings().is_empty() {
+        return Err(TypeRefused::NotInZone {
+            ty: ty.to_string(),
+            az: az.to_string(),
+            vm: vm.to_string(),
+        }
+        .into());
+    }
+    Ok(())
+}
+
+pub(crate) async fn execute(ctx: &Ctx, plan: Plan) -> Result<VmRecord> {
+    let id = plan
+        .instance
+        .instance_id()
+        .context("instance without an id")?
+        .to_string();
+    let mut inst = plan.instance;
+    if plan.restart && tags::get(inst.tags(), tags::RESIZING).is_none() {
+        ctx.ec2
+            .create_tags()
+            .resources(&id)
+            .tags(
+                aws_sdk_ec2::types::Tag::builder()
+                    .key(tags::RESIZING)
+                    .value(&plan.to)
+                    .build(),
+            )
+            .send()
+            .await
+            .aws("CreateTags")?;
+    }
+    if plan.from != plan.to {
+        inst = down::stop(ctx, inst).await?;
+        ui::phase(&format!("Changing the instance type to {}...", plan.to));
+        ctx.ec2
+            .modify_instance_attribute()
+            .instance_id(&id)
+            .instance_type(
+                aws_sdk_ec2::types::AttributeValue::builder()
+                    .value(&plan.to)
+                    .build(),
+            )
+            .send()
+            .await
+            .aws("ModifyInstanceAttribute")?;
+    }
+    if plan.restart {
+        if discover::state(&inst) != Some(&InstanceStateName::Running) {
+            if discover::state(&inst) == Some(&InstanceStateName::Stopping) {
+                wait::instance_state(ctx, &id, InstanceStateName::Stopped).await?;
+            }
+            up::start(ctx, &id).await?;
+        }
+        wait::instance_state(ctx, &id, InstanceStateName::Running).await?;
+        ctx.ec2
+            .delete_tags()
+            .resources(&id)
+            .tags(
+                aws_sdk_ec2::types::Tag::builder()
+                    .key(tags::RESIZING)
+                    .build(),
+            )
+            .send()
+            .await
+            .aws("DeleteTags")?;
+    }
+    let inst = discover::instance_by_id(&ctx.ec2, &id)
+        .await?
+        .context("the instance disappeared during the resize")?;
+    let mut rec = VmRecord::from_instance(&inst, ctx.region());
+    // The Elastic IP is the VM's address throughout; the record shows it even mid-start.
+    if let Some(eip) = discover::addresses(&ctx.ec2, Some(&ctx.owner.name), &plan.vm)
+        .await?
+        .into_iter()
+        .next()
+    {
+        rec.public_ip = eip.public_ip().map(str::to_string).or(rec.public_ip);
+        rec.elastic_ip_allocation_id = eip.allocation_id().map(str::to_string);
+    }
+    Ok(rec)
+}

@@ -1,0 +1,207 @@
+//! `mint resize` and `mint recreate` against moto: what changes (type; instance and root
+//! volume) and what must not (project volume, AZ, Elastic IP, tags).
+
+mod common;
+use common::*;
+
+struct Vm {
+    instance: String,
+    instance_type: String,
+    az: String,
+    state: String,
+    project_volume: String,
+    attached_to: Option<String>,
+    eip: String,
+    eip_instance: Option<String>,
+    root_volumes: Vec<String>,
+}
+
+fn observe(moto: &Moto, vm: &str) -> Vm {
+    let ec2 = ec2(moto);
+    let inst = live_instances(&ec2, vm);
+    assert_eq!(inst.len(), 1, "instances of {vm}: {inst:?}");
+    let i = &inst[0];
+    let vols = vm_volumes(&ec2, vm, "project-volume");
+    assert_eq!(vols.len(), 1, "project volumes: {vols:?}");
+    assert!(
+        tag(vols[0].tags(), "mint:pending-attach").is_none(),
+        "mint:pending-attach left on {:?}",
+        vols[0].volume_id()
+    );
+    let eips = vm_addresses(&ec2, vm);
+    assert_eq!(eips.len(), 1, "EIPs: {eips:?}");
+    Vm {
+        instance: i.instance_id().unwrap().to_string(),
+        instance_type: i.instance_type().unwrap().as_str().to_string(),
+        az: i
+            .placement()
+            .unwrap()
+            .availability_zone()
+            .unwrap()
+            .to_string(),
+        state: i.state().unwrap().name().unwrap().as_str().to_string(),
+        project_volume: vols[0].volume_id().unwrap().to_string(),
+        attached_to: vols[0]
+            .attachments()
+            .first()
+            .and_then(|a| a.instance_id())
+            .map(str::to_string),
+        eip: eips[0].allocation_id().unwrap().to_string(),
+        eip_instance: eips[0].instance_id().map(str::to_string),
+        root_volumes: vm_volumes(&ec2, vm, "volume")
+            .iter()
+            .map(|v| v.volume_id().unwrap().to_string())
+            .collect(),
+    }
+}
+
+#[test]
+fn resize_changes_the_type_of_a_running_and_of_a_stopped_vm() {
+    let moto = Moto::start();
+    let env = Env::new(&moto);
+    env.init();
+    env.mint(&["up", "--yes"]).assert().success();
+    let before = observe(&moto, "default");
+    assert_eq!(before.instance_type, "m6i.xlarge");
+
+    // Running: stopping needs --yes (no terminal here), and nothing changes without it.
+    let out = env.mint(&["resize", "m6i.large"]).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(4),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(observe(&moto, "default").instance_type, "m6i.xlarge");
+
+    let out = env
+        .mint(&["resize", "m6i.large", "--yes", "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rec: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rec["instance_type"], "m6i.large");
+    assert_eq!(rec["state"], "running");
+    let after = observe(&moto, "default");
+    assert_eq!(
+        (after.instance_type.as_str(), after.state.as_str()),
+        ("m6i.large", "running")
+    );
+    assert_eq!(after.instance, before.instance);
+    assert_eq!(after.project_volume, before.project_volume);
+    assert_eq!(after.root_volumes, before.root_volumes);
+    assert_eq!(after.eip, before.eip);
+    assert_eq!(
+        after.eip_instance.as_deref(),
+        Some(before.instance.as_str())
+    );
+    let i = &live_instances(&ec2(&moto), "default")[0];
+    assert_eq!(tag(i.tags(), "mint:resizing"), None);
+    assert_eq!(tag(i.tags(), "mint:vm"), Some("default"));
+
+    // Stopped: changed, and it stays stopped.
+    env.mint(&["down"]).assert().success();
+    env.mint(&["resize", "m6i.2xlarge"]).assert().success();
+    let stopped = observe(&moto, "default");
+    assert_eq!(
+        (stopped.instance_type.as_str(), stopped.state.as_str()),
+        ("m6i.2xlarge", "stopped")
+    );
+    assert_eq!(stopped.project_volume, before.project_volume);
+}
+
+#[test]
+fn resize_refuses_an_unknown_or_arm64_type_before_changing_anything() {
+    let moto = Moto::start();
+    let env = Env::new(&moto);
+    env.init();
+    env.mint(&["up", "--yes"]).assert().success();
+    let out = env
+        .mint(&["resize", "m6i.banana", "--yes"])
+        .output()
+        .unwrap();
+    assert_clear_error(&out, "mint-vm", "is not an EC2 instance type");
+    let out = env
+        .mint(&["resize", "m7g.large", "--yes"])
+        .output()
+        .unwrap();
+    assert_clear_error(&out, "mint-vm", "x86_64");
+    let vm = observe(&moto, "default");
+    assert_eq!(
+        (vm.instance_type.as_str(), vm.state.as_str()),
+        ("m6i.xlarge", "running")
+    );
+    let out = env
+        .mint(&["resize", "m6i.large", "--vm", "nope", "--yes"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+}
+
+#[test]
+fn recreate_replaces_instance_and_root_but_keeps_volume_az_address_and_type() {
+    let moto = Moto::start();
+    let env = Env::new(&moto);
+    env.init();
+    env.mint(&["up", "--yes"]).assert().success();
+    // A type other than the config's default: the successor must keep it.
+    env.mint(&["resize", "m6i.large", "--yes"])
+        .assert()
+        .success();
+    let before = observe(&moto, "default");
+
+    let out = env.mint(&["recreate"]).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(4),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(observe(&moto, "default").instance, before.instance);
+
+    let out = env.mint(&["recreate", "--yes", "--json"]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rec: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let after = observe(&moto, "default");
+    assert_ne!(after.instance, before.instance);
+    assert_eq!(rec["instance_id"], after.instance.as_str());
+    assert_eq!(after.instance_type, "m6i.large");
+    assert_eq!(after.state, "running");
+    assert_eq!(after.az, before.az);
+    assert_eq!(after.project_volume, before.project_volume);
+    assert_eq!(after.attached_to.as_deref(), Some(after.instance.as_str()));
+    assert_eq!(after.eip, before.eip);
+    assert_eq!(after.eip_instance.as_deref(), Some(after.instance.as_str()));
+    // The old root volume is gone; the new instance has its own.
+    assert_eq!(after.root_volumes.len(), 1, "{:?}", after.root_volumes);
+    assert_ne!(after.root_volumes, before.root_volumes);
+    let old = block_on(
+        ec2(&moto)
+            .describe_instances()
+            .instance_ids(&before.instance)
+            .send(),
+    )
+    .unwrap();
+    let old = &old.reservations()[0].instances()[0];
+    assert_eq!(old.state().unwrap().name().unwrap().as_str(), "terminated");
+    // The ssh_config block names the new instance.
+    let ssh_config = std::fs::read_to_string(env.home().join(".config/mint/ssh_config")).unwrap();
+    assert!(ssh_config.contains(&after.instance), "{ssh_config}");
+    assert!(!ssh_config.contains(&before.instance), "{ssh_config}");
+
+    // A stopped VM can be recreated too.
+    env.mint(&["down"]).assert().success();
+    env.mint(&["recreate", "--yes"]).assert().success();
+    let again = observe(&moto, "default");
+    assert_ne!(again.instance, after.instance);
+    assert_eq!(again.project_volume, before.project_volume);
+    assert_eq!(again.eip, before.eip);
+}
