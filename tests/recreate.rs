@@ -205,3 +205,182 @@ fn recreate_replaces_instance_and_root_but_keeps_volume_az_address_and_type() {
     assert_eq!(again.project_volume, before.project_volume);
     assert_eq!(again.eip, before.eip);
 }
+
+/// A tmux server of the VM's user (`ubuntu`) on the test host, with a client attached on a
+/// pty, as someone working on the VM would have.
+struct AttachedTmux {
+    name: String,
+    client: std::process::Child,
+}
+
+impl AttachedTmux {
+    fn start() -> AttachedTmux {
+        let name = format!("mint-recreate-{}", std::process::id());
+        let as_ubuntu = |args: &[&str]| {
+            let mut c = std::process::Command::new("setpriv");
+            c.args(["--reuid=ubuntu", "--regid=ubuntu", "--init-groups"])
+                .args(args)
+                .env_clear()
+                .env("PATH", "/usr/bin:/bin")
+                .env("HOME", "/home/ubuntu")
+                .env("TERM", "xterm");
+            c
+        };
+        let ok = as_ubuntu(&[
+            "tmux",
+            "-L",
+            &name,
+            "new-session",
+            "-d",
+            "-s",
+            "work",
+            "sleep 600",
+        ])
+        .status()
+        .unwrap();
+        assert!(ok.success(), "tmux new-session as ubuntu failed");
+        let client = as_ubuntu(&[
+            "script",
+            "-qec",
+            &format!("tmux -L {name} attach -t work"),
+            "/dev/null",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+        AttachedTmux { name, client }
+    }
+}
+
+impl Drop for AttachedTmux {
+    fn drop(&mut self) {
+        let _ = self.client.kill();
+        let _ = self.client.wait();
+        let _ = std::process::Command::new("setpriv")
+            .args(["--reuid=ubuntu", "--regid=ubuntu", "--init-groups"])
+            .args(["tmux", "-L", &self.name, "kill-server"])
+            .env_clear()
+            .env("HOME", "/home/ubuntu")
+            .status();
+    }
+}
+
+/// On the loopback VM host (sshd on the VM's Elastic IP, mint-idle on the VM user's PATH with
+/// instance metadata): ssh works after a resize; recreate asks the VM who is on it and refuses
+/// while a tmux client is attached, goes ahead with --force; afterwards ssh takes the new
+/// instance's published host key without a prompt and still refuses any other key.
+#[test]
+fn recreate_asks_the_vm_about_sessions_and_trusts_the_new_published_host_key() {
+    use common::sshd::{keygen, private_dir, vm_dir, Sshd};
+    let eic = private_dir("eic");
+    let moto = Moto::start_with(&["--play-bootstrap", "--eic-keys-dir", eic.to_str().unwrap()]);
+    let env = Env::new(&moto);
+    env.init();
+    let rec = &env.json(&["up", "--json", "--yes"])[0];
+    let ip = rec["public_ip"].as_str().unwrap().to_string();
+    let old_id = rec["instance_id"].as_str().unwrap().to_string();
+    let imds = common::imds::Imds::start(&moto, &old_id);
+    let bin = vm_dir("bin");
+    std::fs::copy(
+        assert_cmd::cargo::cargo_bin("mint-idle"),
+        bin.join("mint-idle"),
+    )
+    .unwrap();
+    let state = vm_dir("idle-state");
+    std::process::Command::new("chown")
+        .args(["ubuntu", state.to_str().unwrap()])
+        .status()
+        .unwrap();
+    let vm_env = vec![
+        (
+            "PATH".to_string(),
+            format!("{}:/usr/bin:/bin", bin.display()),
+        ),
+        (
+            "AWS_EC2_METADATA_SERVICE_ENDPOINT".to_string(),
+            imds.endpoint(),
+        ),
+        ("AWS_ENDPOINT_URL".to_string(), moto.endpoint()),
+        (
+            "MINT_IDLE_STATE_DIR".to_string(),
+            state.display().to_string(),
+        ),
+    ];
+    let sshd = Sshd::start(&ip, &eic, 60, &vm_env);
+    let ssh_ok = || {
+        let out = env.mint(&["ssh", "--", "true"]).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    ssh_ok();
+
+    env.mint(&["resize", "m6i.large", "--yes"])
+        .assert()
+        .success();
+    ssh_ok();
+
+    let tmux = AttachedTmux::start();
+    let out = env.mint(&["recreate", "--yes"]).output().unwrap();
+    assert_clear_error(&out, "mint-vm", "attached tmux client");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("asked the VM over ssh") && said.contains("--force"),
+        "{said}"
+    );
+    assert_eq!(
+        live_instances(&ec2(&moto), "default")[0].instance_id(),
+        Some(old_id.as_str())
+    );
+
+    let out = env
+        .mint(&["recreate", "--force", "--yes", "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    drop(tmux);
+    let new = serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap();
+    let new_id = new["instance_id"].as_str().unwrap().to_string();
+    assert_ne!(new_id, old_id);
+    assert_eq!(new["instance_type"], "m6i.large");
+
+    // The new VM boots with a new host key and publishes it; ssh takes it without a prompt.
+    let sshd = sshd.restart_with_new_host_key(&eic, 60);
+    let publish = |key: &str| {
+        block_on(
+            ec2(&moto)
+                .create_tags()
+                .resources(&new_id)
+                .tags(
+                    aws_sdk_ec2::types::Tag::builder()
+                        .key("mint:host-key")
+                        .value(key)
+                        .build(),
+                )
+                .send(),
+        )
+        .unwrap();
+    };
+    publish(&sshd.host_public_key());
+    ssh_ok();
+    let kh = std::fs::read_to_string(env.home().join(".config/mint/known_hosts")).unwrap();
+    assert_eq!(
+        kh.trim(),
+        format!("mint-default {}", sshd.host_public_key())
+    );
+    // A key other than the published one is refused.
+    publish(&keygen(&private_dir("other").join("k")));
+    let out = env.mint(&["ssh", "--", "true"]).output().unwrap();
+    assert!(
+        !out.status.success(),
+        "a key unlike the published one was accepted"
+    );
+}

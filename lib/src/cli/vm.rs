@@ -498,7 +498,7 @@ async fn recreate_one(
     if plan.resuming {
         ui::phase(&format!("Finishing the interrupted recreate of VM {vm}..."));
     } else if let Some(old) = &plan.old {
-        let s = recreate::sessions(ctx, old).await;
+        let s = recreate::sessions(ctx, old, plan.address.as_deref()).await;
         if !s.active.is_empty() {
             let what = s.active.join(", ");
             if !force {

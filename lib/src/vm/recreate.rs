@@ -58,17 +58,24 @@ pub(crate) struct Plan {
     pub(crate) volume: Volume,
     pub(crate) availability_zone: String,
     pub(crate) instance_type: String,
+    /// The Elastic IP's address, where the VM answers ssh.
+    pub(crate) address: Option<String>,
     /// A killed recreate is being finished: no new confirmation or session check.
     pub(crate) resuming: bool,
 }
 
 pub(crate) async fn plan(ctx: &Ctx, vm: &str) -> Result<Plan> {
     let (ec2, owner) = (&ctx.ec2, ctx.owner.name.as_str());
-    let (inst, vols) = tokio::join!(
+    let (inst, vols, eips) = tokio::join!(
         discover::live_instance(ec2, owner, vm),
         discover::volumes(ec2, Some(owner), vm, component::PROJECT_VOLUME),
+        discover::addresses(ec2, Some(owner), vm),
     );
     let (inst, mut vols) = (inst?, vols?);
+    let address = eips?
+        .first()
+        .and_then(|a| a.public_ip())
+        .map(str::to_string);
     if let Some(i) = &inst {
         ctx.check_owner(vm, i)?;
     }
@@ -114,6 +121,7 @@ pub(crate) async fn plan(ctx: &Ctx, vm: &str) -> Result<Plan> {
         volume,
         availability_zone,
         instance_type: ty.unwrap_or_else(|| ctx.config.instance_type.clone()),
+        address,
         resuming,
     })
 }
@@ -127,8 +135,12 @@ pub(crate) struct Sessions {
 
 /// Asks the VM (`mint-idle status --json` over ssh) when it answers, else reads the last
 /// heartbeat's `mint:idle-active` tag.
-pub(crate) async fn sessions(ctx: &Ctx, inst: &Instance) -> Sessions {
-    let rec = VmRecord::from_instance(inst, ctx.region());
+pub(crate) async fn sessions(ctx: &Ctx, inst: &Instance, address: Option<&str>) -> Sessions {
+    let mut rec = VmRecord::from_instance(inst, ctx.region());
+    // The VM answers ssh on its Elastic IP (the instance's own public address may differ).
+    if let Some(a) = address {
+        rec.public_ip = Some(a.to_string());
+    }
     let from_tag = || Sessions {
         active: rec.idle.active.clone().unwrap_or_default(),
         seen: "the last heartbeat's mint:idle-active tag (the VM did not answer over ssh)".into(),
