@@ -93,3 +93,36 @@ pub(crate) fn get<'a>(tags: &'a [Tag], key: &str) -> Option<&'a str> {
         .find(|t| t.key() == Some(key))
         .and_then(|t| t.value())
 }
+
+/// Sets one tag on `resources` in one CreateTags.
+pub(crate) async fn set_one(
+    ec2: &aws_sdk_ec2::Client,
+    resources: Vec<String>,
+    key: &str,
+    value: &str,
+) -> Result<(), crate::aws::AwsError> {
+    use crate::aws::AwsResult;
+    ec2.create_tags()
+        .set_resources(Some(resources))
+        .tags(Tag::builder().key(key).value(value).build())
+        .send()
+        .await
+        .aws("CreateTags")?;
+    Ok(())
+}
+
+/// Removes one tag from a resource in one DeleteTags.
+pub(crate) async fn remove(
+    ec2: &aws_sdk_ec2::Client,
+    resource: &str,
+    key: &str,
+) -> Result<(), crate::aws::AwsError> {
+    use crate::aws::AwsResult;
+    ec2.delete_tags()
+        .resources(resource)
+        .tags(Tag::builder().key(key).build())
+        .send()
+        .await
+        .aws("DeleteTags")?;
+    Ok(())
+}

@@ -34,6 +34,17 @@ pub(crate) fn vm_table(recs: &[VmRecord], now: i64) -> String {
     table(&["VM", "STATE", "IP", "TYPE", "UPTIME", "IDLE"], rows)
 }
 
+/// One line about a VM that is up: instance, address, type, zone.
+pub(crate) fn vm_summary(r: &VmRecord) -> String {
+    format!(
+        "{} at {} ({}, {})",
+        or_dash(&r.instance_id),
+        r.public_ip.as_deref().unwrap_or("no public IP"),
+        or_dash(&r.instance_type),
+        or_dash(&r.availability_zone),
+    )
+}
+
 /// `mint status`: every field, one per line.
 pub(crate) fn vm_status(r: &VmRecord, now: i64) -> String {
     let state = if r.recreating {

@@ -303,14 +303,7 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
                     ui::warn(&format!("VM is up, but its ssh config was not written: {e:#}; run `mint ssh-config --vm {}`", rec.vm));
                 }
                 emit(json, &rec, |r| {
-                    format!(
-                        "VM {} is ready: {} at {} ({}, {})",
-                        r.vm,
-                        r.instance_id.as_deref().unwrap_or("?"),
-                        r.public_ip.as_deref().unwrap_or("no public IP"),
-                        r.instance_type.as_deref().unwrap_or("?"),
-                        r.availability_zone.as_deref().unwrap_or("?"),
-                    )
+                    format!("VM {} is ready: {}", r.vm, view::vm_summary(r))
                 })?;
             }
             Ok(())
@@ -366,12 +359,9 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
             }
             emit(json, &rec, |r| {
                 format!(
-                    "VM {} is recreated: {} ({}, {}) at {}, with project volume {}.",
+                    "VM {} is recreated: {}, with project volume {}.",
                     r.vm,
-                    r.instance_id.as_deref().unwrap_or("?"),
-                    r.instance_type.as_deref().unwrap_or("?"),
-                    r.availability_zone.as_deref().unwrap_or("?"),
-                    r.public_ip.as_deref().unwrap_or("no public IP"),
+                    view::vm_summary(r),
                     r.project_volume_id.as_deref().unwrap_or("?"),
                 )
             })

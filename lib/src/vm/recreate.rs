@@ -14,7 +14,7 @@ use crate::record::VmRecord;
 use crate::tags::{self, component};
 use crate::ui;
 use anyhow::{bail, Context, Result};
-use aws_sdk_ec2::types::{Instance, InstanceStateName, Tag, Volume, VolumeState};
+use aws_sdk_ec2::types::{Instance, InstanceStateName, Volume, VolumeState};
 
 /// What `mint:pending-attach` on a project volume says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -204,22 +204,10 @@ pub(crate) async fn execute(
             let vol_id = plan.volume.volume_id().context("volume without an id")?;
             // The old instance carries it too, so `mint list` (instances only) shows the VM
             // as mid-recreate, even once that instance is terminated.
-            ctx.ec2
-                .create_tags()
-                .set_resources(Some(
-                    std::iter::once(vol_id.to_string())
-                        .chain(old.instance_id().map(str::to_string))
-                        .collect(),
-                ))
-                .tags(
-                    Tag::builder()
-                        .key(tags::PENDING_ATTACH)
-                        .value(pending.value())
-                        .build(),
-                )
-                .send()
-                .await
-                .aws("CreateTags")?;
+            let resources = std::iter::once(vol_id.to_string())
+                .chain(old.instance_id().map(str::to_string))
+                .collect();
+            tags::set_one(&ctx.ec2, resources, tags::PENDING_ATTACH, &pending.value()).await?;
         }
     }
     up::up(ctx, &plan.vm, bootstrap_timeout).await
@@ -263,6 +251,7 @@ pub(crate) async fn retire(ctx: &Ctx, old: Instance, vol: &Volume) -> Result<()>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use aws_sdk_ec2::types::Tag;
 
     fn vol(value: Option<&str>) -> Volume {
         let mut b = Volume::builder();

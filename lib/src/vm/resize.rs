@@ -149,18 +149,7 @@ pub(crate) async fn execute(ctx: &Ctx, plan: Plan) -> Result<VmRecord> {
         .to_string();
     let mut inst = plan.instance;
     if plan.restart && tags::get(inst.tags(), tags::RESIZING).is_none() {
-        ctx.ec2
-            .create_tags()
-            .resources(&id)
-            .tags(
-                aws_sdk_ec2::types::Tag::builder()
-                    .key(tags::RESIZING)
-                    .value(&plan.to)
-                    .build(),
-            )
-            .send()
-            .await
-            .aws("CreateTags")?;
+        tags::set_one(&ctx.ec2, vec![id.clone()], tags::RESIZING, &plan.to).await?;
     }
     if plan.from != plan.to {
         inst = down::stop(ctx, inst).await?;
@@ -185,17 +174,7 @@ pub(crate) async fn execute(ctx: &Ctx, plan: Plan) -> Result<VmRecord> {
             up::start(ctx, &id).await?;
         }
         wait::instance_state(ctx, &id, InstanceStateName::Running).await?;
-        ctx.ec2
-            .delete_tags()
-            .resources(&id)
-            .tags(
-                aws_sdk_ec2::types::Tag::builder()
-                    .key(tags::RESIZING)
-                    .build(),
-            )
-            .send()
-            .await
-            .aws("DeleteTags")?;
+        tags::remove(&ctx.ec2, &id, tags::RESIZING).await?;
     }
     let inst = discover::instance_by_id(&ctx.ec2, &id)
         .await?

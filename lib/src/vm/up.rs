@@ -471,17 +471,7 @@ async fn attach(ctx: &Ctx, vol: &Volume, instance_id: &str) -> Result<()> {
     }
     // An interrupted `mint recreate` leaves this tag; the attach above finished its job.
     if tags::get(vol.tags(), tags::PENDING_ATTACH).is_some() {
-        ctx.ec2
-            .delete_tags()
-            .resources(&vol_id)
-            .tags(
-                aws_sdk_ec2::types::Tag::builder()
-                    .key(tags::PENDING_ATTACH)
-                    .build(),
-            )
-            .send()
-            .await
-            .aws("DeleteTags")?;
+        tags::remove(&ctx.ec2, &vol_id, tags::PENDING_ATTACH).await?;
     }
     Ok(())
 }
