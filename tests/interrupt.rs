@@ -345,3 +345,55 @@ fn killed_recreate_is_finished_by_up() {
 fn killed_recreate_is_finished_by_a_rerun() {
     killed_recreate_is_finished_by(&["recreate", "--yes"]);
 }
+
+/// A resize killed after each of its AWS calls in turn, then run again: the VM ends running
+/// with the new type, the same instance, and no `mint:resizing` left.
+#[test]
+fn killed_resize_rerun_finishes_it() {
+    let moto = Moto::start_with(&["--play-bootstrap", "--latency-ms", "60"]);
+    let env = Env::new(&moto);
+    env.init();
+    env.mint(&["up", "--vm", "shifty", "--yes"])
+        .assert()
+        .success();
+    let ec2 = ec2(&moto);
+    let id = live_instances(&ec2, "shifty")[0]
+        .instance_id()
+        .unwrap()
+        .to_string();
+    let types = ["m6i.large", "m6i.xlarge"];
+    let total = count_calls(&env, &["resize", types[0], "--vm", "shifty", "--yes"]);
+    assert!(total >= 5, "a resize made only {total} calls");
+    let mut stopped_midway = 0;
+    for n in 1..=total {
+        let to = types[n % 2];
+        run_killed_after(&env, &["resize", to, "--vm", "shifty", "--yes"], n);
+        let inst = &live_instances(&ec2, "shifty")[0];
+        if inst.state().unwrap().name().unwrap().as_str() != "running" {
+            stopped_midway += 1;
+        }
+        let out = env
+            .mint(&["resize", to, "--vm", "shifty", "--yes"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "re-run after a kill at call {n}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let inst = &live_instances(&ec2, "shifty")[0];
+        let after = format!("resize to {to} killed after call {n}");
+        assert_eq!(inst.instance_id(), Some(id.as_str()), "{after}");
+        assert_eq!(inst.instance_type().unwrap().as_str(), to, "{after}");
+        assert_eq!(
+            inst.state().unwrap().name().unwrap().as_str(),
+            "running",
+            "{after}"
+        );
+        assert_eq!(tag(inst.tags(), "mint:resizing"), None, "{after}");
+    }
+    assert!(
+        stopped_midway >= 2,
+        "only {stopped_midway} kills left the VM stopped"
+    );
+}

@@ -163,6 +163,8 @@ fn recreate_replaces_instance_and_root_but_keeps_volume_az_address_and_type() {
     );
     assert_eq!(observe(&moto, "default").instance, before.instance);
 
+    let key = env.home().join(".config/mint/ssh/default/id_ed25519.pub");
+    let old_key = std::fs::read_to_string(&key).unwrap();
     let out = env.mint(&["recreate", "--yes", "--json"]).output().unwrap();
     assert!(
         out.status.success(),
@@ -170,6 +172,11 @@ fn recreate_replaces_instance_and_root_but_keeps_volume_az_address_and_type() {
         String::from_utf8_lossy(&out.stderr)
     );
     let rec: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_ne!(
+        std::fs::read_to_string(&key).unwrap(),
+        old_key,
+        "the client key was not replaced"
+    );
     let after = observe(&moto, "default");
     assert_ne!(after.instance, before.instance);
     assert_eq!(rec["instance_id"], after.instance.as_str());
