@@ -71,10 +71,14 @@ pub(crate) fn start_notice() -> tokio::task::JoinHandle<Option<String>> {
     tokio::spawn(release::notice::check())
 }
 
-/// Prints the notice if the check has an answer; waits at most 300 ms more for it, so a
-/// slow or unreachable release server never holds up the command.
+/// The longest the notice may hold a command up once its own work is done. Under the
+/// spec's 300 ms, leaving room for the process to exit.
+const NOTICE_WAIT: Duration = Duration::from_millis(250);
+
+/// Prints the notice if the check has an answer; waits at most NOTICE_WAIT more for it, so
+/// a slow or unreachable release server never holds up the command.
 pub(crate) async fn finish_notice(check: tokio::task::JoinHandle<Option<String>>) {
-    if let Ok(Ok(Some(line))) = tokio::time::timeout(Duration::from_millis(300), check).await {
+    if let Ok(Ok(Some(line))) = tokio::time::timeout(NOTICE_WAIT, check).await {
         eprintln!("{line}");
     }
 }
