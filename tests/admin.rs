@@ -133,6 +133,57 @@ fn setup_on_a_bare_account_then_init_and_up_then_teardown() {
     );
     assert!(stop.contains(r#"aws:ResourceTag/mint: "true""#), "{stop}");
     assert!(!stop.contains(r#"Resource: "*""#), "{stop}");
+    // It may tag itself only with the keys mint-idle and the VM's scripts write: never its
+    // owner, name or component.
+    let tag_self = template.split("- Sid: TagSelf").nth(1).unwrap();
+    let tag_self = tag_self.split("- Sid:").next().unwrap();
+    assert!(
+        tag_self.contains("ForAllValues:StringEquals:"),
+        "{tag_self}"
+    );
+    let allowed: Vec<String> = tag_self
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("- "))
+        .filter(|k| k.starts_with("mint:"))
+        .map(str::to_string)
+        .collect();
+    let mut written: Vec<String> = [
+        "mint:idle-deadline",
+        "mint:idle-active",
+        "mint:idle-extended-until",
+        "mint:root-disk-used",
+    ]
+    .map(String::from)
+    .to_vec();
+    for entry in std::fs::read_dir(common::repo_root().join("bootstrap")).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap_or_default();
+        for line in text
+            .lines()
+            .filter(|l| l.trim_start().starts_with("tag_self "))
+        {
+            for word in line.split('"').filter(|w| w.starts_with("mint:")) {
+                written.push(word.split('=').next().unwrap().to_string());
+            }
+        }
+    }
+    for key in &written {
+        assert!(
+            allowed.contains(key),
+            "the instance role may not write {key}: {allowed:?}"
+        );
+    }
+    for key in [
+        "mint:owner",
+        "mint:owner-arn",
+        "mint:vm",
+        "mint:component",
+        "mint",
+    ] {
+        assert!(
+            !allowed.iter().any(|k| k == key),
+            "{key} is writable by the VM"
+        );
+    }
 
     // A re-run changes nothing and needs no confirmation.
     let events = stack_events(&moto);

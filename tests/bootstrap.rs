@@ -481,3 +481,25 @@ fn user_data_is_the_bundle_of_verified_files() {
         );
     }
 }
+
+/// A oneshot unit waits forever by default: every Mint unit that runs a command has a start
+/// timeout, or one hung check would stop auto-stop for good.
+#[test]
+fn every_oneshot_unit_has_a_start_timeout() {
+    let dir = common::repo_root().join("bootstrap");
+    let mut units = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) != Some("service") {
+            continue;
+        }
+        units += 1;
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            text.lines().any(|l| l.starts_with("TimeoutStartSec=")),
+            "{} has no TimeoutStartSec",
+            path.display()
+        );
+    }
+    assert!(units >= 2, "found {units} units");
+}

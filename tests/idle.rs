@@ -10,7 +10,7 @@ mod common;
 use aws_smithy_types::date_time::Format;
 use aws_smithy_types::DateTime;
 use common::imds::Imds;
-use common::{ec2, sshd, tag, Env, Moto};
+use common::{block_on, ec2, sshd, tag, Env, Moto};
 use serde_json::{json, Value};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -435,4 +435,126 @@ fn mint_idle_off_a_vm_or_with_a_bad_clock_says_so() {
         .output()
         .unwrap();
     common::assert_clear_error(&out, "mint-idle", "MINT_IDLE_NOW");
+}
+
+/// An extension far in the future (anything with the instance role could write one) is
+/// capped at 7 days from now, and the capped time is what the heartbeat publishes.
+#[test]
+fn an_extension_to_2099_is_capped_at_a_week() {
+    let moto = Moto::start();
+    let env = Env::new(&moto);
+    env.init();
+    let rec = &env.json(&["up", "--json", "--yes"])[0];
+    let id = rec["instance_id"].as_str().unwrap().to_string();
+    let ec2 = ec2(&moto);
+    block_on(
+        ec2.create_tags()
+            .resources(&id)
+            .tags(
+                aws_sdk_ec2::types::Tag::builder()
+                    .key("mint:idle-extended-until")
+                    .value("2099-01-01T00:00:00Z")
+                    .build(),
+            )
+            .send(),
+    )
+    .unwrap();
+    let imds = Imds::start(&moto, &id);
+    let state = tempfile::tempdir().unwrap();
+    let now = at(0);
+    let out = imds
+        .mint_idle(&env, state.path())
+        .env("MINT_IDLE_NOW", &now)
+        .arg("check")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let week = 7 * 24 * 60 * 60;
+    assert_eq!(
+        secs(r["extended_until"].as_str().unwrap()),
+        secs(&now) + week,
+        "{r}"
+    );
+    assert!(
+        secs(r["idle_deadline"].as_str().unwrap()) <= secs(&now) + week,
+        "{r}"
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("capped"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let inst = &common::live_instances(&ec2, "default")[0];
+    let published = tag(inst.tags(), "mint:idle-extended-until").unwrap();
+    assert_eq!(secs(published), secs(&now) + week);
+}
+
+/// A metadata service, or an AWS endpoint, that accepts connections and never answers:
+/// mint-idle gives up well inside its unit's TimeoutStartSec (90 s) instead of hanging.
+#[test]
+fn mint_idle_gives_up_on_endpoints_that_never_answer() {
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for c in silent.incoming().flatten() {
+            held.push(c);
+        }
+    });
+    let silent_url = format!("http://127.0.0.1:{port}");
+
+    let env = Env::with_endpoint(&silent_url);
+    let state = tempfile::tempdir().unwrap();
+    let started = Instant::now();
+    let out = Command::new(assert_cmd::cargo::cargo_bin("mint-idle"))
+        .arg("check")
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", env.home())
+        .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", &silent_url)
+        .env("MINT_IDLE_STATE_DIR", state.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "IMDS: {:?}",
+        started.elapsed()
+    );
+
+    // Metadata answers, AWS does not: the check still ends (StopInstances and the heartbeat
+    // each give up after their 20 s operation timeout).
+    let moto = Moto::start();
+    let env = Env::new(&moto);
+    env.init();
+    let rec = &env.json(&["up", "--json", "--yes"])[0];
+    let imds = Imds::start(&moto, rec["instance_id"].as_str().unwrap());
+    let started = Instant::now();
+    let out = imds
+        .mint_idle(&env, state.path())
+        .env("AWS_ENDPOINT_URL", &silent_url)
+        .env("MINT_IDLE_NOW", at(3 * 60 * 60))
+        .arg("check")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(r["heartbeat"].as_str().unwrap().starts_with("error"), "{r}");
+    // Other tests on this machine may count as activity; when idle, the stop failed too.
+    if r["action_taken"] == "stop" {
+        assert!(
+            r["stop_result"].as_str().unwrap().starts_with("error"),
+            "{r}"
+        );
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(75),
+        "AWS: {:?}",
+        started.elapsed()
+    );
 }

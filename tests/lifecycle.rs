@@ -251,6 +251,8 @@ fn up_list_down_restart_destroy() {
     );
     let md = inst.metadata_options().expect("metadata options");
     assert_eq!(md.http_tokens().map(|t| t.as_str()), Some("required"));
+    // Containers (one hop further) get no instance metadata, so no instance role.
+    assert_eq!(md.http_put_response_hop_limit(), Some(1));
     assert_eq!(
         md.instance_metadata_tags().map(|t| t.as_str()),
         Some("enabled")

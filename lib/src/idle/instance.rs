@@ -34,7 +34,15 @@ const NOT_ON_A_VM: &str = "mint-idle runs on a Mint VM and reads its settings fr
 
 pub(crate) async fn from_metadata() -> Result<Instance> {
     // AWS_EC2_METADATA_SERVICE_ENDPOINT, when set, points this at another metadata service.
-    let imds = Imds::builder().max_attempts(2).build();
+    // Bounded, so a metadata service that accepts and never answers cannot hang the check
+    // (the unit's TimeoutStartSec is only the last net).
+    let imds = Imds::builder()
+        .max_attempts(2)
+        .connect_timeout(std::time::Duration::from_secs(1))
+        .read_timeout(std::time::Duration::from_secs(2))
+        .operation_attempt_timeout(std::time::Duration::from_secs(3))
+        .operation_timeout(std::time::Duration::from_secs(8))
+        .build();
     let get = |path: &'static str| {
         let imds = imds.clone();
         async move {

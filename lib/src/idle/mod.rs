@@ -41,7 +41,12 @@ pub(crate) struct Record {
     pub(crate) warnings: Vec<String>,
 }
 
+/// The longest `mint:idle-extended-until` may reach ahead (`mint extend` allows a week).
+const MAX_EXTENSION_SECS: i64 = 7 * 24 * 60 * 60;
+
 struct Evaluation {
+    /// The extension was capped: the heartbeat publishes the capped time.
+    capped_extension: bool,
     inst: instance::Instance,
     decision: decide::Decision,
     record: Record,
@@ -68,6 +73,19 @@ async fn evaluate() -> Result<Evaluation> {
             }
             parsed
         }
+    };
+    // An extension is at most a week ahead: a far-future tag (written by anything with the
+    // instance role) must not switch auto-stop off. The capped time is published.
+    let (extended_until, capped) = match extended_until {
+        Some(e) if e > now + MAX_EXTENSION_SECS => {
+            let cap = now + MAX_EXTENSION_SECS;
+            warnings.push(format!(
+                "mint:idle-extended-until is more than 7 days ahead; capped at {}",
+                rfc3339(&DateTime::from_secs(cap))
+            ));
+            (Some(cap), true)
+        }
+        other => (other, false),
     };
     let decision = decide::decide(&decide::Inputs {
         now,
@@ -99,6 +117,7 @@ async fn evaluate() -> Result<Evaluation> {
         warnings,
     };
     Ok(Evaluation {
+        capped_extension: capped,
         inst,
         decision,
         record,
@@ -117,6 +136,7 @@ pub(crate) async fn status() -> Result<Record> {
 /// error is for the exit code.
 pub(crate) async fn check() -> Result<(Record, Option<anyhow::Error>)> {
     let Evaluation {
+        capped_extension,
         inst,
         decision,
         mut record,
@@ -142,14 +162,11 @@ pub(crate) async fn check() -> Result<(Record, Option<anyhow::Error>)> {
     if let Some(p) = record.root_disk_used_percent {
         beat.push((tags::ROOT_DISK_USED.to_string(), format!("{p}%")));
     }
-    let mut failure = None;
-    match instance::heartbeat(&aws, &inst.id, &beat).await {
-        Ok(()) => record.heartbeat = Some("ok".to_string()),
-        Err(e) => {
-            record.heartbeat = Some(format!("error: {e:#}"));
-            failure = Some(e.context("cannot write the heartbeat tags"));
-        }
+    if let (true, Some(until)) = (capped_extension, &record.extended_until) {
+        beat.push((tags::IDLE_EXTENDED_UNTIL.to_string(), until.clone()));
     }
+    let mut failure = None;
+    // Stop first: a heartbeat that hangs or fails must not keep an idle VM running.
     if decision.stop {
         record.action_taken = "stop".to_string();
         match instance::stop(&aws, &inst.id).await {
@@ -161,6 +178,13 @@ pub(crate) async fn check() -> Result<(Record, Option<anyhow::Error>)> {
                     inst.id
                 )));
             }
+        }
+    }
+    match instance::heartbeat(&aws, &inst.id, &beat).await {
+        Ok(()) => record.heartbeat = Some("ok".to_string()),
+        Err(e) => {
+            record.heartbeat = Some(format!("error: {e:#}"));
+            failure = failure.or(Some(e.context("cannot write the heartbeat tags")));
         }
     }
     Ok((record, failure))

@@ -300,8 +300,9 @@ async fn launch(
                 .http_tokens(HttpTokensState::Required)
                 .http_endpoint(InstanceMetadataEndpointState::Enabled)
                 .instance_metadata_tags(InstanceMetadataTagsState::Enabled)
-                // Containers on the VM are one hop further away from IMDS.
-                .http_put_response_hop_limit(2)
+                // One hop: the host reaches instance metadata, containers (one hop further)
+                // do not, so code run in a devcontainer never gets the instance role.
+                .http_put_response_hop_limit(1)
                 .build(),
         )
         .tag_specifications(tags::spec(ResourceType::Instance, &instance_tags))
