@@ -43,3 +43,13 @@ component_versions() {
     fi
   done
 }
+
+# Reads component_versions lines and keeps the version number only ("aws 2.15.0", not the
+# whole `aws --version` line with Python and kernel releases), so routine changes that are
+# not the component's own version do not read as drift. "missing" stays "missing".
+normalized_versions() {
+  awk '{ n = $1; $1 = ""
+         if ($0 ~ /^ missing$/) print n " missing"
+         else if (match($0, /[0-9]+(\.[0-9]+)+/)) print n " " substr($0, RSTART, RLENGTH)
+         else print n $0 }'
+}

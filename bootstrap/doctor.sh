@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # `mint doctor` on the VM, sent over ssh after common.sh (which defines MINT_STATE and
-# component_versions). `check` prints one `KEY VALUE...` line per finding; `fix` re-runs the
+# component_versions and normalized_versions). `check` prints one `KEY VALUE...` line per finding; `fix` re-runs the
 # idempotent bootstrap steps for what `check` found, then the reconcile unit. Never touches
 # /mint/projects or /mint/user.
 set -uo pipefail
@@ -18,7 +18,8 @@ package_of() {
 # Components whose version differs from the one first boot recorded: "name|recorded|now".
 drifted() {
   [ -s "$state/components" ] || return 0
-  join -t '|' <(sed 's/ /|/' "$state/components" | sort) <(component_versions | sed 's/ /|/' | sort) |
+  join -t '|' <(normalized_versions <"$state/components" | sed 's/ /|/' | sort) \
+    <(component_versions | normalized_versions | sed 's/ /|/' | sort) |
     awk -F'|' '$2 != $3'
 }
 

@@ -1,31 +1,37 @@
 #!/bin/bash
 # The end of first boot: checks every component, then tags mint:bootstrap=complete and
-# publishes the sshd host key as mint:host-key, which `mint up` waits for. On a failed
-# check it tags nothing: `mint up` times out and offers stop / terminate / leave.
+# publishes the sshd host key as mint:host-key, which `mint up` waits for. A failed check
+# tags mint:bootstrap=failed with the names of the failed components, which `mint up` reports.
 set -uo pipefail
 here=$(dirname "$0")
 # shellcheck source-path=SCRIPTDIR source=common.sh
 . "$here/common.sh"
 
-failed=0
+failed=()
+# check NAME DESCRIPTION COMMAND...: one component, named in mint:bootstrap when it fails.
 check() {
-  local what=$1
-  shift
-  if "$@" >/dev/null 2>&1; then log "ok: $what"; else log "FAILED: $what"; failed=1; fi
+  local name=$1 what=$2
+  shift 2
+  if "$@" >/dev/null 2>&1; then log "ok: $what"; else log "FAILED: $what"; failed+=("$name"); fi
 }
-check "Docker daemon running" docker info
-check "docker compose" docker compose version
-check "devcontainer CLI on PATH" command -v devcontainer
-check "mosh-server installed" command -v mosh-server
-check "tmux installed" command -v tmux
-check "git, gh, node, aws installed" command -v git gh node aws
-check "sshd on port 41122" bash -c "sshd -T | grep -qx 'port 41122'"
-check "project volume at /mint/projects" mountpoint -q "$MINT_ROOT/mint/projects"
-check "EFS at /mint/user" mountpoint -q "$MINT_ROOT/mint/user"
-check "mint-idle installed" "$MINT_ROOT/usr/local/bin/mint-idle" --version
-check "mint-idle timer enabled" systemctl is-enabled mint-idle.timer
-check "bootstrap version recorded" test -s "$MINT_STATE/bootstrap-version"
-[ "$failed" = 0 ] || die "health check failed; see the lines above (also in /var/log/cloud-init-output.log)"
+check docker "Docker daemon running" docker info
+check compose "docker compose" docker compose version
+check devcontainer "devcontainer CLI on PATH" command -v devcontainer
+check mosh "mosh-server installed" command -v mosh-server
+check tmux "tmux installed" command -v tmux
+for c in git gh node aws; do check "$c" "$c installed" command -v "$c"; done
+check sshd "sshd on port 41122" bash -c "sshd -T | grep -qx 'port 41122'"
+check project-volume "project volume at /mint/projects" mountpoint -q "$MINT_ROOT/mint/projects"
+check efs "EFS at /mint/user" mountpoint -q "$MINT_ROOT/mint/user"
+check mint-idle "mint-idle installed" "$MINT_ROOT/usr/local/bin/mint-idle" --version
+check mint-idle-timer "mint-idle timer enabled" systemctl is-enabled mint-idle.timer
+check bootstrap-version "bootstrap version recorded" test -s "$MINT_STATE/bootstrap-version"
+if [ "${#failed[@]}" -gt 0 ]; then
+  # `mint up` stops waiting at once and shows which components failed.
+  tag_self "mint:bootstrap=failed: health check: ${failed[*]}" ||
+    log "cannot tag mint:bootstrap=failed"
+  die "health check failed (${failed[*]}); see the lines above (also in /var/log/cloud-init-output.log)"
+fi
 
 key=$(cut -d' ' -f1,2 "$MINT_ROOT/etc/ssh/ssh_host_ed25519_key.pub") || die "no ed25519 host key"
 tag_self "mint:bootstrap=complete" "mint:host-key=$key" "mint:health=healthy" || die "cannot tag this instance"

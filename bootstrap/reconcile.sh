@@ -17,11 +17,15 @@ if [ "$recorded" != "$MINT_BOOTSTRAP_VERSION" ]; then
   warn "drift: bootstrap version $recorded installed, $MINT_BOOTSTRAP_VERSION expected"
   drift=1
 fi
+drifted=()
 while read -r line; do
   warn "drift: $line"
   drift=1
-done < <(diff <(cat "$MINT_STATE/components") <(component_versions) | sed -n 's/^[<>] //p' |
+  drifted+=("${line%%:*}")
+done < <(diff <(normalized_versions <"$MINT_STATE/components") <(component_versions | normalized_versions) |
+  sed -n 's/^[<>] //p' |
   awk '{n=$1; $1=""; if (n in seen) print n ":" seen[n] " ->" $0; else seen[n]=$0}')
-if [ "$drift" = 0 ]; then health=healthy; else health="drift-detected"; fi
+# The tag names what drifted, so `mint status` says it without ssh.
+if [ "$drift" = 0 ]; then health=healthy; else health="drift-detected${drifted[*]:+: ${drifted[*]}}"; fi
 log "health: $health"
 tag_self "mint:health=$health"

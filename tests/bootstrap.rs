@@ -404,16 +404,26 @@ fn first_boot_installs_mint_idle_from_a_release_archive() {
 }
 
 #[test]
-fn health_check_tags_nothing_when_a_component_is_missing() {
-    let m = Machine::new();
+fn health_check_names_each_missing_component_in_the_failed_tag() {
     let bundle = mint::bootstrap::bundle(&settings()).unwrap();
-    assert!(m.run(&bundle).0);
-    std::fs::remove_file(m.path("bin/devcontainer")).unwrap();
-    let dir = m.path("root/usr/local/lib/mint/bootstrap");
-    let (ok, out, record) = m.run(&format!("bash {}/health-check.sh", dir.display()));
-    assert!(!ok);
-    assert!(out.contains("FAILED: devcontainer CLI on PATH"), "{out}");
-    assert!(!record.contains("create-tags"), "{record}");
+    // `command -v git gh node aws` passed while git and node were there: each is checked on
+    // its own. (These two are not on the test host's /usr/bin, which is on the PATH here.)
+    for missing in ["devcontainer", "gh"] {
+        let m = Machine::new();
+        assert!(m.run(&bundle).0);
+        std::fs::remove_file(m.path(&format!("bin/{missing}"))).unwrap();
+        let dir = m.path("root/usr/local/lib/mint/bootstrap");
+        let (ok, out, record) = m.run(&format!("bash {}/health-check.sh", dir.display()));
+        assert!(!ok, "{out}");
+        assert!(out.contains(&format!("FAILED: {missing}")), "{out}");
+        assert!(
+            record.contains(&format!(
+                "--tags Key=mint:bootstrap,Value=failed: health check: {missing}"
+            )),
+            "{missing}: {record}"
+        );
+        assert!(!record.contains("Value=complete"), "{record}");
+    }
 }
 
 #[test]
@@ -447,15 +457,58 @@ fn reconcile_tags_health_and_reports_drift() {
     let (ok, out, record) = m.run(&script);
     assert!(ok, "{out}");
     assert!(
-        record.contains("--tags Key=mint:health,Value=drift-detected"),
+        record.contains("--tags Key=mint:health,Value=drift-detected: docker"),
         "{record}"
     );
     assert!(
-        out.contains(
-            "<4>mint[reconcile.sh]: drift: docker: Docker version 24.0.7 -> Docker version 27.0.1"
-        ),
+        out.contains("<4>mint[reconcile.sh]: drift: docker: 24.0.7 -> 27.0.1"),
         "{out}"
     );
+}
+
+/// Only the version number counts: the AWS CLI's line carries the kernel release, which
+/// changes with every kernel update; a Docker minor bump is drift.
+#[test]
+fn reconcile_compares_version_numbers_only() {
+    let m = Machine::new();
+    let fake = |name: &str, line: &str| {
+        let p = m.path(&format!("bin/{name}"));
+        let _ = std::fs::remove_file(&p);
+        // `--version` answers `line`; anything else is recorded as the recorder would.
+        std::fs::write(
+            &p,
+            format!("#!/bin/sh\nif [ \"$1\" = --version ]; then echo '{line}'; else echo \"{name} $*\" >>\"$RECORD\"; fi\nexit 0\n"),
+        )
+        .unwrap();
+        std::fs::set_permissions(&p, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    };
+    fake(
+        "aws",
+        "aws-cli/2.15.0 Python/3.11.6 Linux/6.8.0-1012-aws exe/x86_64.ubuntu.24",
+    );
+    let bundle = mint::bootstrap::bundle(&settings()).unwrap();
+    assert!(m.run(&bundle).0);
+    let script = format!(
+        "bash {}/reconcile.sh",
+        m.path("root/usr/local/lib/mint/bootstrap").display()
+    );
+    fake(
+        "aws",
+        "aws-cli/2.15.0 Python/3.11.6 Linux/6.8.0-1021-aws exe/x86_64.ubuntu.24",
+    );
+    let (ok, out, record) = m.run(&script);
+    assert!(ok, "{out}");
+    assert!(
+        record.contains("Value=healthy"),
+        "a new kernel read as drift: {out}"
+    );
+    fake("docker", "Docker version 24.1.0, build 1234567");
+    let (_, out, record) = m.run(&script);
+    assert!(
+        record.contains("Value=drift-detected: docker"),
+        "{out}\n{record}"
+    );
+    assert!(!out.contains("drift: aws"), "{out}");
 }
 
 #[test]

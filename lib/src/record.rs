@@ -75,13 +75,22 @@ impl Bootstrap {
         }
     }
 
-    /// The instance's `mint:bootstrap` tag, if it holds a value Mint knows.
+    /// The instance's `mint:bootstrap` tag, if it holds a value Mint knows. A failure may
+    /// say what failed after the word (`failed: health check: gh`).
     pub(crate) fn of(inst: &Instance) -> Option<Bootstrap> {
         match tags::get(inst.tags(), tags::BOOTSTRAP) {
             Some("complete") => Some(Bootstrap::Complete),
-            Some("failed") => Some(Bootstrap::Failed),
+            Some(v) if v == "failed" || v.starts_with("failed:") => Some(Bootstrap::Failed),
             _ => None,
         }
+    }
+
+    /// What a failed bootstrap says failed, if it says.
+    pub(crate) fn failure(inst: &Instance) -> Option<&str> {
+        tags::get(inst.tags(), tags::BOOTSTRAP)
+            .and_then(|v| v.strip_prefix("failed:"))
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
     }
 }
 
@@ -243,6 +252,27 @@ pub(crate) fn parse_records(text: &str) -> Result<Vec<VmRecord>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failed_bootstrap_may_say_what_failed() {
+        let with = |v: &str| {
+            Instance::builder()
+                .tags(
+                    aws_sdk_ec2::types::Tag::builder()
+                        .key(tags::BOOTSTRAP)
+                        .value(v)
+                        .build(),
+                )
+                .build()
+        };
+        let i = with("failed: health check: gh node");
+        assert_eq!(Bootstrap::of(&i), Some(Bootstrap::Failed));
+        assert_eq!(Bootstrap::failure(&i), Some("health check: gh node"));
+        assert_eq!(Bootstrap::of(&with("failed")), Some(Bootstrap::Failed));
+        assert_eq!(Bootstrap::failure(&with("failed")), None);
+        assert_eq!(Bootstrap::of(&with("complete")), Some(Bootstrap::Complete));
+        assert_eq!(Bootstrap::of(&with("failedish")), None);
+    }
 
     #[test]
     fn parses_records_and_rejects_garbage() {

@@ -97,7 +97,14 @@ pub(crate) async fn bootstrap(
         let inst = discover::instance_by_id(&ctx.ec2, id).await?;
         match inst.as_ref().and_then(Bootstrap::of) {
             Some(Bootstrap::Complete) => Ok(inst),
-            Some(Bootstrap::Failed) => bail!("bootstrap failed on {id}; see `mint ssh` and journalctl on the VM, or `mint destroy --vm {vm}`"),
+            Some(Bootstrap::Failed) => {
+                let what = inst
+                    .as_ref()
+                    .and_then(Bootstrap::failure)
+                    .map(|d| format!(" ({d})"))
+                    .unwrap_or_default();
+                bail!("bootstrap failed on {id}{what}; see `mint ssh --vm {vm}` and `journalctl -u cloud-final` on the VM, or `mint destroy --vm {vm}`")
+            }
             None => Ok(None),
         }
     })
