@@ -164,7 +164,7 @@ fn local_and_vm_drift_is_found_then_repaired() {
         component["detail"]
             .as_str()
             .unwrap()
-            .contains("tmux: tmux 0.9 at bootstrap"),
+            .contains("tmux: 0.9 at bootstrap"),
         "{component}"
     );
 
