@@ -29,20 +29,49 @@ STAND_IN_AMI = "ami-785db401"
 
 class Server(ThreadedMotoServer):
     """moto answers in about 10 ms; AWS takes 50-200 ms. With --latency-ms a test can kill a
-    client between two calls the way a real interruption would, instead of racing past."""
+    client between two calls the way a real interruption would, instead of racing past.
+
+    A test that kills a client must look at the state only after the calls the client had
+    already sent are done: GET /__mint/settle answers once no other request is in progress.
+    """
 
     def __init__(self, latency_ms, **kwargs):
         super().__init__(**kwargs)
         self._latency = latency_ms / 1000.0
+        self._busy = 0
+        self._idle = threading.Condition()
+
+    def _settle(self, start_response):
+        # A request a killed client wrote just before dying may still be between accept and
+        # the app: give it time to arrive, then wait for every request to finish.
+        time.sleep(0.1)
+        with self._idle:
+            self._idle.wait_for(lambda: self._busy == 0, timeout=60)
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"settled\n"]
 
     def _server_entry(self):
-        app = DomainDispatcherApplication(create_backend_app)
-        if self._latency:
-            inner = app
+        inner = DomainDispatcherApplication(create_backend_app)
 
-            def app(environ, start_response):
-                time.sleep(self._latency)
-                return inner(environ, start_response)
+        def app(environ, start_response):
+            if environ.get("PATH_INFO") == "/__mint/settle":
+                return self._settle(start_response)
+            with self._idle:
+                self._busy += 1
+            try:
+                if self._latency:
+                    time.sleep(self._latency)
+                # Materialized here, so the request counts as busy until moto has acted.
+                body = inner(environ, start_response)
+                try:
+                    return list(body)
+                finally:
+                    if hasattr(body, "close"):
+                        body.close()
+            finally:
+                with self._idle:
+                    self._busy -= 1
+                    self._idle.notify_all()
 
         self._server = make_server(self._ip_address, self._port, app, True)
         self._server_ready_event.set()

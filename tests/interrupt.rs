@@ -30,7 +30,24 @@ fn run_killed_after(env: &Env, args: &[&str], n: usize) -> usize {
         }
     }
     let _ = child.wait();
+    settle(&env.endpoint);
     calls
+}
+
+/// Waits until moto has finished the calls the killed client had already sent (the launcher's
+/// /__mint/settle), so what a test reads next is what the kill left, not a race with it.
+fn settle(endpoint: &str) {
+    use std::io::{Read, Write};
+    let addr = endpoint.trim_start_matches("http://");
+    let mut conn = std::net::TcpStream::connect(addr).expect("connect to moto");
+    write!(
+        conn,
+        "GET /__mint/settle HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    conn.read_to_string(&mut answer).expect("moto's settle answer");
+    assert!(answer.starts_with("HTTP/1.1 200"), "settle: {answer}");
 }
 
 fn count_calls(env: &Env, args: &[&str]) -> usize {
