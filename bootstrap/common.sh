@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # Shared by Mint's VM scripts (sourced, not run): logging, IMDSv2 reads, tagging this
-# instance, and the component versions that reconcile compares.
+# instance, the local copy of authorized_keys, and the component versions reconcile compares.
 # MINT_ROOT prefixes every path the scripts write; it is empty on a VM.
 MINT_ROOT="${MINT_ROOT:-}"
 # shellcheck disable=SC2034 # used by the scripts that source this file
@@ -16,18 +16,33 @@ die() { log "FAILED: $*"; exit 1; }
 
 imds() {
   local token
-  token=$(curl -fsS -X PUT -H "X-aws-ec2-metadata-token-ttl-seconds: 300" "$IMDS/latest/api/token") &&
-    curl -fsS -H "X-aws-ec2-metadata-token: $token" "$IMDS/latest/meta-data/$1"
+  token=$(curl -fsS --max-time 10 -X PUT -H "X-aws-ec2-metadata-token-ttl-seconds: 300" "$IMDS/latest/api/token") &&
+    curl -fsS --max-time 10 -H "X-aws-ec2-metadata-token: $token" "$IMDS/latest/meta-data/$1"
 }
 
-# tag_self KEY=VALUE...: one CreateTags on this instance.
+# tag_self KEY=VALUE...: one CreateTags on this instance, by mint-idle (installed first, so
+# this works before the AWS CLI is there), else by the AWS CLI.
 tag_self() {
-  local id region args=() kv
+  local idle="$MINT_ROOT/usr/local/bin/mint-idle" id region args=() kv
+  if [ -x "$idle" ]; then "$idle" tag "$@"; return; fi
   if ! id=$(imds instance-id) || ! region=$(imds placement/region); then
     die "cannot read instance metadata"
   fi
   for kv in "$@"; do args+=("Key=${kv%%=*},Value=${kv#*=}"); done
   aws ec2 create-tags --region "$region" --resources "$id" --tags "${args[@]}"
+}
+
+# sshd reads /etc/ssh/mint-keys/ubuntu before ~/.ssh/authorized_keys (on EFS, shared by your
+# VMs): this refreshes that local copy, bounded, so neither a login nor a boot waits on EFS.
+sync_local_keys() {
+  local src="$MINT_ROOT/mint/user/home/.ssh/authorized_keys" dst="$MINT_ROOT/etc/ssh/mint-keys/ubuntu"
+  [ -d "${dst%/*}" ] || return 0
+  if timeout 20 cat "$src" >"$dst.new" 2>/dev/null; then
+    chown 1000:1000 "$dst.new" && chmod 0600 "$dst.new" && mv "$dst.new" "$dst"
+  else
+    rm -f "$dst.new"
+    warn "cannot read $src; sshd keeps the local copy"
+  fi
 }
 
 # One "name version" line per component the bootstrap installs; "missing" if absent.

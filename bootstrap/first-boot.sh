@@ -1,41 +1,106 @@
 #!/bin/bash
-# Mint first boot, run as root from user data (Ubuntu 24.04). Installs the VM's software,
-# mounts its volumes, installs mint-idle, then runs the health check. Every step checks
-# before it acts, so a re-run after a half-finished boot only finishes the job.
+# Mint first boot, run as root from user data (Ubuntu 24.04), and on every later boot by
+# mint-bootstrap.service until the health check has passed once. mint-idle goes in first, so
+# a VM whose bootstrap fails still stops when idle; a failing step tags
+# mint:bootstrap=failed: <step>, which `mint up` reports at once. Every step checks before it
+# acts, so a re-run only finishes the job.
 set -euo pipefail
 here=$(dirname "$0")
 # shellcheck source-path=SCRIPTDIR source=common.sh
 . "$here/common.sh"
 # shellcheck source=/dev/null
 . "$here/settings.env"
-: "${MINT_BOOTSTRAP_VERSION:?}" "${MINT_IDLE_URL:?}" "${MINT_IDLE_SHA256:?}"
+: "${MINT_BOOTSTRAP_VERSION:?}" "${MINT_IDLE_URL:?}" "${MINT_IDLE_SHA256:?}" "${MINT_EFS_ACCESS_POINT:?}"
+: "${MINT_EFS_UTILS_URL:?}" "${MINT_EFS_UTILS_SHA256:?}"
 export DEBIAN_FRONTEND=noninteractive
 home="$MINT_ROOT/home/ubuntu"
+# NodeSource's repository signing key, and the devcontainer CLI release Mint is tested with.
+NODESOURCE_KEY=6F71F525282841EEDAF851B42F59B5F99B1BE0B4
+DEVCONTAINER_CLI=0.89.0
 
-log "step 1/8: packages (Docker, Compose, BuildKit, tmux, mosh, git, gh, Node.js LTS)"
-install -d -m 0755 "$MINT_ROOT/etc/apt/keyrings"
-if [ ! -s "$MINT_ROOT/etc/apt/keyrings/nodesource.gpg" ]; then
-  curl -fsSL https://deb.nodesource.com/gpgkey/nodesource-repo.gpg.key |
-    gpg --dearmor -o "$MINT_ROOT/etc/apt/keyrings/nodesource.gpg"
+step=start
+failed() {
+  [ $? = 0 ] && return
+  # Nothing else would ever stop a VM that has no mint-idle yet: EC2 stops it at halt.
+  systemctl is-enabled -q mint-idle.timer ||
+    shutdown -P +60 "Mint bootstrap failed before mint-idle was installed"
+  tag_self "mint:bootstrap=failed: $step" || log "cannot tag mint:bootstrap=failed"
+}
+trap failed EXIT
+
+# Bounded, so a stalled server fails the step instead of holding the boot.
+fetch() { curl -fsSL --connect-timeout 10 --max-time 300 --retry 5 -o "$2" "$1"; }
+# pinned URL SHA256 FILE: FILE appears only with the pinned content.
+pinned() {
+  fetch "$1" "$3.download"
+  echo "$2  $3.download" | sha256sum -c --status || die "$1 does not match its pinned SHA256 $2"
+  mv "$3.download" "$3"
+}
+# unattended-upgrades holds the dpkg lock for minutes after a first boot: wait for it.
+apt_get() { apt-get -o DPkg::Lock::Timeout=600 "$@"; }
+
+step=mint-idle
+log "step 1/8: mint-idle from $MINT_IDLE_URL, its timer, and the retry of this script"
+bin="$MINT_ROOT/usr/local/bin/mint-idle"
+# mint-idle.pin records which pinned artifact the binary came from: a re-run skips the download.
+if [ "$(cat "$bin.pin" 2>/dev/null)" != "$MINT_IDLE_SHA256" ] || [ ! -x "$bin" ]; then
+  pinned "$MINT_IDLE_URL" "$MINT_IDLE_SHA256" "$bin.artifact"
+  case "$MINT_IDLE_URL" in
+    # dist archives hold their files under one top directory.
+    *.tar.gz) tar -xzf "$bin.artifact" -O --wildcards '*/mint-idle' >"$bin.new" ||
+      die "the archive $MINT_IDLE_URL holds no mint-idle" ;;
+    *) cp "$bin.artifact" "$bin.new" ;;
+  esac
+  rm "$bin.artifact"
+  chmod 0755 "$bin.new"
+  mv "$bin.new" "$bin"
+  echo "$MINT_IDLE_SHA256" >"$bin.pin"
+fi
+for unit in mint-idle.service mint-idle.timer mint-reconcile.service mint-bootstrap.service; do
+  install -m 0644 "$here/$unit" "$MINT_ROOT/etc/systemd/system/$unit"
+done
+systemctl daemon-reload
+systemctl enable --now mint-idle.timer
+systemctl enable mint-bootstrap.service mint-reconcile.service
+
+step=packages
+log "step 2/8: packages (Docker, Compose, BuildKit, tmux, mosh, git, gh, Node.js LTS, efs-utils)"
+key="$MINT_ROOT/etc/apt/keyrings/nodesource.gpg"
+install -d -m 0755 "${key%/*}" "$MINT_ROOT/var/cache/mint"
+if [ ! -s "$key" ]; then
+  fetch https://deb.nodesource.com/gpgkey/nodesource-repo.gpg.key "$key.asc"
+  # Exactly one primary key, NodeSource's, whatever else the URL might serve.
+  gpg --show-keys --with-colons "$key.asc" |
+    awk -F: -v k="$NODESOURCE_KEY" '$1 == "pub" {n++} $1 == "fpr" && !f {f = $10} END {exit !(n == 1 && f == k)}' ||
+    die "the NodeSource key is not the one with fingerprint $NODESOURCE_KEY"
+  gpg --dearmor -o "$key" <"$key.asc"
 fi
 echo "deb [signed-by=/etc/apt/keyrings/nodesource.gpg] https://deb.nodesource.com/node_22.x nodistro main" \
   >"$MINT_ROOT/etc/apt/sources.list.d/nodesource.list"
-pkgs=(docker.io docker-compose-v2 docker-buildx tmux mosh git gh nodejs nfs-common
-  ec2-instance-connect jq)
-if [ "$(dpkg-query -W -f='${db:Status-Abbrev}\n' "${pkgs[@]}" 2>/dev/null | grep -c '^ii')" != "${#pkgs[@]}" ]; then
-  apt-get update -q
-  apt-get install -y -q "${pkgs[@]}"
+pkgs=(docker.io docker-compose-v2 docker-buildx tmux mosh git gh nodejs ec2-instance-connect jq)
+if [ "$(dpkg-query -W -f='${db:Status-Abbrev}\n' "${pkgs[@]}" amazon-efs-utils 2>/dev/null | grep -c '^ii')" != "$((${#pkgs[@]} + 1))" ]; then
+  deb="$MINT_ROOT/var/cache/mint/amazon-efs-utils.deb"
+  [ -s "$deb" ] || pinned "$MINT_EFS_UTILS_URL" "$MINT_EFS_UTILS_SHA256" "$deb"
+  apt_get update -q
+  apt_get install -y -q "${pkgs[@]}" "$deb"
 fi
-command -v aws >/dev/null || snap install aws-cli --classic
-command -v devcontainer >/dev/null || npm install -g @devcontainers/cli
+if ! command -v aws >/dev/null; then
+  snap wait system seed.loaded
+  snap install aws-cli --classic
+fi
+command -v devcontainer >/dev/null ||
+  npm install -g --fetch-timeout=60000 --fetch-retries=3 "@devcontainers/cli@$DEVCONTAINER_CLI"
 
-log "step 2/8: Docker (BuildKit cache stays on the root volume, under /var/lib/docker)"
+step=docker
+log "step 3/8: Docker (BuildKit cache stays on the root volume, under /var/lib/docker)"
 install -d "$MINT_ROOT/etc/docker"
 install -m 0644 "$here/docker-daemon.json" "$MINT_ROOT/etc/docker/daemon.json"
 usermod -aG docker ubuntu
 systemctl enable --now docker
 
-log "step 3/8: sshd on 41122, keys only; tmux and mosh settings"
+step=sshd
+log "step 4/8: sshd on 41122, keys only (read from local disk first); tmux and mosh settings"
+install -d -m 0755 "$MINT_ROOT/etc/ssh/mint-keys"
 install -m 0644 "$here/sshd-mint.conf" "$MINT_ROOT/etc/ssh/sshd_config.d/60-mint.conf"
 sshd -t || die "sshd rejects its config"
 # Ubuntu 24.04 socket-activates sshd on port 22; the service reads Port from the config.
@@ -48,7 +113,8 @@ install -m 0644 "$here/tmux.conf" "$MINT_ROOT/etc/tmux.conf"
 grep -q '^MOSH_SERVER_NETWORK_TMOUT=' "$MINT_ROOT/etc/environment" 2>/dev/null ||
   echo 'MOSH_SERVER_NETWORK_TMOUT=1800' >>"$MINT_ROOT/etc/environment"
 
-log "step 4/8: project volume at /mint/projects"
+step=project-volume
+log "step 5/8: project volume at /mint/projects"
 project_disk() {
   # The one EBS disk that is not the root disk and not mounted (instance-store NVMe disks
   # are ephemeral: never put projects there).
@@ -77,22 +143,14 @@ if ! mountpoint -q "$MINT_ROOT/mint/projects"; then
   chown ubuntu:ubuntu "$MINT_ROOT/mint/projects"
 fi
 
-log "step 5/8: your EFS access point at /mint/user"
-efs="$MINT_EFS_ID.efs.$(imds placement/region).amazonaws.com"
-opts="nfsvers=4.1,rsize=1048576,wsize=1048576,hard,timeo=600,retrans=2,noresvport,_netdev,nofail"
+step=efs
+log "step 6/8: EFS at /mint/user, through your access point $MINT_EFS_ACCESS_POINT only (TLS, IAM)"
+# The access point pins uid 1000 and a root directory of your own, which EFS creates on the
+# first mount; the file system policy refuses any mount that is not through an access point.
 install -d "$MINT_ROOT/mint/user"
-grep -q " /mint/user nfs4 " "$MINT_ROOT/etc/fstab" ||
-  echo "$efs:$MINT_EFS_PATH /mint/user nfs4 $opts 0 0" >>"$MINT_ROOT/etc/fstab"
-if ! mountpoint -q "$MINT_ROOT/mint/user"; then
-  if ! mount /mint/user; then
-    # First VM of this user: the access point's directory does not exist yet.
-    install -d "$MINT_ROOT/mnt/mint-efs"
-    mount -t nfs4 -o "$opts" "$efs:/" /mnt/mint-efs
-    install -d -o 1000 -g 1000 -m 0750 "$MINT_ROOT/mnt/mint-efs$MINT_EFS_PATH"
-    umount /mnt/mint-efs
-    mount /mint/user
-  fi
-fi
+grep -q " /mint/user efs " "$MINT_ROOT/etc/fstab" ||
+  echo "$MINT_EFS_ID:/ /mint/user efs _netdev,noresvport,tls,iam,accesspoint=$MINT_EFS_ACCESS_POINT,nofail 0 0" >>"$MINT_ROOT/etc/fstab"
+mountpoint -q "$MINT_ROOT/mint/user" || mount /mint/user
 # Persistent config lives on EFS, shared by all your VMs; $HOME links to it.
 install -d -o 1000 -g 1000 "$MINT_ROOT/mint/user/home"
 for p in .ssh .claude .config/claude .config/gh .gitconfig .claude.json; do
@@ -108,38 +166,18 @@ for p in .ssh .claude .config/claude .config/gh .gitconfig .claude.json; do
   ln -s "$target" "$link"
   chown -h 1000:1000 "$link"
 done
+# Devcontainers bind-mount this file; Docker would make a missing source a directory.
+cj="$MINT_ROOT/mint/user/home/.claude.json"
+[ -e "$cj" ] || { echo '{}' >"$cj" && chown 1000:1000 "$cj" && chmod 0600 "$cj"; }
+# sshd reads this local copy first, so a login does not wait on EFS.
+sync_local_keys
 
-log "step 6/8: mint-idle from $MINT_IDLE_URL"
-bin="$MINT_ROOT/usr/local/bin/mint-idle"
-# The pin is either the binary itself or a release archive holding it; the .pin file records
-# which pinned artifact the installed binary came from, so a re-run skips the download.
-if [ "$(cat "$bin.pin" 2>/dev/null)" != "$MINT_IDLE_SHA256" ] || [ ! -x "$bin" ]; then
-  curl -fsSL --retry 5 -o "$bin.download" "$MINT_IDLE_URL"
-  echo "$MINT_IDLE_SHA256  $bin.download" | sha256sum -c --status ||
-    die "mint-idle from $MINT_IDLE_URL does not match its pinned SHA256 $MINT_IDLE_SHA256"
-  case "$MINT_IDLE_URL" in
-    *.tar.gz)
-      # dist archives hold their files under one top directory.
-      tar -xzf "$bin.download" -O --wildcards '*/mint-idle' >"$bin.unpacked" ||
-        die "the archive $MINT_IDLE_URL holds no mint-idle"
-      mv "$bin.unpacked" "$bin.download" ;;
-  esac
-  chmod 0755 "$bin.download"
-  mv "$bin.download" "$bin"
-  echo "$MINT_IDLE_SHA256" >"$bin.pin"
-fi
-for unit in mint-idle.service mint-idle.timer mint-reconcile.service; do
-  install -m 0644 "$here/$unit" "$MINT_ROOT/etc/systemd/system/$unit"
-done
-systemctl daemon-reload
-systemctl enable --now mint-idle.timer
-# Runs on every later boot; this boot's check is the health check below.
-systemctl enable mint-reconcile.service
-
+step=versions
 log "step 7/8: recording versions"
 install -d "$MINT_STATE"
 component_versions >"$MINT_STATE/components"
-echo "$MINT_BOOTSTRAP_VERSION" >"$MINT_STATE/bootstrap-version"
 
-log "step 8/8: health check"
+step=health-check
+log "step 8/8: health check (it records the bootstrap version when it passes)"
+trap - EXIT
 exec bash "$here/health-check.sh"

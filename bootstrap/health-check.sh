@@ -1,7 +1,8 @@
 #!/bin/bash
-# The end of first boot: checks every component, then tags mint:bootstrap=complete and
-# publishes the sshd host key as mint:host-key, which `mint up` waits for. A failed check
-# tags mint:bootstrap=failed with the names of the failed components, which `mint up` reports.
+# The end of first boot: checks every component, then records the bootstrap version (which
+# ends mint-bootstrap.service's retries), tags mint:bootstrap=complete and publishes the sshd
+# host key as mint:host-key, which `mint up` waits for. A failed check tags
+# mint:bootstrap=failed with the names of the failed components, which `mint up` reports.
 set -uo pipefail
 here=$(dirname "$0")
 # shellcheck source-path=SCRIPTDIR source=common.sh
@@ -23,9 +24,9 @@ for c in git gh node aws; do check "$c" "$c installed" command -v "$c"; done
 check sshd "sshd on port 41122" bash -c "sshd -T | grep -qx 'port 41122'"
 check project-volume "project volume at /mint/projects" mountpoint -q "$MINT_ROOT/mint/projects"
 check efs "EFS at /mint/user" mountpoint -q "$MINT_ROOT/mint/user"
+check efs-utils "amazon-efs-utils installed" command -v mount.efs
 check mint-idle "mint-idle installed" "$MINT_ROOT/usr/local/bin/mint-idle" --version
 check mint-idle-timer "mint-idle timer enabled" systemctl is-enabled mint-idle.timer
-check bootstrap-version "bootstrap version recorded" test -s "$MINT_STATE/bootstrap-version"
 if [ "${#failed[@]}" -gt 0 ]; then
   # `mint up` stops waiting at once and shows which components failed.
   tag_self "mint:bootstrap=failed: health check: ${failed[*]}" ||
@@ -33,6 +34,9 @@ if [ "${#failed[@]}" -gt 0 ]; then
   die "health check failed (${failed[*]}); see the lines above (also in /var/log/cloud-init-output.log)"
 fi
 
+# shellcheck source=/dev/null
+. "$here/settings.env"
+echo "$MINT_BOOTSTRAP_VERSION" >"$MINT_STATE/bootstrap-version"
 key=$(cut -d' ' -f1,2 "$MINT_ROOT/etc/ssh/ssh_host_ed25519_key.pub") || die "no ed25519 host key"
 tag_self "mint:bootstrap=complete" "mint:host-key=$key" "mint:health=healthy" || die "cannot tag this instance"
 log "bootstrap complete"

@@ -35,11 +35,19 @@ clone() {
   echo "cloned"
 }
 
-# container NAME [rebuild]: devcontainer up; its JSON result is the last stdout line.
+# Claude's login and gh's config live here on EFS (first-boot.sh links the host's ~ to it).
+state="${MINT_USER_HOME:-/mint/user/home}"
+shared=(.claude .claude.json .config/gh)
+
+# container NAME [rebuild]: devcontainer up; its JSON result is the last stdout line. Every
+# container gets the shared Claude and gh state by bind mount, at the path it has on the host.
 container() {
-  local name=$1 dir="$root/$1" extra=()
+  local name=$1 dir="$root/$1" extra=() p
   [ -d "$dir" ] || missing "no project $name in $root"
   [ "${2:-}" = rebuild ] && extra+=(--remove-existing-container)
+  for p in "${shared[@]}"; do
+    [ -e "$state/$p" ] && extra+=(--mount "type=bind,source=$state/$p,target=/mint/user/home/$p")
+  done
   if [ ! -f "$dir/.devcontainer/devcontainer.json" ] && [ ! -f "$dir/.devcontainer.json" ]; then
     echo "mint-note: $name has no .devcontainer/; using $default_image"
     mkdir -p "$root/.mint"
@@ -50,16 +58,31 @@ container() {
     fail "devcontainer up failed for $name (run with --verbose to see its output)"
 }
 
-# session NAME SESSION CONTAINER FOLDER [replace]: a tmux session (named SESSION, which the
-# client derives from NAME the way tmux would) whose shell is inside the container.
+# link CONTAINER USER: the container user's ~/.claude, ~/.claude.json and ~/.config/gh point
+# at the bind mounts, so one `claude` login serves every container (its home is only known
+# once the container runs).
+link_state() {
+  docker exec -u "$2" "$1" sh -c 'for p in "$@"; do
+      [ -e "/mint/user/home/$p" ] && [ ! -L "$HOME/$p" ] || continue
+      mkdir -p "$(dirname "$HOME/$p")"
+      [ ! -e "$HOME/$p" ] || mv "$HOME/$p" "$HOME/$p.mint-orig"
+      ln -s "/mint/user/home/$p" "$HOME/$p"
+    done' sh "${shared[@]}" >&2 ||
+    echo "mint-note: could not link Claude and gh state into the container (as $2)"
+}
+
+# session NAME SESSION CONTAINER FOLDER USER [replace]: a tmux session (named SESSION, which
+# the client derives from NAME the way tmux would) whose shell is inside the container, as
+# the devcontainer's remoteUser in its workspace folder.
 session() {
-  local name=$1 session=$2 cid=$3 folder=$4
+  local name=$1 session=$2 cid=$3 folder=$4 user=$5
+  link_state "$cid" "$user"
   if tmux has-session -t "=$session" 2>/dev/null; then
-    [ "${5:-}" = replace ] || { echo "present"; return; }
+    [ "${6:-}" = replace ] || { echo "present"; return; }
     tmux kill-session -t "=$session"
   fi
   tmux new-session -d -s "$session" -c "$root/$name" \
-    "docker exec -it -w '$folder' '$cid' bash -l || exec bash -l"
+    "docker exec -it -u '$user' -w '$folder' '$cid' bash -l || exec bash -l"
   echo "created"
 }
 

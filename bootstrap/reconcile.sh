@@ -11,6 +11,7 @@ here=$(dirname "$0")
 . "$here/settings.env"
 
 [ -s "$MINT_STATE/bootstrap-version" ] || { log "first boot not finished; nothing to compare"; exit 0; }
+sync_local_keys
 drift=0
 recorded=$(cat "$MINT_STATE/bootstrap-version")
 if [ "$recorded" != "$MINT_BOOTSTRAP_VERSION" ]; then

@@ -25,6 +25,9 @@ _mint__idle() {
             mint__idle,status)
                 cmd="mint__idle__subcmd__status"
                 ;;
+            mint__idle,tag)
+                cmd="mint__idle__subcmd__tag"
+                ;;
             mint__idle__subcmd__help,check)
                 cmd="mint__idle__subcmd__help__subcmd__check"
                 ;;
@@ -34,6 +37,9 @@ _mint__idle() {
             mint__idle__subcmd__help,status)
                 cmd="mint__idle__subcmd__help__subcmd__status"
                 ;;
+            mint__idle__subcmd__help,tag)
+                cmd="mint__idle__subcmd__help__subcmd__tag"
+                ;;
             *)
                 ;;
         esac
@@ -41,7 +47,7 @@ _mint__idle() {
 
     case "${cmd}" in
         mint__idle)
-            opts="-h -V --debug --help --version check status help"
+            opts="-h -V --debug --help --version check status tag help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -69,7 +75,7 @@ _mint__idle() {
             return 0
             ;;
         mint__subcmd__idle__subcmd__help)
-            opts="check status help"
+            opts="check status tag help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -124,8 +130,36 @@ _mint__idle() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mint__subcmd__idle__subcmd__help__subcmd__tag)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mint__subcmd__idle__subcmd__status)
             opts="-h --json --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__tag)
+            opts="-h --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -42,23 +42,40 @@ echo "$name $*" >>"$RECORD"
 last="${*: -1}"
 case "$name" in
   curl)
+    out=/dev/stdout
+    for a in "$@"; do [ "${prev:-}" = -o ] && out=$a; prev=$a; done
     case "$*" in
       *api/token*) echo token ;;
       *meta-data/instance-id*) echo i-0test ;;
       *meta-data/placement/region*) echo us-east-1 ;;
-      *gpgkey*) echo "-----BEGIN PGP PUBLIC KEY BLOCK-----" ;;
-      *"$MINT_IDLE_URL"*)
-        while [ $# -gt 0 ]; do [ "$1" = -o ] && out=$2; shift; done
-        cp "$SERVED_IDLE" "$out" ;;
+      *gpgkey*) echo "-----BEGIN PGP PUBLIC KEY BLOCK-----" >"$out" ;;
+      *"$MINT_IDLE_URL"*) cp "$SERVED_IDLE" "$out" ;;
+      *"$MINT_EFS_UTILS_URL"*) cp "$SERVED_EFS_UTILS" "$out" ;;
       *) exit 22 ;;
     esac ;;
-  gpg) while [ $# -gt 0 ]; do [ "$1" = -o ] && cat >"$2"; shift; done ;;
+  gpg)
+    case "$1" in
+      # The key's listing: $STATE/key-fpr stands in for a key that is not NodeSource's.
+      --show-keys) printf 'pub:-:4096:1:2F59B5F99B1BE0B4:::::::\nfpr:::::::::%s:\n' \
+        "$(cat "$STATE/key-fpr" 2>/dev/null || echo 6F71F525282841EEDAF851B42F59B5F99B1BE0B4)" ;;
+      *) while [ $# -gt 0 ]; do [ "$1" = -o ] && cat >"$2"; shift; done ;;
+    esac ;;
   dpkg-query) if [ -e "$STATE/apt-installed" ]; then for _ in "${@:3}"; do echo "ii "; done; fi ;;
-  apt-get) [ "$1" = install ] && touch "$STATE/apt-installed" ;;
+  apt-get)
+    if [[ " $* " == *" install "* ]]; then
+      [ -e "$STATE/apt-fails" ] && exit 100
+      touch "$STATE/apt-installed"
+      ln -sf recorder "$(dirname "$0")/mount.efs"
+    fi ;;
   # Installing the AWS CLI or the devcontainer CLI puts it on PATH.
-  snap) ln -sf recorder "$(dirname "$0")/aws" ;;
+  snap) [ "$1" = install ] && ln -sf recorder "$(dirname "$0")/aws" ;;
   npm) ln -sf recorder "$(dirname "$0")/devcontainer" ;;
-  systemctl | usermod | umount) ;;
+  systemctl)
+    case "$1" in
+      enable) for u in "${@:2}"; do touch "$STATE/enabled-$u"; done ;;
+      is-enabled) [ -e "$STATE/enabled-$last" ] || exit 1 ;;
+    esac ;;
+  usermod | umount | shutdown) ;;
   sshd) [ "$1" = -T ] && echo "port 41122" ;;
   docker) [ "$1" = --version ] && echo "Docker version 24.0.7" ;;
   findmnt) echo /dev/nvme0n1p1 ;;
@@ -74,16 +91,18 @@ case "$name" in
       *UUID*) echo 0b5e2a7c-1111-4c1e-9f00-5e1f00d1e2a3 ;;
     esac ;;
   mkfs.ext4) touch "$STATE/mkfs-$(basename "$last")" ;;
-  mount)
-    # The access point's directory does not exist until the first VM makes it.
-    if [ "$last" = /mint/user ] && [ ! -e "$STATE/efs-made" ]; then touch "$STATE/efs-made"; exit 32; fi
-    echo "$last" >>"$STATE/mounts" ;;
+  mount) echo "$last" >>"$STATE/mounts" ;;
   mountpoint) grep -qx "${last#"$MINT_ROOT"}" "$STATE/mounts" 2>/dev/null || exit 1 ;;
-  devcontainer | mosh-server | git | gh | node | tmux | aws) echo "$name 1.0" ;;
+  devcontainer | mosh-server | git | gh | node | tmux | aws | mount.efs) echo "$name 1.0" ;;
   *) echo "recorder: unexpected $name" >&2; exit 99 ;;
 esac
 exit 0
 "#;
+
+/// The mint-idle a Machine serves: it records `mint-idle tag …` (how the scripts tag the
+/// instance) and answers `--version`.
+const IDLE_RECORDER: &[u8] =
+    b"#!/bin/sh\n[ \"$1\" = --version ] && { echo 'mint-idle 0.1.0'; exit 0; }\necho \"mint-idle $*\" >>\"$RECORD\"\n";
 
 const RECORDED: &[&str] = &[
     "curl",
@@ -95,6 +114,7 @@ const RECORDED: &[&str] = &[
     "snap",
     "npm",
     "umount",
+    "shutdown",
     "sshd",
     "docker",
     "findmnt",
@@ -129,6 +149,7 @@ impl Machine {
             "root/etc/systemd/system",
             "root/usr/local/bin",
             "root/home/ubuntu/.ssh",
+            "root/var/cache",
             "bin",
             "state",
         ] {
@@ -149,7 +170,8 @@ impl Machine {
             "ssh-ed25519 AAAAkey me@ipad\n",
         )
         .unwrap();
-        std::fs::write(m.path("served-mint-idle"), common::IDLE_STAND_IN).unwrap();
+        std::fs::write(m.path("served-mint-idle"), IDLE_RECORDER).unwrap();
+        std::fs::write(m.path("served-efs-utils"), common::EFS_UTILS_STAND_IN).unwrap();
         let rec = m.path("bin/recorder");
         std::fs::write(&rec, RECORDER).unwrap();
         std::fs::set_permissions(&rec, std::os::unix::fs::PermissionsExt::from_mode(0o755))
@@ -180,6 +202,8 @@ impl Machine {
             .env("STATE", self.path("state"))
             .env("SERVED_IDLE", self.path("served-mint-idle"))
             .env("MINT_IDLE_URL", &self.idle_url)
+            .env("SERVED_EFS_UTILS", self.path("served-efs-utils"))
+            .env("MINT_EFS_UTILS_URL", common::EFS_UTILS_URL)
             .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://imds.test")
             .output()
             .unwrap();
@@ -222,13 +246,13 @@ impl Machine {
 }
 
 fn settings() -> mint::bootstrap::Settings {
+    let (mut idle, efs_utils) = common::test_pins();
+    idle.sha256 = mint::bootstrap::sha256_hex(IDLE_RECORDER);
     mint::bootstrap::Settings {
         efs_id: "fs-0123".into(),
-        efs_path: "/mint/users/ryan".into(),
-        idle: mint::bootstrap::IdleArtifact {
-            url: common::IDLE_URL.into(),
-            sha256: mint::bootstrap::sha256_hex(common::IDLE_STAND_IN),
-        },
+        efs_access_point: "fsap-0123456789abcdef0".into(),
+        idle,
+        efs_utils,
     }
 }
 
@@ -239,24 +263,39 @@ fn first_boot_does_everything_once_and_a_second_run_is_a_no_op() {
     let (ok, out, record) = m.run(&bundle);
     assert!(ok, "first boot failed:\n{out}\nrecord:\n{record}");
     assert!(out.contains("bootstrap complete"), "{out}");
+    let root = m.path("root").display().to_string();
     for expected in [
-        "apt-get install -y -q docker.io docker-compose-v2 docker-buildx tmux mosh git gh nodejs nfs-common ec2-instance-connect jq",
-        "snap install aws-cli --classic",
-        "npm install -g @devcontainers/cli",
-        "usermod -aG docker ubuntu",
-        "systemctl enable --now docker",
-        "sshd -t",
-        "systemctl disable --now ssh.socket",
-        "mkfs.ext4 -q -L mint-projects /dev/nvme1n1",
-        "mount /mint/projects",
-        "mount -t nfs4 -o nfsvers=4.1,rsize=1048576,wsize=1048576,hard,timeo=600,retrans=2,noresvport,_netdev,nofail fs-0123.efs.us-east-1.amazonaws.com:/ /mnt/mint-efs",
-        &format!("curl -fsSL --retry 5 -o {}/usr/local/bin/mint-idle.download {}", m.path("root").display(), common::IDLE_URL),
-        "systemctl enable --now mint-idle.timer",
-        "systemctl enable mint-reconcile.service",
-        "aws ec2 create-tags --region us-east-1 --resources i-0test --tags Key=mint:bootstrap,Value=complete Key=mint:host-key,Value=ssh-ed25519 AAAAC3NzaTEST Key=mint:health,Value=healthy",
+        format!("curl -fsSL --connect-timeout 10 --max-time 300 --retry 5 -o {root}/usr/local/bin/mint-idle.artifact.download {}", common::IDLE_URL),
+        "systemctl enable --now mint-idle.timer".into(),
+        "systemctl enable mint-bootstrap.service mint-reconcile.service".into(),
+        format!("curl -fsSL --connect-timeout 10 --max-time 300 --retry 5 -o {root}/var/cache/mint/amazon-efs-utils.deb.download {}", common::EFS_UTILS_URL),
+        format!("apt-get -o DPkg::Lock::Timeout=600 install -y -q docker.io docker-compose-v2 docker-buildx tmux mosh git gh nodejs ec2-instance-connect jq {root}/var/cache/mint/amazon-efs-utils.deb"),
+        "snap wait system seed.loaded".into(),
+        "snap install aws-cli --classic".into(),
+        "npm install -g --fetch-timeout=60000 --fetch-retries=3 @devcontainers/cli@0.89.0".into(),
+        "usermod -aG docker ubuntu".into(),
+        "systemctl enable --now docker".into(),
+        "sshd -t".into(),
+        "systemctl disable --now ssh.socket".into(),
+        "mkfs.ext4 -q -L mint-projects /dev/nvme1n1".into(),
+        "mount /mint/projects".into(),
+        "mount /mint/user".into(),
+        "mint-idle tag mint:bootstrap=complete mint:host-key=ssh-ed25519 AAAAC3NzaTEST mint:health=healthy".into(),
     ] {
         assert!(record.lines().any(|l| l == expected), "missing `{expected}` in:\n{record}");
     }
+    // mint-idle and its timer come before anything that can fail for outside reasons.
+    let at = |needle: &str| record.find(needle).unwrap_or_else(|| panic!("no {needle}"));
+    assert!(
+        at("enable --now mint-idle.timer") < at("gpgkey"),
+        "{record}"
+    );
+    // EFS only through the access point, over TLS with IAM; never the file system's root
+    // over plain NFS.
+    assert!(
+        !record.contains("nfs4") && !record.contains("/mnt/mint-efs"),
+        "{record}"
+    );
     let read = |p: &str| std::fs::read_to_string(m.path(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
     let fstab = read("root/etc/fstab");
     assert!(
@@ -265,10 +304,13 @@ fn first_boot_does_everything_once_and_a_second_run_is_a_no_op() {
         ),
         "{fstab}"
     );
-    assert!(
-        fstab.contains("fs-0123.efs.us-east-1.amazonaws.com:/mint/users/ryan /mint/user nfs4 "),
+    let efs_lines: Vec<&str> = fstab.lines().filter(|l| l.contains("/mint/user")).collect();
+    assert_eq!(
+        efs_lines,
+        ["fs-0123:/ /mint/user efs _netdev,noresvport,tls,iam,accesspoint=fsap-0123456789abcdef0,nofail 0 0"],
         "{fstab}"
     );
+    assert!(!fstab.contains("nfs4"), "{fstab}");
     assert!(read("root/etc/ssh/sshd_config.d/60-mint.conf").contains("Port 41122"));
     assert!(read("root/etc/ssh/sshd_config.d/60-mint.conf").contains("PasswordAuthentication no"));
     let tmux = read("root/etc/tmux.conf");
@@ -280,7 +322,7 @@ fn first_boot_does_everything_once_and_a_second_run_is_a_no_op() {
     assert!(read("root/etc/environment").contains("MOSH_SERVER_NETWORK_TMOUT=1800"));
     assert_eq!(
         std::fs::read(m.path("root/usr/local/bin/mint-idle")).unwrap(),
-        common::IDLE_STAND_IN
+        IDLE_RECORDER
     );
     assert!(m.path("root/etc/systemd/system/mint-idle.timer").exists());
     assert!(read("root/etc/systemd/system/mint-idle.service")
@@ -290,10 +332,22 @@ fn first_boot_does_everything_once_and_a_second_run_is_a_no_op() {
         mint::bootstrap::version()
     );
     assert!(read("root/var/lib/mint/components").contains("devcontainer devcontainer 1.0"));
+    // The retry unit runs first boot again until the health check has recorded the version.
+    let retry = read("root/etc/systemd/system/mint-bootstrap.service");
     assert!(
-        m.path("root/mnt/mint-efs/mint/users/ryan").is_dir(),
-        "the first VM makes the access point's directory"
+        retry.contains("ConditionPathExists=!/var/lib/mint/bootstrap-version")
+            && retry.contains("first-boot.sh"),
+        "{retry}"
     );
+    // sshd reads a local copy of authorized_keys before the one on EFS.
+    assert!(read("root/etc/ssh/sshd_config.d/60-mint.conf")
+        .contains("AuthorizedKeysFile /etc/ssh/mint-keys/%u .ssh/authorized_keys"));
+    assert_eq!(
+        read("root/etc/ssh/mint-keys/ubuntu"),
+        "ssh-ed25519 AAAAkey me@ipad\n"
+    );
+    // Devcontainers bind-mount it: it must be a file before the first one starts.
+    assert_eq!(read("root/mint/user/home/.claude.json"), "{}\n");
     // $HOME's well-known paths link into EFS; the existing ~/.ssh seeded it.
     for p in [".ssh", ".claude", ".config/claude", ".gitconfig"] {
         let link = std::fs::read_link(m.path(&format!("root/home/ubuntu/{p}"))).unwrap();
@@ -319,7 +373,7 @@ fn first_boot_does_everything_once_and_a_second_run_is_a_no_op() {
         );
     }
     assert!(
-        !record.contains("mint-idle.download"),
+        !record.contains("mint-idle.artifact"),
         "second run downloaded mint-idle again:\n{record}"
     );
 }
@@ -347,7 +401,69 @@ fn first_boot_never_reformats_and_refuses_a_tampered_mint_idle() {
     );
     assert!(out.contains("does not match its pinned SHA256"), "{out}");
     assert!(!m.path("root/usr/local/bin/mint-idle").exists());
-    assert!(!record.contains("mint:bootstrap"), "{record}");
+    // Said at once, and with no mint-idle to stop it, the VM halts (EC2 stops it) later.
+    assert!(
+        !record.contains("=complete") && !record.contains("mint-idle tag"),
+        "{record}"
+    );
+    assert!(!record.contains("=complete"), "{record}");
+    assert!(record.contains("shutdown -P +60 "), "{record}");
+}
+
+/// A step that fails after mint-idle is in: its timer is already on (the VM still stops when
+/// idle), mint:bootstrap=failed names the step, nothing halts the VM, and the retry unit is
+/// there to run first boot again at the next start.
+#[test]
+fn a_failing_step_is_tagged_after_mint_idle_is_running() {
+    let m = Machine::new();
+    std::fs::write(m.path("state/apt-fails"), "").unwrap();
+    let bundle = mint::bootstrap::bundle(&settings()).unwrap();
+    let (ok, out, record) = m.run(&bundle);
+    assert!(!ok, "{out}");
+    assert!(m.path("state/enabled-mint-idle.timer").exists(), "{record}");
+    assert!(
+        m.path("state/enabled-mint-bootstrap.service").exists(),
+        "{record}"
+    );
+    assert!(
+        record.contains("mint-idle tag mint:bootstrap=failed: packages"),
+        "{record}"
+    );
+    assert!(!record.contains("shutdown"), "{record}");
+    assert!(!m.path("root/var/lib/mint/bootstrap-version").exists());
+
+    // The next boot's retry (the same script) finishes the job once apt works again.
+    std::fs::remove_file(m.path("state/apt-fails")).unwrap();
+    let (ok, out, record) = m.run(&bundle);
+    assert!(ok, "{out}");
+    assert!(record.contains("mint:bootstrap=complete"), "{record}");
+    assert_eq!(
+        std::fs::read_to_string(m.path("root/var/lib/mint/bootstrap-version"))
+            .unwrap()
+            .trim(),
+        mint::bootstrap::version()
+    );
+}
+
+/// The NodeSource key is taken only with its pinned fingerprint.
+#[test]
+fn first_boot_refuses_a_nodesource_key_with_another_fingerprint() {
+    let m = Machine::new();
+    std::fs::write(
+        m.path("state/key-fpr"),
+        "0000000000000000000000000000000000000000",
+    )
+    .unwrap();
+    let bundle = mint::bootstrap::bundle(&settings()).unwrap();
+    let (ok, out, record) = m.run(&bundle);
+    assert!(!ok, "{out}");
+    assert!(out.contains("not the one with fingerprint"), "{out}");
+    assert!(!m.path("root/etc/apt/keyrings/nodesource.gpg").exists());
+    assert!(!record.contains("apt-get"), "{record}");
+    assert!(
+        record.contains("mint:bootstrap=failed: packages"),
+        "{record}"
+    );
 }
 
 /// The pin of a release: the musl archive and its SHA256; first boot checks the archive and
@@ -368,7 +484,7 @@ fn first_boot_installs_mint_idle_from_a_release_archive() {
         common::releases::IDLE_ARCHIVE
     );
     let mut s = settings();
-    s.idle = mint::bootstrap::IdleArtifact {
+    s.idle = mint::bootstrap::Artifact {
         url: m.idle_url.clone(),
         sha256: mint::bootstrap::sha256_hex(&archive),
     };
@@ -382,7 +498,7 @@ fn first_boot_installs_mint_idle_from_a_release_archive() {
     let (ok, out, record) = m.run(&bundle);
     assert!(ok, "{out}");
     assert!(
-        !record.contains("mint-idle.download"),
+        !record.contains("mint-idle.artifact"),
         "second run downloaded mint-idle again:\n{record}"
     );
 
@@ -418,11 +534,11 @@ fn health_check_names_each_missing_component_in_the_failed_tag() {
         assert!(out.contains(&format!("FAILED: {missing}")), "{out}");
         assert!(
             record.contains(&format!(
-                "--tags Key=mint:bootstrap,Value=failed: health check: {missing}"
+                "mint-idle tag mint:bootstrap=failed: health check: {missing}"
             )),
             "{missing}: {record}"
         );
-        assert!(!record.contains("Value=complete"), "{record}");
+        assert!(!record.contains("=complete"), "{record}");
     }
 }
 
@@ -438,7 +554,7 @@ fn reconcile_tags_health_and_reports_drift() {
     let (ok, out, record) = m.run(&script);
     assert!(ok, "{out}");
     assert!(
-        record.contains("--tags Key=mint:health,Value=healthy"),
+        record.contains("mint-idle tag mint:health=healthy"),
         "{record}"
     );
     assert!(!out.contains("drift"), "{out}");
@@ -457,7 +573,7 @@ fn reconcile_tags_health_and_reports_drift() {
     let (ok, out, record) = m.run(&script);
     assert!(ok, "{out}");
     assert!(
-        record.contains("--tags Key=mint:health,Value=drift-detected: docker"),
+        record.contains("mint-idle tag mint:health=drift-detected: docker"),
         "{record}"
     );
     assert!(
@@ -499,13 +615,13 @@ fn reconcile_compares_version_numbers_only() {
     let (ok, out, record) = m.run(&script);
     assert!(ok, "{out}");
     assert!(
-        record.contains("Value=healthy"),
+        record.contains("mint:health=healthy"),
         "a new kernel read as drift: {out}"
     );
     fake("docker", "Docker version 24.1.0, build 1234567");
     let (_, out, record) = m.run(&script);
     assert!(
-        record.contains("Value=drift-detected: docker"),
+        record.contains("mint:health=drift-detected: docker"),
         "{out}\n{record}"
     );
     assert!(!out.contains("drift: aws"), "{out}");
@@ -514,12 +630,15 @@ fn reconcile_compares_version_numbers_only() {
 #[test]
 fn user_data_is_the_bundle_of_verified_files() {
     let ud = mint::bootstrap::user_data(&settings()).unwrap();
-    let decoded = String::from_utf8(aws_smithy_types::base64::decode(ud).unwrap()).unwrap();
+    let packed = aws_smithy_types::base64::decode(ud).unwrap();
     assert!(
-        decoded.len() <= mint::bootstrap::USER_DATA_LIMIT,
+        packed.len() <= mint::bootstrap::USER_DATA_LIMIT,
         "{} bytes",
-        decoded.len()
+        packed.len()
     );
+    // cloud-init runs gzip user data unpacked; what it runs is the bundle.
+    let decoded = mint::bootstrap::unpack_user_data(&packed).unwrap();
+    assert!(decoded.starts_with("#!/bin/bash\n"), "{decoded}");
     for f in mint::bootstrap::FILES {
         let on_disk = std::fs::read_to_string(
             PathBuf::from(env!("CARGO_MANIFEST_DIR"))

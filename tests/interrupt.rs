@@ -46,7 +46,8 @@ fn settle(endpoint: &str) {
     )
     .unwrap();
     let mut answer = String::new();
-    conn.read_to_string(&mut answer).expect("moto's settle answer");
+    conn.read_to_string(&mut answer)
+        .expect("moto's settle answer");
     assert!(answer.starts_with("HTTP/1.1 200"), "settle: {answer}");
 }
 

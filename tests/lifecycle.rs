@@ -258,17 +258,27 @@ fn up_list_down_restart_destroy() {
         Some("enabled")
     );
     let ud = common::user_data(&moto, &id);
-    // The verified bootstrap files, with this account's EFS, the owner's access point
-    // directory and the pinned mint-idle.
+    // The verified bootstrap files, with this account's EFS, the owner's access point and
+    // the pinned mint-idle and efs-utils.
     let efs = aws_sdk_efs::Client::new(&sdk_config(&moto.endpoint()));
     let fs = block_on(efs.describe_file_systems().send()).unwrap();
+    let fs_id = fs.file_systems()[0].file_system_id().to_string();
+    let aps = block_on(efs.describe_access_points().file_system_id(&fs_id).send()).unwrap();
+    let ap = aps
+        .access_points()
+        .iter()
+        .find(|a| {
+            a.tags()
+                .iter()
+                .any(|t| t.key() == "mint:owner" && t.value() == "moto")
+        })
+        .expect("the owner's access point");
+    let (idle, efs_utils) = common::test_pins();
     let expected = mint::bootstrap::bundle(&mint::bootstrap::Settings {
-        efs_id: fs.file_systems()[0].file_system_id().to_string(),
-        efs_path: "/mint/users/moto".into(),
-        idle: mint::bootstrap::IdleArtifact {
-            url: IDLE_URL.into(),
-            sha256: mint::bootstrap::sha256_hex(IDLE_STAND_IN),
-        },
+        efs_id: fs_id.clone(),
+        efs_access_point: ap.access_point_id().unwrap().to_string(),
+        idle,
+        efs_utils,
     })
     .unwrap();
     assert_eq!(ud, expected);
@@ -712,4 +722,96 @@ fn destroy_removes_duplicate_instances_it_lists() {
     );
     assert!(live_instances(&ec2, "default").is_empty());
     assert!(vm_addresses(&ec2, "default").is_empty());
+}
+
+/// Tags the VM's instance as its bootstrap scripts would.
+fn tag_as_the_vm(ec2: &aws_sdk_ec2::Client, id: &str, value: &str) {
+    block_on(
+        ec2.create_tags()
+            .resources(id)
+            .tags(
+                aws_sdk_ec2::types::Tag::builder()
+                    .key("mint:bootstrap")
+                    .value(value)
+                    .build(),
+            )
+            .send(),
+    )
+    .unwrap();
+}
+
+/// Waits (bounded) until `ready` holds for the VM's live instance; returns its id.
+fn wait_for_instance(
+    ec2: &aws_sdk_ec2::Client,
+    vm: &str,
+    ready: impl Fn(&aws_sdk_ec2::types::Instance) -> bool,
+) -> String {
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(i) = live_instances(ec2, vm).iter().find(|i| ready(i)) {
+            return i.instance_id().unwrap().to_string();
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(60),
+            "no instance of {vm} got ready"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+/// A first boot that fails tags `mint:bootstrap=failed: <step>`: `mint up` says so at once
+/// instead of waiting out its timeout; "stop, then `mint up`" runs the bootstrap again (the
+/// VM's retry unit) and waits for the new outcome.
+#[test]
+fn a_failed_bootstrap_is_reported_at_once_and_retried_by_stop_then_up() {
+    let moto = Moto::start_with(&[]);
+    let env = Env::new(&moto);
+    env.init();
+    let ec2 = ec2(&moto);
+    let up = env
+        .std_cmd("mint")
+        .args(["up", "--yes"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let id = wait_for_instance(&ec2, "default", |_| true);
+    tag_as_the_vm(&ec2, &id, "failed: packages");
+    let tagged = std::time::Instant::now();
+    let out = up.wait_with_output().unwrap();
+    assert!(
+        tagged.elapsed() < std::time::Duration::from_secs(30),
+        "mint up took {:?} to see the failure",
+        tagged.elapsed()
+    );
+    assert_clear_error(&out, "mint-vm", "packages");
+
+    // Running and failed: `up` says how to retry instead of waiting for a tag.
+    let out = env.mint(&["up", "--yes"]).output().unwrap();
+    assert_clear_error(&out, "mint-vm", "mint down");
+
+    env.mint(&["down"]).assert().success();
+    let up = env
+        .std_cmd("mint")
+        .args(["up", "--yes", "--json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The old outcome is gone before the instance starts; the retried boot then passes.
+    let same = wait_for_instance(&ec2, "default", |i| {
+        tag(i.tags(), "mint:bootstrap").is_none()
+            && i.state().and_then(|s| s.name())
+                == Some(&aws_sdk_ec2::types::InstanceStateName::Running)
+    });
+    assert_eq!(same, id, "the same instance is retried");
+    tag_as_the_vm(&ec2, &id, "complete");
+    let out = up.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rec: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rec["bootstrap"], "complete", "{rec}");
 }

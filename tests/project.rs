@@ -133,7 +133,9 @@ case "$1" in
   ps)
     for a in "$@"; do case "$a" in label=devcontainer.local_folder=*) f=${{a#label=devcontainer.local_folder=}} ;; esac; done
     grep "^$f running " '{state}' | tail -n 1 | cut -d' ' -f2 ;;
-  exec) echo "inside the container: $*"; exec sh ;;
+  # The tmux shell (-it) becomes a shell; the one-off exec that links the shared state
+  # only runs its command.
+  exec) case " $* " in *" -it "*) echo "inside the container: $*"; exec sh ;; esac ;;
 esac
 "#,
         log = log.display(),
@@ -157,6 +159,11 @@ fn fixture() -> Fixture {
     }
     let projects = work.join("projects");
     std::fs::create_dir_all(&projects).unwrap();
+    // The EFS home with a Claude login and gh config, as first boot leaves it.
+    let shared = work.join("user-home");
+    std::fs::create_dir_all(shared.join(".claude")).unwrap();
+    std::fs::create_dir_all(shared.join(".config/gh")).unwrap();
+    std::fs::write(shared.join(".claude.json"), "{}\n").unwrap();
     let ubuntu = Command::new("id").args(["-u", "ubuntu"]).output().unwrap();
     let uid: u32 = String::from_utf8_lossy(&ubuntu.stdout)
         .trim()
@@ -173,6 +180,7 @@ fn fixture() -> Fixture {
                 format!("{}:/usr/local/bin:/usr/bin:/bin", bin.display()),
             ),
             ("MINT_PROJECTS".into(), projects.display().to_string()),
+            ("MINT_USER_HOME".into(), shared.display().to_string()),
         ],
     );
     Fixture {
@@ -193,14 +201,14 @@ impl Fixture {
         std::fs::read_to_string(&self.log).unwrap()
     }
 
-    /// The `docker exec` lines, once there are `n` (tmux starts its command asynchronously).
+    /// The tmux shells' `docker exec -it` lines, once there are `n` (tmux starts its command asynchronously).
     fn execs(&self, n: usize) -> Vec<String> {
         let start = Instant::now();
         loop {
             let execs: Vec<String> = self
                 .calls()
                 .lines()
-                .filter(|l| l.starts_with("docker exec"))
+                .filter(|l| l.starts_with("docker exec -it "))
                 .map(str::to_string)
                 .collect();
             if execs.len() >= n || start.elapsed() > Duration::from_secs(10) {
@@ -252,16 +260,35 @@ fn add_clones_builds_and_opens_a_session() {
     assert!(!dir.join("FEATURE").exists(), "default branch expected");
 
     let calls = f.calls();
+    // Every container gets the Claude login and gh config by bind mount.
+    let shared = f.projects.parent().unwrap().join("user-home");
+    let mounts: Vec<String> = [".claude", ".claude.json", ".config/gh"]
+        .iter()
+        .map(|p| {
+            format!(
+                "--mount type=bind,source={}/{p},target=/mint/user/home/{p}",
+                shared.display()
+            )
+        })
+        .collect();
     let up = format!(
-        "devcontainer up --workspace-folder {} --buildkit auto\n",
-        dir.display()
+        "devcontainer up --workspace-folder {} --buildkit auto {}\n",
+        dir.display(),
+        mounts.join(" ")
     );
     assert!(calls.contains(&up), "{calls}");
+    // ... and links them into the home of its remoteUser.
+    assert!(
+        calls
+            .lines()
+            .any(|l| l.starts_with("docker exec -u vscode ") && l.contains(" sh -c ")),
+        "{calls}"
+    );
     assert!(!calls.contains("--override-config"), "{calls}");
     let execs = f.execs(1);
     assert_eq!(execs.len(), 1, "tmux should run docker exec once: {calls}");
     assert!(
-        execs[0].starts_with("docker exec -it -w /workspaces/dc "),
+        execs[0].starts_with("docker exec -it -u vscode -w /workspaces/dc "),
         "{execs:?}"
     );
 

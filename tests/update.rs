@@ -334,8 +334,9 @@ fn a_slow_or_unreachable_release_server_holds_nothing_up_and_prints_nothing() {
     assert_eq!(server.requests(), vec!["/releases/latest"]);
 }
 
-/// A source build of a released version gets mint-idle from that release: the musl archive's
-/// URL and exactly the SHA256 its checksum file publishes go into the user data.
+/// A source build of a released version gets mint-idle and the efs-utils package from that
+/// release: each asset's URL and exactly the SHA256 its checksum file publishes go into the
+/// user data.
 #[test]
 fn a_source_build_pins_mint_idle_from_its_release() {
     if option_env!("MINT_IDLE_URL").is_some() {
@@ -350,8 +351,19 @@ fn a_source_build_pins_mint_idle_from_its_release() {
         &[("mint-idle", common::IDLE_STAND_IN)],
     );
     let sum = mint::bootstrap::sha256_hex(&idle);
+    let deb_sum = mint::bootstrap::sha256_hex(common::EFS_UTILS_STAND_IN);
     let version = env!("CARGO_PKG_VERSION");
-    server.publish(version, &[(releases::IDLE_ARCHIVE.to_string(), idle)], true);
+    server.publish(
+        version,
+        &[
+            (releases::IDLE_ARCHIVE.to_string(), idle),
+            (
+                mint::bootstrap::EFS_UTILS_DEB.to_string(),
+                common::EFS_UTILS_STAND_IN.to_vec(),
+            ),
+        ],
+        true,
+    );
     let url = format!(
         "http://127.0.0.1:{}/download/v{version}/{}",
         server.port,
@@ -361,6 +373,8 @@ fn a_source_build_pins_mint_idle_from_its_release() {
         env.mint(args)
             .env_remove("MINT_IDLE_URL")
             .env_remove("MINT_IDLE_SHA256")
+            .env_remove("MINT_EFS_UTILS_URL")
+            .env_remove("MINT_EFS_UTILS_SHA256")
             .env("MINT_RELEASES_URL", server.base())
             .output()
             .unwrap()
@@ -382,6 +396,17 @@ fn a_source_build_pins_mint_idle_from_its_release() {
         .expect("a mint-idle pin check");
     assert_eq!(pin["level"], "ok", "{pin}");
     assert!(pin["detail"].as_str().unwrap().contains(&sum), "{pin}");
+    let deb_pin = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "amazon-efs-utils package pin")
+        .expect("an amazon-efs-utils pin check");
+    assert_eq!(deb_pin["level"], "ok", "{deb_pin}");
+    assert!(
+        deb_pin["detail"].as_str().unwrap().contains(&deb_sum),
+        "{deb_pin}"
+    );
 
     let out = no_pin(&["up", "--yes", "--json"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -392,4 +417,8 @@ fn a_source_build_pins_mint_idle_from_its_release() {
         "the user data does not pin {sum}"
     );
     assert!(user_data.contains(&format!("MINT_IDLE_URL='{url}'")));
+    assert!(
+        user_data.contains(&format!("MINT_EFS_UTILS_SHA256='{deb_sum}'")),
+        "the user data does not pin the efs-utils package"
+    );
 }

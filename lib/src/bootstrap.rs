@@ -28,6 +28,7 @@ pub const FILES: &[EmbeddedFile] = embed!(
     "mint-idle.service",
     "mint-idle.timer",
     "mint-reconcile.service",
+    "mint-bootstrap.service",
 );
 
 /// Scripts the client runs on the VM over ssh (`bash -s -- ARGS`), never part of the user
@@ -58,44 +59,96 @@ pub enum BootstrapError {
         actual: String,
     },
     #[error(
-        "the bootstrap payload is {0} bytes, over EC2's {USER_DATA_LIMIT}-byte user-data limit"
+        "the bootstrap payload is {0} bytes compressed, over EC2's {USER_DATA_LIMIT}-byte user-data limit"
     )]
     TooLarge(usize),
-    #[error("Mint {version} is not a released version ({why}), so there is no mint-idle release to pin for new VMs: set MINT_IDLE_URL and MINT_IDLE_SHA256 to a Linux x86_64 mint-idle you host (README, \"How mint-idle reaches the VM\"), or install a release with `mint update`")]
-    Unreleased { version: String, why: String },
-    #[error("cannot look up the mint-idle of release v{version}: {why}; try again, or set MINT_IDLE_URL and MINT_IDLE_SHA256 to skip the lookup (README, \"How mint-idle reaches the VM\")")]
-    PinLookup { version: String, why: String },
+    #[error("Mint {version} is not a released version ({why}), so there is no {what} release to pin for new VMs: set {url_var} and {sha_var} to a copy you host (README, \"What a VM downloads\"), or install a release with `mint update`")]
+    Unreleased {
+        what: &'static str,
+        url_var: &'static str,
+        sha_var: &'static str,
+        version: String,
+        why: String,
+    },
+    #[error("cannot look up the {what} of release v{version}: {why}; try again, or set {url_var} and {sha_var} to skip the lookup (README, \"What a VM downloads\")")]
+    PinLookup {
+        what: &'static str,
+        url_var: &'static str,
+        sha_var: &'static str,
+        version: String,
+        why: String,
+    },
     #[error("invalid bootstrap setting {name}: {why}")]
     BadSetting { name: &'static str, why: String },
 }
 
-/// The mint-idle a new VM downloads (the binary, or a release archive holding it), and the
-/// SHA256 it must have.
+/// A file a new VM downloads at first boot, and the SHA256 it must have (the VM refuses
+/// anything else).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IdleArtifact {
+pub struct Artifact {
     pub url: String,
     pub sha256: String,
 }
 
-/// Where the pin in use comes from, for `mint version` and `mint doctor`.
+/// One pinned download of the bootstrap and where its pin comes from: the two environment
+/// variables (a self-hosted copy), else the same two compiled into a release build, else
+/// this version's release asset and the SHA256 its `.sha256` file publishes.
+#[derive(Debug, Clone, Copy)]
+pub struct Pin {
+    pub what: &'static str,
+    pub url_var: &'static str,
+    pub sha_var: &'static str,
+    compiled: (Option<&'static str>, Option<&'static str>),
+    /// The release asset that holds it.
+    asset: fn() -> String,
+}
+
+/// mint-idle, the static musl build from the release archive.
+pub const MINT_IDLE: Pin = Pin {
+    what: "mint-idle",
+    url_var: "MINT_IDLE_URL",
+    sha_var: "MINT_IDLE_SHA256",
+    compiled: (
+        option_env!("MINT_IDLE_URL"),
+        option_env!("MINT_IDLE_SHA256"),
+    ),
+    asset: || crate::release::archive_name(crate::release::IDLE_TARGET),
+};
+
+/// amazon-efs-utils for Ubuntu 24.04: AWS publishes no package for it and building it
+/// (Rust, Go, AWS-LC) takes longer than first boot may, so each release carries a .deb built
+/// by scripts/build-efs-utils from a pinned efs-utils commit.
+pub const EFS_UTILS: Pin = Pin {
+    what: "amazon-efs-utils package",
+    url_var: "MINT_EFS_UTILS_URL",
+    sha_var: "MINT_EFS_UTILS_SHA256",
+    compiled: (
+        option_env!("MINT_EFS_UTILS_URL"),
+        option_env!("MINT_EFS_UTILS_SHA256"),
+    ),
+    asset: || EFS_UTILS_DEB.to_string(),
+};
+
+/// The release asset scripts/build-efs-utils makes (dist uploads it as an extra artifact).
+pub const EFS_UTILS_DEB: &str = "amazon-efs-utils-ubuntu24.04-amd64.deb";
+
+/// Where a pin in use comes from, for `mint version` and `mint doctor`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum PinSource {
-    /// `MINT_IDLE_URL` + `MINT_IDLE_SHA256` in the environment.
+    /// The two variables in the environment.
     Environment,
-    /// Compiled into this build (`MINT_IDLE_URL` + `MINT_IDLE_SHA256` at build time).
+    /// Compiled into this build.
     Build,
     /// Looked up at `mint up` from this version's release checksum file.
     Release,
 }
 
-impl PinSource {
+impl Pin {
     /// Which pin a new VM would get, without asking anyone.
-    pub(crate) fn in_use() -> PinSource {
-        if std::env::var_os("MINT_IDLE_URL").is_some()
-            || std::env::var_os("MINT_IDLE_SHA256").is_some()
-        {
+    pub(crate) fn source(&self) -> PinSource {
+        if std::env::var_os(self.url_var).is_some() || std::env::var_os(self.sha_var).is_some() {
             PinSource::Environment
-        } else if option_env!("MINT_IDLE_URL").is_some() {
+        } else if self.compiled.0.is_some() {
             PinSource::Build
         } else {
             PinSource::Release
@@ -103,51 +156,53 @@ impl PinSource {
     }
 
     pub(crate) fn describe(&self) -> String {
-        match self {
-            PinSource::Environment => "MINT_IDLE_URL and MINT_IDLE_SHA256 from the environment".into(),
+        match self.source() {
+            PinSource::Environment => {
+                format!("{} and {} from the environment", self.url_var, self.sha_var)
+            }
             PinSource::Build => "compiled into this build".into(),
             PinSource::Release => format!(
-                "the {} archive of release v{}, checked against its published SHA256 (looked up by `mint up`)",
-                crate::release::IDLE_TARGET,
+                "{} of release v{}, checked against its published SHA256 (looked up by `mint up`)",
+                (self.asset)(),
                 crate::release::VERSION
             ),
         }
     }
-}
 
-impl IdleArtifact {
-    /// `MINT_IDLE_URL` + `MINT_IDLE_SHA256` from the environment (a self-hosted build), else
-    /// the pair compiled into this build, else the static mint-idle archive of this
-    /// version's release and the SHA256 its checksum file publishes.
-    pub async fn pinned() -> Result<IdleArtifact, BootstrapError> {
-        let (url, sha256) = (
-            std::env::var("MINT_IDLE_URL").ok(),
-            std::env::var("MINT_IDLE_SHA256").ok(),
+    /// The artifact a new VM gets: the environment's pair, else the compiled one, else
+    /// this version's release asset.
+    pub async fn pinned(&self) -> Result<Artifact, BootstrapError> {
+        let runtime = (
+            std::env::var(self.url_var).ok(),
+            std::env::var(self.sha_var).ok(),
         );
-        let compiled = (
-            option_env!("MINT_IDLE_URL"),
-            option_env!("MINT_IDLE_SHA256"),
-        );
-        if url.is_none() && sha256.is_none() && compiled.0.is_none() {
-            return IdleArtifact::from_release().await;
+        if runtime.0.is_none() && runtime.1.is_none() && self.compiled.0.is_none() {
+            return self.look_up_release().await;
         }
-        let (artifact, notice) = IdleArtifact::choose((url, sha256), compiled)?;
+        let (artifact, notice) = self.choose(runtime)?;
         if let Some(n) = notice {
             crate::ui::warn(&n);
         }
         Ok(artifact)
     }
 
-    async fn from_release() -> Result<IdleArtifact, BootstrapError> {
+    async fn look_up_release(&self) -> Result<Artifact, BootstrapError> {
         use crate::release::ReleaseError;
         let version = crate::release::VERSION.to_string();
-        match crate::release::idle_pin().await {
-            Ok((url, sha256, _)) => Ok(IdleArtifact { url, sha256 }),
+        let (what, url_var, sha_var) = (self.what, self.url_var, self.sha_var);
+        match crate::release::pin(&(self.asset)()).await {
+            Ok((url, sha256, _)) => Ok(Artifact { url, sha256 }),
             Err(e @ ReleaseError::NoSuchRelease { .. }) => Err(BootstrapError::Unreleased {
+                what,
+                url_var,
+                sha_var,
                 version,
                 why: e.to_string(),
             }),
             Err(e) => Err(BootstrapError::PinLookup {
+                what,
+                url_var,
+                sha_var,
                 version,
                 why: e.to_string(),
             }),
@@ -157,51 +212,55 @@ impl IdleArtifact {
     /// The environment's pair over the compiled one, checked; with a notice when the
     /// environment replaces a release build's pin (what its checksum chain vouches for).
     fn choose(
+        &self,
         runtime: (Option<String>, Option<String>),
-        compiled: (Option<&str>, Option<&str>),
-    ) -> Result<(IdleArtifact, Option<String>), BootstrapError> {
+    ) -> Result<(Artifact, Option<String>), BootstrapError> {
         let mut notice = None;
         let (url, sha256) = match runtime {
             (Some(u), Some(s)) => {
-                if let (Some(pinned), Some(_)) = compiled {
+                if let (Some(pinned), Some(_)) = self.compiled {
                     if pinned != u {
                         notice = Some(format!(
-                            "MINT_IDLE_URL and MINT_IDLE_SHA256 in the environment override this build's pinned mint-idle ({pinned}); new VMs get {u}"
+                            "{} and {} in the environment override this build's pinned {} ({pinned}); new VMs get {u}",
+                            self.url_var, self.sha_var, self.what
                         ));
                     }
                 }
                 (u, s)
             }
-            (None, None) => match compiled {
+            (None, None) => match self.compiled {
                 (Some(u), Some(s)) => (u.to_string(), s.to_string()),
                 _ => {
                     return Err(BootstrapError::BadSetting {
-                        name: "MINT_IDLE_URL/MINT_IDLE_SHA256",
-                        why: "this build was compiled with only one of the two".into(),
+                        name: self.url_var,
+                        why: format!(
+                            "this build was compiled with only one of it and {}",
+                            self.sha_var
+                        ),
                     })
                 }
             },
             _ => {
                 return Err(BootstrapError::BadSetting {
-                    name: "MINT_IDLE_URL/MINT_IDLE_SHA256",
-                    why: "set both or neither".into(),
+                    name: self.url_var,
+                    why: format!("set both it and {} or neither", self.sha_var),
                 })
             }
         };
         if !(url.starts_with("https://") || url.starts_with("http://")) {
             return Err(BootstrapError::BadSetting {
-                name: "MINT_IDLE_URL",
+                name: self.url_var,
                 why: format!("`{url}` is not an http(s) URL"),
             });
         }
         if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(BootstrapError::BadSetting {
-                name: "MINT_IDLE_SHA256",
-                why: "expected 64 hex digits (`sha256sum mint-idle`)".into(),
+                name: self.sha_var,
+                why: "expected 64 hex digits (`sha256sum <file>`)".into(),
             });
         }
         Ok((
-            IdleArtifact {
+            Artifact {
                 url,
                 sha256: sha256.to_ascii_lowercase(),
             },
@@ -214,9 +273,10 @@ impl IdleArtifact {
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub efs_id: String,
-    /// The access point's root directory (`/mint/users/<owner>`).
-    pub efs_path: String,
-    pub idle: IdleArtifact,
+    /// The owner's access point (`fsap-…`): the VM mounts EFS only through it.
+    pub efs_access_point: String,
+    pub idle: Artifact,
+    pub efs_utils: Artifact,
 }
 
 /// Changes whenever any bootstrap file changes, so reconcile can tell a VM built by an
@@ -290,9 +350,11 @@ pub fn bundle(settings: &Settings) -> Result<String, BootstrapError> {
     let mut env = String::new();
     env += &setting("MINT_BOOTSTRAP_VERSION", &version())?;
     env += &setting("MINT_EFS_ID", &settings.efs_id)?;
-    env += &setting("MINT_EFS_PATH", &settings.efs_path)?;
+    env += &setting("MINT_EFS_ACCESS_POINT", &settings.efs_access_point)?;
     env += &setting("MINT_IDLE_URL", &settings.idle.url)?;
     env += &setting("MINT_IDLE_SHA256", &settings.idle.sha256)?;
+    env += &setting("MINT_EFS_UTILS_URL", &settings.efs_utils.url)?;
+    env += &setting("MINT_EFS_UTILS_SHA256", &settings.efs_utils.sha256)?;
     let mut out = format!(
         "#!/bin/bash\n\
          # Mint bootstrap {version}, written by `mint up`: unpacks the bootstrap files (each one\n\
@@ -309,46 +371,67 @@ pub fn bundle(settings: &Settings) -> Result<String, BootstrapError> {
         out += &format!("cat >\"$d/{name}\" <<'{HEREDOC_END}'\n{text}{HEREDOC_END}\n");
     }
     out += &format!("exec bash \"$d/{ENTRY}\"\n");
-    if out.len() > USER_DATA_LIMIT {
-        return Err(BootstrapError::TooLarge(out.len()));
-    }
     Ok(out)
 }
 
-/// The verified bundle, base64-encoded as RunInstances wants it.
+/// The verified bundle, gzip-compressed (cloud-init unpacks gzip user data before it runs
+/// it; the plain script outgrew EC2's 16 KB) and base64-encoded as RunInstances wants it.
 pub fn user_data(settings: &Settings) -> Result<String, BootstrapError> {
-    Ok(aws_smithy_types::base64::encode(
-        bundle(settings)?.as_bytes(),
-    ))
+    use std::io::Write;
+    let plain = bundle(settings)?;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(plain.as_bytes())
+        .and_then(|()| gz.flush())
+        .expect("writing to memory");
+    let packed = gz.finish().expect("writing to memory");
+    if packed.len() > USER_DATA_LIMIT {
+        return Err(BootstrapError::TooLarge(packed.len()));
+    }
+    Ok(aws_smithy_types::base64::encode(&packed))
+}
+
+/// The script inside user data as `user_data` made it, for tests and `mint doctor`.
+pub fn unpack_user_data(decoded: &[u8]) -> Option<String> {
+    use std::io::Read;
+    let mut out = String::new();
+    flate2::read::GzDecoder::new(decoded)
+        .read_to_string(&mut out)
+        .ok()?;
+    Some(out)
 }
 
 #[cfg(test)]
 mod pin_tests {
-    use super::IdleArtifact;
+    use super::{Pin, MINT_IDLE};
+
+    fn built_with(compiled: (Option<&'static str>, Option<&'static str>)) -> Pin {
+        Pin {
+            compiled,
+            ..MINT_IDLE
+        }
+    }
 
     #[test]
     fn an_environment_override_of_a_release_pin_is_said() {
-        let sum = "a".repeat(64);
+        let sum: &'static str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
         let env = (
             Some("https://mirror/mint-idle".to_string()),
-            Some(sum.clone()),
+            Some(sum.to_string()),
         );
-        let (a, notice) =
-            IdleArtifact::choose(env.clone(), (Some("https://release/mint-idle"), Some(&sum)))
-                .unwrap();
+        let release = built_with((Some("https://release/mint-idle"), Some(sum)));
+        let (a, notice) = release.choose(env.clone()).unwrap();
         assert_eq!(a.url, "https://mirror/mint-idle");
         assert!(notice
             .unwrap()
             .contains("override this build's pinned mint-idle (https://release/mint-idle)"));
         // A source build has no pin to override; the release pin alone needs no notice.
-        assert!(IdleArtifact::choose(env, (None, None)).unwrap().1.is_none());
-        let (a, notice) = IdleArtifact::choose(
-            (None, None),
-            (Some("https://release/mint-idle"), Some(&sum)),
-        )
-        .unwrap();
+        assert!(built_with((None, None)).choose(env).unwrap().1.is_none());
+        let (a, notice) = release.choose((None, None)).unwrap();
         assert_eq!(a.url, "https://release/mint-idle");
         assert!(notice.is_none());
+        // Half a pin is refused, naming both variables.
+        let half = built_with((None, None)).choose((Some("https://x/y".into()), None));
+        assert!(half.unwrap_err().to_string().contains("MINT_IDLE_SHA256"));
     }
 }
 
@@ -360,10 +443,14 @@ mod tests {
     fn settings() -> Settings {
         Settings {
             efs_id: "fs-0123".into(),
-            efs_path: "/mint/users/ryan".into(),
-            idle: IdleArtifact {
+            efs_access_point: "fsap-0123456789abcdef0".into(),
+            idle: Artifact {
                 url: "https://example.com/mint-idle".into(),
                 sha256: "ab".repeat(32),
+            },
+            efs_utils: Artifact {
+                url: "https://example.com/amazon-efs-utils.deb".into(),
+                sha256: "cd".repeat(32),
             },
         }
     }
@@ -375,7 +462,9 @@ mod tests {
             assert_eq!(remote_script(f.name).unwrap(), f.text);
         }
         let b = bundle(&settings()).unwrap();
-        assert!(b.len() <= USER_DATA_LIMIT, "{} bytes", b.len());
+        let packed = aws_smithy_types::base64::decode(user_data(&settings()).unwrap()).unwrap();
+        assert!(packed.len() <= USER_DATA_LIMIT, "{} bytes", packed.len());
+        assert_eq!(unpack_user_data(&packed).as_deref(), Some(b.as_str()));
         for f in FILES {
             assert!(
                 f.text.ends_with('\n') && !f.text.contains(HEREDOC_END),
@@ -384,13 +473,13 @@ mod tests {
             );
             assert!(b.contains(f.text), "{} is not in the bundle", f.name);
         }
-        assert!(b.contains("MINT_EFS_PATH='/mint/users/ryan'"));
+        assert!(b.contains("MINT_EFS_ACCESS_POINT='fsap-0123456789abcdef0'"));
     }
 
     #[test]
     fn settings_that_would_break_the_script_are_refused() {
         let mut s = settings();
-        s.efs_path = "/x'; rm -rf /; '".into();
+        s.efs_access_point = "/x'; rm -rf /; '".into();
         assert!(matches!(bundle(&s), Err(BootstrapError::BadSetting { .. })));
         let mut s = settings();
         s.efs_id = String::new();

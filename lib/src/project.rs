@@ -66,9 +66,9 @@ pub(crate) fn add(rec: &VmRecord, p: &Prepared, req: &AddRequest) -> Result<Read
     )?;
     ui::step(out.stdout.trim());
     ui::phase("Building the devcontainer...");
-    let (container_id, folder) = build(rec, p, name, false)?;
+    let up = build(rec, p, name, false)?;
     ui::phase("Starting the tmux session...");
-    session(rec, p, name, &container_id, &folder, false)
+    session(rec, p, name, &up, false)
 }
 
 /// Tears down and rebuilds the project's devcontainer, keeping the repo, and replaces its
@@ -76,23 +76,29 @@ pub(crate) fn add(rec: &VmRecord, p: &Prepared, req: &AddRequest) -> Result<Read
 pub(crate) fn rebuild(rec: &VmRecord, p: &Prepared, name: &str) -> Result<Ready> {
     validate_name(name)?;
     ui::phase(&format!("Rebuilding the devcontainer of {name}..."));
-    let (container_id, folder) = build(rec, p, name, true)?;
+    let up = build(rec, p, name, true)?;
     ui::phase("Recreating the tmux session...");
-    session(rec, p, name, &container_id, &folder, true)
+    session(rec, p, name, &up, true)
 }
 
-/// The project's tmux session, its shell in the container; kept if there is one, unless
-/// `replace`.
+/// The project's tmux session, its shell in the container as the devcontainer's user; kept
+/// if there is one, unless `replace`.
 fn session(
     rec: &VmRecord,
     p: &Prepared,
     name: &str,
-    container_id: &str,
-    folder: &str,
+    up: &ContainerUp,
     replace: bool,
 ) -> Result<Ready> {
     let session = tmux::session_name(name);
-    let mut args = vec!["session", name, &session, container_id, folder];
+    let mut args = vec![
+        "session",
+        name,
+        &session,
+        &up.container_id,
+        &up.folder,
+        &up.user,
+    ];
     if replace {
         args.push("replace");
     }
@@ -104,7 +110,7 @@ fn session(
     step(rec, p, &args, doing)?;
     Ok(Ready {
         name: name.to_string(),
-        container_id: container_id.to_string(),
+        container_id: up.container_id.clone(),
     })
 }
 
@@ -136,7 +142,7 @@ fn step(rec: &VmRecord, p: &Prepared, args: &[&str], doing: &str) -> Result<Scri
     Ok(out)
 }
 
-fn build(rec: &VmRecord, p: &Prepared, name: &str, rebuild: bool) -> Result<(String, String)> {
+fn build(rec: &VmRecord, p: &Prepared, name: &str, rebuild: bool) -> Result<ContainerUp> {
     let mut args = vec!["container", name];
     if rebuild {
         args.push("rebuild");
@@ -229,8 +235,19 @@ fn remote_notes(stdout: &str) -> Vec<String> {
         .collect()
 }
 
-/// The container id and workspace folder from `devcontainer up`'s JSON result line.
-fn parse_up(stdout: &str) -> Result<(String, String)> {
+/// What `devcontainer up` says about the container it started.
+#[derive(Debug, PartialEq, Eq)]
+struct ContainerUp {
+    container_id: String,
+    /// Where the repository is inside the container.
+    folder: String,
+    /// The devcontainer's `remoteUser`, whom the tmux shell runs as.
+    user: String,
+}
+
+/// The container id, workspace folder and remote user from `devcontainer up`'s JSON result
+/// line.
+fn parse_up(stdout: &str) -> Result<ContainerUp> {
     let line = stdout
         .lines()
         .rev()
@@ -257,7 +274,24 @@ fn parse_up(stdout: &str) -> Result<(String, String)> {
         .as_str()
         .unwrap_or("/workspaces")
         .to_string();
-    Ok((id.to_string(), folder))
+    if folder.contains(['\'', '\n']) {
+        bail!("devcontainer up gave an odd workspace folder `{folder}`");
+    }
+    // The image's own user when the config names none (what `devcontainer exec` would use).
+    let user = v["remoteUser"].as_str().unwrap_or("root").to_string();
+    let valid = !user.is_empty()
+        && !user.starts_with('-')
+        && user
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
+    if !valid {
+        bail!("devcontainer up gave an odd remoteUser `{user}`");
+    }
+    Ok(ContainerUp {
+        container_id: id.to_string(),
+        folder,
+        user,
+    })
 }
 
 /// One project, as `mint project list --json` prints it (one object per line).
@@ -346,11 +380,21 @@ mod tests {
 
     #[test]
     fn parses_script_output() {
-        let up = "mint-note: x has no .devcontainer/\n{\"outcome\":\"success\",\"containerId\":\"abc123\",\"remoteWorkspaceFolder\":\"/workspaces/x\"}\n";
+        let up = "mint-note: x has no .devcontainer/\n{\"outcome\":\"success\",\"containerId\":\"abc123\",\"remoteUser\":\"node\",\"remoteWorkspaceFolder\":\"/workspaces/x\"}\n";
         assert_eq!(
             parse_up(up).unwrap(),
-            ("abc123".into(), "/workspaces/x".into())
+            ContainerUp {
+                container_id: "abc123".into(),
+                folder: "/workspaces/x".into(),
+                user: "node".into()
+            }
         );
+        let odd =
+            "{\"outcome\":\"success\",\"containerId\":\"abc\",\"remoteUser\":\"x'; rm -rf /\"}";
+        assert!(parse_up(odd)
+            .unwrap_err()
+            .to_string()
+            .contains("remoteUser"));
         assert_eq!(remote_notes(up), vec!["x has no .devcontainer/"]);
         assert!(parse_up("{\"outcome\":\"error\",\"message\":\"boom\"}")
             .unwrap_err()

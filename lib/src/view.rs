@@ -246,6 +246,7 @@ pub(crate) fn installed(v: &crate::release::Installed) -> String {
         s += &format!("  {:<width$}  {what}\n", t.tool);
     }
     s += &format!("mint-idle for new VMs: {}\n", v.idle_pin);
+    s += &format!("amazon-efs-utils for new VMs: {}\n", v.efs_utils_pin);
     s += &format!("releases: {}", v.releases);
     s
 }

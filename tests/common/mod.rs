@@ -25,6 +25,25 @@ pub const NO_RELEASES: &str = "http://127.0.0.1:9/releases";
 /// What the tests' pinned mint-idle URL serves (a stand-in: the debug build is ~800 MB).
 pub const IDLE_STAND_IN: &[u8] = b"#!/bin/sh\necho 'mint-idle 0.1.0'\n";
 
+pub const EFS_UTILS_URL: &str = "http://127.0.0.1:9/amazon-efs-utils.deb";
+
+/// What the tests' pinned amazon-efs-utils URL serves (a stand-in for the package).
+pub const EFS_UTILS_STAND_IN: &[u8] = b"!<arch>\ndebian-binary stand-in\n";
+
+/// The pins `mint up` gets in the tests' environment.
+pub fn test_pins() -> (mint::bootstrap::Artifact, mint::bootstrap::Artifact) {
+    (
+        mint::bootstrap::Artifact {
+            url: IDLE_URL.into(),
+            sha256: mint::bootstrap::sha256_hex(IDLE_STAND_IN),
+        },
+        mint::bootstrap::Artifact {
+            url: EFS_UTILS_URL.into(),
+            sha256: mint::bootstrap::sha256_hex(EFS_UTILS_STAND_IN),
+        },
+    )
+}
+
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -151,6 +170,11 @@ impl Env {
                 "MINT_IDLE_SHA256",
                 mint::bootstrap::sha256_hex(IDLE_STAND_IN),
             )
+            .env("MINT_EFS_UTILS_URL", EFS_UTILS_URL)
+            .env(
+                "MINT_EFS_UTILS_SHA256",
+                mint::bootstrap::sha256_hex(EFS_UTILS_STAND_IN),
+            )
             .env("MINT_RELEASES_URL", NO_RELEASES)
             .stdin(Stdio::null());
         c
@@ -266,7 +290,7 @@ pub fn vm_volumes(
     .to_vec()
 }
 
-/// The user data an instance was launched with, decoded.
+/// The script an instance was launched with (its user data decoded and unpacked).
 pub fn user_data(moto: &Moto, instance_id: &str) -> String {
     let ec2 = aws_sdk_ec2::Client::new(&sdk_config(&moto.endpoint()));
     let ud = tokio::runtime::Builder::new_current_thread()
@@ -282,7 +306,7 @@ pub fn user_data(moto: &Moto, instance_id: &str) -> String {
         .unwrap();
     let bytes =
         aws_smithy_types::base64::decode(ud.user_data().and_then(|v| v.value()).unwrap()).unwrap();
-    String::from_utf8(bytes).unwrap()
+    mint::bootstrap::unpack_user_data(&bytes).expect("user data is gzip")
 }
 
 /// Asserts a failed command printed exactly one `<tool>: ` error line containing `needle`,

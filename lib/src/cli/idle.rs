@@ -37,6 +37,12 @@ enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// Tag this instance (mint:bootstrap, mint:health, mint:host-key), for the bootstrap scripts
+    Tag {
+        /// KEY=VALUE pairs, e.g. mint:bootstrap=complete
+        #[arg(required = true, value_name = "KEY=VALUE")]
+        pairs: Vec<String>,
+    },
 }
 
 pub fn command() -> clap::Command {
@@ -60,6 +66,7 @@ pub fn main() -> ExitCode {
                 let r = idle::status().await?;
                 super::emit(json, &r, crate::view::idle_check)
             }
+            Cmd::Tag { pairs } => idle::tag_self(&pairs).await,
         }
     })
 }

@@ -9,7 +9,7 @@ pub(crate) mod state;
 
 use crate::tags;
 use crate::time::rfc3339;
-use anyhow::Result;
+use anyhow::{Context, Result};
 use aws_smithy_types::DateTime;
 use serde::Serialize;
 
@@ -124,6 +124,33 @@ async fn evaluate() -> Result<Evaluation> {
         boot_id,
         now,
     })
+}
+
+/// The keys the bootstrap scripts set on their own instance with `mint-idle tag` (the
+/// instance role may write no others).
+const BOOTSTRAP_KEYS: &[&str] = &[tags::BOOTSTRAP, tags::HEALTH, tags::HOST_KEY];
+
+/// `mint-idle tag KEY=VALUE...`: one CreateTags on this instance as its role. The bootstrap
+/// uses it because it is installed first: a step that fails before the AWS CLI is there can
+/// still say so in `mint:bootstrap`.
+pub(crate) async fn tag_self(pairs: &[String]) -> Result<()> {
+    let values = pairs
+        .iter()
+        .map(|p| {
+            let (k, v) = p
+                .split_once('=')
+                .with_context(|| format!("`{p}` is not KEY=VALUE"))?;
+            if !BOOTSTRAP_KEYS.contains(&k) {
+                anyhow::bail!(
+                    "mint-idle tags only {} (the instance role allows no other key mint-idle does not publish itself)",
+                    BOOTSTRAP_KEYS.join(", ")
+                );
+            }
+            Ok((k.to_string(), v.to_string()))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let inst = instance::from_metadata().await?;
+    instance::heartbeat(&inst.aws().await, &inst.id, &values).await
 }
 
 /// The decision, without acting or writing anything.

@@ -236,15 +236,13 @@ pub(crate) fn current() -> semver::Version {
     semver::Version::parse(VERSION).expect("Cargo.toml's version is semver")
 }
 
-/// mint-idle for a new VM, from this version's release: the musl archive's URL and the
-/// SHA256 in its checksum file (the VM checks the archive against it before unpacking).
-pub(crate) async fn idle_pin() -> Result<(String, String, Source), ReleaseError> {
+/// A file a new VM downloads, from this version's release: the asset's URL and the SHA256
+/// in its checksum file (the VM checks the download against it before using it).
+pub(crate) async fn pin(asset: &str) -> Result<(String, String, Source), ReleaseError> {
     let source = Source::configured()?;
     let http = Http::new(std::time::Duration::from_secs(20))?;
     let release = source.release(&http, &current()).await?;
-    let (url, sum) = release
-        .published_sum(&http, &archive_name(IDLE_TARGET))
-        .await?;
+    let (url, sum) = release.published_sum(&http, asset).await?;
     Ok((url, sum, source))
 }
 
@@ -264,6 +262,8 @@ pub(crate) struct Installed {
     pub(crate) tools: Vec<ToolVersion>,
     /// Where a new VM's mint-idle comes from.
     pub(crate) idle_pin: String,
+    /// Where a new VM's amazon-efs-utils package comes from.
+    pub(crate) efs_utils_pin: String,
     pub(crate) releases: String,
 }
 
@@ -302,7 +302,8 @@ pub(crate) fn installed() -> Installed {
         version: VERSION.to_string(),
         commit: COMMIT.to_string(),
         tools,
-        idle_pin: crate::bootstrap::PinSource::in_use().describe(),
+        idle_pin: crate::bootstrap::MINT_IDLE.describe(),
+        efs_utils_pin: crate::bootstrap::EFS_UTILS.describe(),
         releases: match Source::configured() {
             Ok(s) if s.overridden => format!("{} ({RELEASES_ENV})", s.base),
             Ok(s) => s.base,
@@ -416,6 +417,21 @@ mod tests {
         );
         assert_eq!(dist["dist"]["unix-archive"].as_str(), Some(".tar.gz"));
         assert_eq!(dist["dist"]["checksum"].as_str(), Some("sha256"));
+        // The efs-utils package the VMs pin, with the .sha256 the pin reads.
+        let extra = dist["dist"]["extra-artifacts"]
+            .as_array_of_tables()
+            .unwrap();
+        let uploads: Vec<&str> = extra
+            .iter()
+            .flat_map(|e| e["artifacts"].as_array().unwrap().iter())
+            .map(|a| a.as_str().unwrap())
+            .collect();
+        let deb = crate::bootstrap::EFS_UTILS_DEB;
+        assert!(uploads.contains(&deb), "{uploads:?}");
+        assert!(
+            uploads.contains(&format!("{deb}.sha256").as_str()),
+            "{uploads:?}"
+        );
 
         let root: toml_edit::DocumentMut = std::fs::read_to_string(dir.join("Cargo.toml"))
             .unwrap()

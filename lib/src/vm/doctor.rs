@@ -140,7 +140,7 @@ pub(crate) async fn run(cfg: &Config, only_vm: Option<&str>) -> Report {
         repairs: Vec::new(),
     };
     let vms = aws_checks(&mut c, cfg).await;
-    idle_pin_check(&mut c).await;
+    pin_checks(&mut c).await;
     local_checks(&mut c, &vms);
     for rec in vms
         .iter()
@@ -394,21 +394,29 @@ async fn quota_checks(c: &mut Checks, ctx: &Ctx) {
     }
 }
 
-/// Whether `mint up` could give a new VM its mint-idle, and which pin it would use.
-async fn idle_pin_check(c: &mut Checks) {
-    let source = crate::bootstrap::PinSource::in_use().describe();
-    match crate::bootstrap::IdleArtifact::pinned().await {
-        Ok(a) => c.ok(
-            "local",
-            "mint-idle pin",
-            format!("{source}: {} (sha256 {})", a.url, a.sha256),
-        ),
-        Err(e) => c.fail(
-            "local",
-            "mint-idle pin",
-            format!("{source}: {e}"),
-            "install a release (`mint update`), or set MINT_IDLE_URL and MINT_IDLE_SHA256",
-        ),
+/// Whether `mint up` could give a new VM what it downloads at first boot, and which pin
+/// each would use.
+async fn pin_checks(c: &mut Checks) {
+    use crate::bootstrap::{EFS_UTILS, MINT_IDLE};
+    let (idle, efs_utils) = tokio::join!(MINT_IDLE.pinned(), EFS_UTILS.pinned());
+    for (pin, got) in [(MINT_IDLE, idle), (EFS_UTILS, efs_utils)] {
+        let (check, source) = (format!("{} pin", pin.what), pin.describe());
+        match got {
+            Ok(a) => c.ok(
+                "local",
+                &check,
+                format!("{source}: {} (sha256 {})", a.url, a.sha256),
+            ),
+            Err(e) => c.fail(
+                "local",
+                &check,
+                format!("{source}: {e}"),
+                &format!(
+                    "install a release (`mint update`), or set {} and {}",
+                    pin.url_var, pin.sha_var
+                ),
+            ),
+        }
     }
 }
 

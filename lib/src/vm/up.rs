@@ -139,7 +139,22 @@ async fn start_existing(ctx: &Ctx, inst: Instance) -> Result<Instance> {
     let id = inst.instance_id().unwrap_or_default().to_string();
     let state = discover::state(&inst).cloned();
     if Bootstrap::of(&inst) == Some(Bootstrap::Failed) {
-        bail!("instance {id} is tagged mint:bootstrap=failed; remove it with `mint destroy --vm {}` and run `mint up` again", tags::get(inst.tags(), tags::VM).unwrap_or("default"));
+        let vm = tags::get(inst.tags(), tags::VM).unwrap_or("default");
+        let what = Bootstrap::failure(&inst)
+            .map(|d| format!(" ({d})"))
+            .unwrap_or_default();
+        if !matches!(
+            state,
+            Some(InstanceStateName::Stopped | InstanceStateName::Stopping)
+        ) {
+            bail!("instance {id} is tagged mint:bootstrap=failed{what}; `mint down --vm {vm}` then `mint up --vm {vm}` runs the bootstrap again at the next boot, or `mint destroy --vm {vm}` removes it");
+        }
+        // mint-bootstrap.service runs first boot again at this start: forget the old
+        // outcome first, so the wait below sees the new one.
+        ui::step(&format!(
+            "its last bootstrap failed{what}; this start runs it again"
+        ));
+        tags::remove(&ctx.ec2, &id, tags::BOOTSTRAP).await?;
     }
     match state {
         Some(InstanceStateName::Stopping) => {
@@ -234,11 +249,23 @@ async fn launch(
     // Verify the payload before any AWS call: a tampered build, or one that could not
     // install mint-idle, must not launch anything.
     crate::bootstrap::verify()?;
-    let idle = crate::bootstrap::IdleArtifact::pinned().await?;
+    let (idle, efs_utils) = tokio::join!(
+        crate::bootstrap::MINT_IDLE.pinned(),
+        crate::bootstrap::EFS_UTILS.pinned()
+    );
+    // mint-idle's problem first, whichever answered first.
+    let (idle, efs_utils) = (idle?, efs_utils?);
     ui::phase("Launching instance...");
-    let (ami, efs_id, (user_sg, efs_sg), subnets, ()) = tokio::try_join!(
+    let (ami, (efs_id, efs_access_point), (user_sg, efs_sg), subnets, ()) = tokio::try_join!(
         resolve_ami(ctx),
-        account::efs_file_system(&ctx.aws),
+        async {
+            let fs = account::efs_file_system(&ctx.aws).await?;
+            // The VM mounts EFS only through the owner's access point (made by `mint init`).
+            let ap = crate::init::find_access_point(&ctx.aws, &ctx.owner.name, &fs)
+                .await?
+                .with_context(|| format!("you have no EFS access point on {fs} yet; run `mint init`, then `mint up` again"))?;
+            anyhow::Ok((fs, ap))
+        },
         async {
             let vpc = account::default_vpc(&ctx.aws).await?;
             tokio::try_join!(
@@ -257,8 +284,9 @@ async fn launch(
     )?;
     let user_data = crate::bootstrap::user_data(&crate::bootstrap::Settings {
         efs_id,
-        efs_path: crate::init::access_point_path(&ctx.owner.name),
+        efs_access_point,
         idle,
+        efs_utils,
     })?;
     let subnet = subnets[0].subnet_id().context("subnet without an id")?;
     ui::step(&format!(
