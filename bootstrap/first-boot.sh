@@ -56,11 +56,13 @@ if [ "$(cat "$bin.pin" 2>/dev/null)" != "$MINT_IDLE_SHA256" ] || [ ! -x "$bin" ]
   mv "$bin.new" "$bin"
   echo "$MINT_IDLE_SHA256" >"$bin.pin"
 fi
-for unit in mint-idle.service mint-idle.timer mint-reconcile.service mint-bootstrap.service; do
+for unit in mint-idle.service mint-idle.timer mint-reconcile.service mint-bootstrap.service mint-events.service; do
   install -m 0644 "$here/$unit" "$MINT_ROOT/etc/systemd/system/$unit"
 done
+# Claude's hooks (in the host and every container) drop their events here.
+install -d -o 1000 -g 1000 -m 0755 "$MINT_ROOT/mint/events"
 systemctl daemon-reload
-systemctl enable --now mint-idle.timer
+systemctl enable --now mint-idle.timer mint-events.service
 systemctl enable mint-bootstrap.service mint-reconcile.service
 
 step=packages
@@ -171,6 +173,8 @@ cj="$MINT_ROOT/mint/user/home/.claude.json"
 [ -e "$cj" ] || { echo '{}' >"$cj" && chown 1000:1000 "$cj" && chmod 0600 "$cj"; }
 # sshd reads this local copy first, so a login does not wait on EFS.
 sync_local_keys
+# Claude's Notification and Stop events reach `mint notify`, from the host and every container.
+"$MINT_ROOT/usr/local/bin/mint-idle" hooks --settings "$MINT_ROOT/mint/user/home/.claude/settings.json"
 
 step=versions
 log "step 7/8: recording versions"

@@ -38,6 +38,7 @@ clone() {
 # Claude's login and gh's config live here on EFS (first-boot.sh links the host's ~ to it).
 state="${MINT_USER_HOME:-/mint/user/home}"
 shared=(.claude .claude.json .config/gh)
+events="${MINT_EVENTS_DIR:-/mint/events}"
 
 # container NAME [rebuild]: devcontainer up; its JSON result is the last stdout line. Every
 # container gets the shared Claude and gh state by bind mount, at the path it has on the host.
@@ -48,6 +49,13 @@ container() {
   for p in "${shared[@]}"; do
     [ -e "$state/$p" ] && extra+=(--mount "type=bind,source=$state/$p,target=/mint/user/home/$p")
   done
+  # Claude's hook events leave the container through this directory only (no network).
+  mkdir -p "$events/$name"
+  extra+=(--mount "type=bind,source=$events/$name,target=/mint/events")
+  if command -v mint-idle >/dev/null && [ -d "$state/.claude" ]; then
+    mint-idle hooks --settings "$state/.claude/settings.json" >&2 ||
+      echo "mint-note: could not add Mint's Claude hooks; notifications from $name will be missing"
+  fi
   if [ ! -f "$dir/.devcontainer/devcontainer.json" ] && [ ! -f "$dir/.devcontainer.json" ]; then
     echo "mint-note: $name has no .devcontainer/; using $default_image"
     mkdir -p "$root/.mint"

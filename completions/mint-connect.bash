@@ -31,6 +31,9 @@ _mint__connect() {
             mint__connect,mosh)
                 cmd="mint__connect__subcmd__mosh"
                 ;;
+            mint__connect,notify)
+                cmd="mint__connect__subcmd__notify"
+                ;;
             mint__connect,sessions)
                 cmd="mint__connect__subcmd__sessions"
                 ;;
@@ -55,6 +58,9 @@ _mint__connect() {
             mint__connect__subcmd__help,mosh)
                 cmd="mint__connect__subcmd__help__subcmd__mosh"
                 ;;
+            mint__connect__subcmd__help,notify)
+                cmd="mint__connect__subcmd__help__subcmd__notify"
+                ;;
             mint__connect__subcmd__help,sessions)
                 cmd="mint__connect__subcmd__help__subcmd__sessions"
                 ;;
@@ -66,6 +72,18 @@ _mint__connect() {
                 ;;
             mint__connect__subcmd__help__subcmd__key,add)
                 cmd="mint__connect__subcmd__help__subcmd__key__subcmd__add"
+                ;;
+            mint__connect__subcmd__help__subcmd__notify,off)
+                cmd="mint__connect__subcmd__help__subcmd__notify__subcmd__off"
+                ;;
+            mint__connect__subcmd__help__subcmd__notify,set)
+                cmd="mint__connect__subcmd__help__subcmd__notify__subcmd__set"
+                ;;
+            mint__connect__subcmd__help__subcmd__notify,show)
+                cmd="mint__connect__subcmd__help__subcmd__notify__subcmd__show"
+                ;;
+            mint__connect__subcmd__help__subcmd__notify,test)
+                cmd="mint__connect__subcmd__help__subcmd__notify__subcmd__test"
                 ;;
             mint__connect__subcmd__key,add)
                 cmd="mint__connect__subcmd__key__subcmd__add"
@@ -79,6 +97,36 @@ _mint__connect() {
             mint__connect__subcmd__key__subcmd__help,help)
                 cmd="mint__connect__subcmd__key__subcmd__help__subcmd__help"
                 ;;
+            mint__connect__subcmd__notify,help)
+                cmd="mint__connect__subcmd__notify__subcmd__help"
+                ;;
+            mint__connect__subcmd__notify,off)
+                cmd="mint__connect__subcmd__notify__subcmd__off"
+                ;;
+            mint__connect__subcmd__notify,set)
+                cmd="mint__connect__subcmd__notify__subcmd__set"
+                ;;
+            mint__connect__subcmd__notify,show)
+                cmd="mint__connect__subcmd__notify__subcmd__show"
+                ;;
+            mint__connect__subcmd__notify,test)
+                cmd="mint__connect__subcmd__notify__subcmd__test"
+                ;;
+            mint__connect__subcmd__notify__subcmd__help,help)
+                cmd="mint__connect__subcmd__notify__subcmd__help__subcmd__help"
+                ;;
+            mint__connect__subcmd__notify__subcmd__help,off)
+                cmd="mint__connect__subcmd__notify__subcmd__help__subcmd__off"
+                ;;
+            mint__connect__subcmd__notify__subcmd__help,set)
+                cmd="mint__connect__subcmd__notify__subcmd__help__subcmd__set"
+                ;;
+            mint__connect__subcmd__notify__subcmd__help,show)
+                cmd="mint__connect__subcmd__notify__subcmd__help__subcmd__show"
+                ;;
+            mint__connect__subcmd__notify__subcmd__help,test)
+                cmd="mint__connect__subcmd__notify__subcmd__help__subcmd__test"
+                ;;
             *)
                 ;;
         esac
@@ -86,7 +134,7 @@ _mint__connect() {
 
     case "${cmd}" in
         mint__connect)
-            opts="-h -V --verbose --debug --owner-arn-mismatch-ok --help --version ssh mosh connect sessions ssh-config code key help"
+            opts="-h -V --verbose --debug --owner-arn-mismatch-ok --help --version ssh mosh connect sessions notify ssh-config code key help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -136,7 +184,7 @@ _mint__connect() {
             return 0
             ;;
         mint__subcmd__connect__subcmd__help)
-            opts="ssh mosh connect sessions ssh-config code key help"
+            opts="ssh mosh connect sessions notify ssh-config code key help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -222,6 +270,76 @@ _mint__connect() {
         mint__subcmd__connect__subcmd__help__subcmd__mosh)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__connect__subcmd__help__subcmd__notify)
+            opts="set show test off"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__connect__subcmd__help__subcmd__notify__subcmd__off)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__connect__subcmd__help__subcmd__notify__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__connect__subcmd__help__subcmd__notify__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__connect__subcmd__help__subcmd__notify__subcmd__test)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -352,6 +470,180 @@ _mint__connect() {
         mint__subcmd__connect__subcmd__mosh)
             opts="-h --vm --accept-new-host-key --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__connect__subcmd__notify)
+            opts="-h --verbose --debug --owner-arn-mismatch-ok --help set show test off help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__connect__subcmd__notify__subcmd__help)
+            opts="set show test off help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__connect__subcmd__notify__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__connect__subcmd__notify__subcmd__help__subcmd__off)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__connect__subcmd__notify__subcmd__help__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__connect__subcmd__notify__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__connect__subcmd__notify__subcmd__help__subcmd__test)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__connect__subcmd__notify__subcmd__off)
+            opts="-h --vm --verbose --debug --owner-arn-mismatch-ok --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__connect__subcmd__notify__subcmd__set)
+            opts="-h --kind --vm --verbose --debug --owner-arn-mismatch-ok --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --kind)
+                    COMPREPLY=($(compgen -W "ntfy webhook" -- "${cur}"))
+                    return 0
+                    ;;
+                --vm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__connect__subcmd__notify__subcmd__show)
+            opts="-h --vm --verbose --debug --owner-arn-mismatch-ok --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__connect__subcmd__notify__subcmd__test)
+            opts="-h --vm --verbose --debug --owner-arn-mismatch-ok --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

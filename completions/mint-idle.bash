@@ -19,8 +19,20 @@ _mint__idle() {
             mint__idle,check)
                 cmd="mint__idle__subcmd__check"
                 ;;
+            mint__idle,events)
+                cmd="mint__idle__subcmd__events"
+                ;;
             mint__idle,help)
                 cmd="mint__idle__subcmd__help"
+                ;;
+            mint__idle,hooks)
+                cmd="mint__idle__subcmd__hooks"
+                ;;
+            mint__idle,notify)
+                cmd="mint__idle__subcmd__notify"
+                ;;
+            mint__idle,sessions)
+                cmd="mint__idle__subcmd__sessions"
                 ;;
             mint__idle,status)
                 cmd="mint__idle__subcmd__status"
@@ -31,14 +43,68 @@ _mint__idle() {
             mint__idle__subcmd__help,check)
                 cmd="mint__idle__subcmd__help__subcmd__check"
                 ;;
+            mint__idle__subcmd__help,events)
+                cmd="mint__idle__subcmd__help__subcmd__events"
+                ;;
             mint__idle__subcmd__help,help)
                 cmd="mint__idle__subcmd__help__subcmd__help"
+                ;;
+            mint__idle__subcmd__help,hooks)
+                cmd="mint__idle__subcmd__help__subcmd__hooks"
+                ;;
+            mint__idle__subcmd__help,notify)
+                cmd="mint__idle__subcmd__help__subcmd__notify"
+                ;;
+            mint__idle__subcmd__help,sessions)
+                cmd="mint__idle__subcmd__help__subcmd__sessions"
                 ;;
             mint__idle__subcmd__help,status)
                 cmd="mint__idle__subcmd__help__subcmd__status"
                 ;;
             mint__idle__subcmd__help,tag)
                 cmd="mint__idle__subcmd__help__subcmd__tag"
+                ;;
+            mint__idle__subcmd__help__subcmd__notify,off)
+                cmd="mint__idle__subcmd__help__subcmd__notify__subcmd__off"
+                ;;
+            mint__idle__subcmd__help__subcmd__notify,set)
+                cmd="mint__idle__subcmd__help__subcmd__notify__subcmd__set"
+                ;;
+            mint__idle__subcmd__help__subcmd__notify,show)
+                cmd="mint__idle__subcmd__help__subcmd__notify__subcmd__show"
+                ;;
+            mint__idle__subcmd__help__subcmd__notify,test)
+                cmd="mint__idle__subcmd__help__subcmd__notify__subcmd__test"
+                ;;
+            mint__idle__subcmd__notify,help)
+                cmd="mint__idle__subcmd__notify__subcmd__help"
+                ;;
+            mint__idle__subcmd__notify,off)
+                cmd="mint__idle__subcmd__notify__subcmd__off"
+                ;;
+            mint__idle__subcmd__notify,set)
+                cmd="mint__idle__subcmd__notify__subcmd__set"
+                ;;
+            mint__idle__subcmd__notify,show)
+                cmd="mint__idle__subcmd__notify__subcmd__show"
+                ;;
+            mint__idle__subcmd__notify,test)
+                cmd="mint__idle__subcmd__notify__subcmd__test"
+                ;;
+            mint__idle__subcmd__notify__subcmd__help,help)
+                cmd="mint__idle__subcmd__notify__subcmd__help__subcmd__help"
+                ;;
+            mint__idle__subcmd__notify__subcmd__help,off)
+                cmd="mint__idle__subcmd__notify__subcmd__help__subcmd__off"
+                ;;
+            mint__idle__subcmd__notify__subcmd__help,set)
+                cmd="mint__idle__subcmd__notify__subcmd__help__subcmd__set"
+                ;;
+            mint__idle__subcmd__notify__subcmd__help,show)
+                cmd="mint__idle__subcmd__notify__subcmd__help__subcmd__show"
+                ;;
+            mint__idle__subcmd__notify__subcmd__help,test)
+                cmd="mint__idle__subcmd__notify__subcmd__help__subcmd__test"
                 ;;
             *)
                 ;;
@@ -47,7 +113,7 @@ _mint__idle() {
 
     case "${cmd}" in
         mint__idle)
-            opts="-h -V --debug --help --version check status tag help"
+            opts="-h -V --debug --help --version check status notify events sessions hooks tag help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -74,8 +140,22 @@ _mint__idle() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mint__subcmd__idle__subcmd__events)
+            opts="-h --once --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mint__subcmd__idle__subcmd__help)
-            opts="check status tag help"
+            opts="check status notify events sessions hooks tag help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -102,7 +182,119 @@ _mint__idle() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mint__subcmd__idle__subcmd__help__subcmd__events)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mint__subcmd__idle__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__help__subcmd__hooks)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__help__subcmd__notify)
+            opts="set show test off"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__help__subcmd__notify__subcmd__off)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__help__subcmd__notify__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__help__subcmd__notify__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__help__subcmd__notify__subcmd__test)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__help__subcmd__sessions)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -133,6 +325,196 @@ _mint__idle() {
         mint__subcmd__idle__subcmd__help__subcmd__tag)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__hooks)
+            opts="-h --settings --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --settings)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__notify)
+            opts="-h --debug --help set show test off help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__notify__subcmd__help)
+            opts="set show test off help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__notify__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__notify__subcmd__help__subcmd__off)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__notify__subcmd__help__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__notify__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__notify__subcmd__help__subcmd__test)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__notify__subcmd__off)
+            opts="-h --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__notify__subcmd__set)
+            opts="-h --kind --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --kind)
+                    COMPREPLY=($(compgen -W "ntfy webhook" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__notify__subcmd__show)
+            opts="-h --json --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__notify__subcmd__test)
+            opts="-h --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__sessions)
+            opts="-h --json --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

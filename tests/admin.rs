@@ -152,6 +152,8 @@ fn setup_on_a_bare_account_then_init_and_up_then_teardown() {
         "mint:idle-active",
         "mint:idle-extended-until",
         "mint:root-disk-used",
+        "mint:last-stop",
+        "mint:claude",
     ]
     .map(String::from)
     .to_vec();

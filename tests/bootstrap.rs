@@ -266,7 +266,8 @@ fn first_boot_does_everything_once_and_a_second_run_is_a_no_op() {
     let root = m.path("root").display().to_string();
     for expected in [
         format!("curl -fsSL --connect-timeout 10 --max-time 300 --retry 5 -o {root}/usr/local/bin/mint-idle.artifact.download {}", common::IDLE_URL),
-        "systemctl enable --now mint-idle.timer".into(),
+        "systemctl enable --now mint-idle.timer mint-events.service".into(),
+        format!("mint-idle hooks --settings {root}/mint/user/home/.claude/settings.json"),
         "systemctl enable mint-bootstrap.service mint-reconcile.service".into(),
         format!("curl -fsSL --connect-timeout 10 --max-time 300 --retry 5 -o {root}/var/cache/mint/amazon-efs-utils.deb.download {}", common::EFS_UTILS_URL),
         format!("apt-get -o DPkg::Lock::Timeout=600 install -y -q docker.io docker-compose-v2 docker-buildx tmux mosh git gh nodejs ec2-instance-connect jq {root}/var/cache/mint/amazon-efs-utils.deb"),
@@ -346,6 +347,8 @@ fn first_boot_does_everything_once_and_a_second_run_is_a_no_op() {
         read("root/etc/ssh/mint-keys/ubuntu"),
         "ssh-ed25519 AAAAkey me@ipad\n"
     );
+    // Where Claude's hooks drop events for the mint-events unit.
+    assert!(m.path("root/mint/events").is_dir());
     // Devcontainers bind-mount it: it must be a file before the first one starts.
     assert_eq!(read("root/mint/user/home/.claude.json"), "{}\n");
     // $HOME's well-known paths link into EFS; the existing ~/.ssh seeded it.

@@ -558,3 +558,149 @@ fn mint_idle_gives_up_on_endpoints_that_never_answer() {
         started.elapsed()
     );
 }
+
+/// A notification channel file pointing at `url`, as `mint notify set` leaves it.
+fn channel(dir: &Path, kind: &str, url: &str) -> std::path::PathBuf {
+    let path = dir.join("notify.json");
+    std::fs::write(&path, json!({"kind": kind, "url": url}).to_string()).unwrap();
+    path
+}
+
+/// Idle since `since` on this boot, as a check that saw activity then would have recorded.
+fn idle_since(state: &Path, since: &str) {
+    let boot = std::fs::read_to_string("/proc/sys/kernel/random/boot_id").unwrap();
+    std::fs::write(
+        state.join("idle-state.json"),
+        json!({"boot_id": boot.trim(), "last_active": since}).to_string(),
+    )
+    .unwrap();
+}
+
+/// One warning when the next check would stop the VM, once per idle period; a message when
+/// it stops it; and `mint:last-stop`, which `mint status` shows.
+#[test]
+fn the_stop_is_announced_once_then_told_and_recorded() {
+    let _g = lock();
+    let moto = Moto::start();
+    let env = Env::new(&moto);
+    env.init();
+    let rec = &env.json(&["up", "--json", "--yes"])[0];
+    let id = rec["instance_id"].as_str().unwrap().to_string();
+    let imds = Imds::start(&moto, &id);
+    let state = tempfile::tempdir().unwrap();
+    let receiver = common::receiver::Receiver::start();
+    let notify = channel(state.path(), "webhook", &receiver.url("/hook"));
+    let start = at(0);
+    idle_since(state.path(), &start);
+    let check = |minutes: i64| {
+        let mut c = imds.mint_idle(&env, state.path());
+        c.env("MINT_NOTIFY_CONFIG", &notify)
+            .env("MINT_IDLE_NOW", at(minutes * 60))
+            .arg("check");
+        run_json(c)
+    };
+
+    let r = check(30);
+    assert_eq!(r["notify_result"], Value::Null, "{r}");
+    assert!(receiver.requests().is_empty());
+
+    // The next check (5 minutes on) would stop it: one warning, and only one.
+    let r = check(56);
+    assert_eq!(r["action_taken"], "none");
+    assert!(r["notify_result"].as_str().unwrap().contains("sent"), "{r}");
+    check(57);
+    check(58);
+    let got = receiver.requests();
+    assert_eq!(got.len(), 1, "{got:?}");
+    let warning = got[0].json();
+    assert_eq!(warning["event"], "stop-warning");
+    assert_eq!(warning["vm"], "default");
+    let text = warning["message"].as_str().unwrap();
+    assert!(
+        text.starts_with("default stops in ~4 min, idle since ")
+            && text.ends_with("— `mint extend`"),
+        "{text}"
+    );
+
+    let r = check(61);
+    assert_eq!(r["action_taken"], "stop", "{r}");
+    let got = receiver.requests();
+    assert_eq!(got.len(), 2, "{got:?}");
+    let stopped = got[1].json();
+    assert_eq!(stopped["event"], "stopped");
+    assert_eq!(
+        stopped["message"],
+        "default stopped: idle for 61 min (auto-stop)"
+    );
+
+    // Why it stopped, on the instance and in `mint status`.
+    let st = &env.json(&["status", "--json"])[0];
+    assert_eq!(st["state"], "stopped");
+    assert_eq!(st["last_stop"]["by"], "auto-stop", "{st}");
+    assert_eq!(st["last_stop"]["idle_minutes"], 61, "{st}");
+    let out = env.mint(&["status"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("by auto-stop after 61 min idle"), "{text}");
+    let listed = env.mint(&["list"]).output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&listed.stdout).contains("by auto-stop after 61 min idle"),
+        "{}",
+        String::from_utf8_lossy(&listed.stdout)
+    );
+
+    // `mint up` then `mint down`: the VM now says who stopped it.
+    env.mint(&["up", "--yes"]).assert().success();
+    env.mint(&["down"]).assert().success();
+    let st = &env.json(&["status", "--json"])[0];
+    assert_eq!(st["last_stop"]["by"], "mint down", "{st}");
+}
+
+/// A receiver that fails, or never answers, neither delays the check past its budget nor
+/// keeps the VM up; the message is kept for the next check.
+#[test]
+fn an_undeliverable_notification_never_holds_up_the_stop() {
+    let _g = lock();
+    let moto = Moto::start();
+    let env = Env::new(&moto);
+    env.init();
+    let rec = &env.json(&["up", "--json", "--yes"])[0];
+    let id = rec["instance_id"].as_str().unwrap().to_string();
+    let imds = Imds::start(&moto, &id);
+    let receiver = common::receiver::Receiver::start();
+    for (answer, said) in [
+        (common::receiver::Answer::ServerError, "HTTP 500"),
+        (common::receiver::Answer::Never, "error"),
+    ] {
+        receiver.answer(answer);
+        let state = tempfile::tempdir().unwrap();
+        let notify = channel(state.path(), "ntfy", &receiver.url("/mint-topic"));
+        idle_since(state.path(), &at(0));
+        let started = Instant::now();
+        let mut c = imds.mint_idle(&env, state.path());
+        c.env("MINT_NOTIFY_CONFIG", &notify)
+            .env("MINT_IDLE_NOW", at(61 * 60))
+            .arg("check");
+        let r = run_json(c);
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "{answer:?}: the check took {:?}",
+            started.elapsed()
+        );
+        assert_eq!(r["action_taken"], "stop", "{r}");
+        assert!(
+            matches!(r["stop_result"].as_str(), Some("stopping" | "stopped")),
+            "{r}"
+        );
+        let result = r["notify_result"].as_str().unwrap();
+        assert!(
+            result.contains(said) && result.contains("retried at the next check"),
+            "{answer:?}: {result}"
+        );
+        let kept: Value = serde_json::from_str(
+            &std::fs::read_to_string(state.path().join("notify-state.json")).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(kept["pending"].as_array().unwrap().len(), 1, "{kept}");
+        env.mint(&["up", "--yes"]).assert().success();
+    }
+}

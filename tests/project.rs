@@ -170,6 +170,9 @@ fn fixture() -> Fixture {
         .parse()
         .unwrap();
     std::os::unix::fs::chown(&projects, Some(uid), Some(uid)).unwrap();
+    let events = work.join("events");
+    std::fs::create_dir_all(&events).unwrap();
+    std::os::unix::fs::chown(&events, Some(uid), Some(uid)).unwrap();
     let bin = recorders(&log, &state);
     // The VM's environment: the recorders first on PATH, and this test's projects folder.
     let vm = vm_with(
@@ -181,6 +184,7 @@ fn fixture() -> Fixture {
             ),
             ("MINT_PROJECTS".into(), projects.display().to_string()),
             ("MINT_USER_HOME".into(), shared.display().to_string()),
+            ("MINT_EVENTS_DIR".into(), events.display().to_string()),
         ],
     );
     Fixture {
@@ -271,11 +275,15 @@ fn add_clones_builds_and_opens_a_session() {
             )
         })
         .collect();
+    // ... and the events directory its Claude hooks write to, its only way out.
+    let events = f.projects.parent().unwrap().join("events/dc");
     let up = format!(
-        "devcontainer up --workspace-folder {} --buildkit auto {}\n",
+        "devcontainer up --workspace-folder {} --buildkit auto {} --mount type=bind,source={},target=/mint/events\n",
         dir.display(),
-        mounts.join(" ")
+        mounts.join(" "),
+        events.display()
     );
+    assert!(events.is_dir());
     assert!(calls.contains(&up), "{calls}");
     // ... and links them into the home of its remoteUser.
     assert!(

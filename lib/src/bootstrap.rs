@@ -29,6 +29,7 @@ pub const FILES: &[EmbeddedFile] = embed!(
     "mint-idle.timer",
     "mint-reconcile.service",
     "mint-bootstrap.service",
+    "mint-events.service",
 );
 
 /// Scripts the client runs on the VM over ssh (`bash -s -- ARGS`), never part of the user

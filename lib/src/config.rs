@@ -27,6 +27,9 @@ pub(crate) struct Config {
     pub(crate) volume_size_gb: i64,
     pub(crate) idle_timeout_minutes: i64,
     pub(crate) ssh_config_approved: bool,
+    /// A Claude waiting for input longer than the idle timeout, with nobody attached, no
+    /// longer keeps the VM awake (default false: any Claude keeps it up, as the spec says).
+    pub(crate) idle_ignores_waiting_claude: bool,
 }
 
 impl Default for Config {
@@ -37,6 +40,7 @@ impl Default for Config {
             volume_size_gb: DEFAULT_VOLUME_SIZE_GB,
             idle_timeout_minutes: DEFAULT_IDLE_TIMEOUT_MINUTES,
             ssh_config_approved: false,
+            idle_ignores_waiting_claude: false,
         }
     }
 }
@@ -48,15 +52,17 @@ pub(crate) enum Key {
     VolumeSizeGb,
     IdleTimeoutMinutes,
     SshConfigApproved,
+    IdleIgnoresWaitingClaude,
 }
 
 impl Key {
-    pub(crate) const ALL: [Key; 5] = [
+    pub(crate) const ALL: [Key; 6] = [
         Key::Region,
         Key::InstanceType,
         Key::VolumeSizeGb,
         Key::IdleTimeoutMinutes,
         Key::SshConfigApproved,
+        Key::IdleIgnoresWaitingClaude,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -66,6 +72,7 @@ impl Key {
             Key::VolumeSizeGb => "volume_size_gb",
             Key::IdleTimeoutMinutes => "idle_timeout_minutes",
             Key::SshConfigApproved => "ssh_config_approved",
+            Key::IdleIgnoresWaitingClaude => "idle_ignores_waiting_claude",
         }
     }
 
@@ -176,7 +183,7 @@ pub(crate) fn parse_value(key: Key, raw: &str) -> Result<Setting, ConfigError> {
                 Ok(Setting::Int(n))
             }
         }
-        Key::SshConfigApproved => match raw.trim() {
+        Key::SshConfigApproved | Key::IdleIgnoresWaitingClaude => match raw.trim() {
             "true" => Ok(Setting::Bool(true)),
             "false" => Ok(Setting::Bool(false)),
             _ => Err(invalid(format!("`{raw}` is not true or false"))),
@@ -237,14 +244,20 @@ impl Config {
                 {
                     i.value().to_string()
                 }
-                Some(Value::Boolean(b)) if key == Key::SshConfigApproved => b.value().to_string(),
+                Some(Value::Boolean(b))
+                    if matches!(key, Key::SshConfigApproved | Key::IdleIgnoresWaitingClaude) =>
+                {
+                    b.value().to_string()
+                }
                 _ => {
                     return Err(bad(format!(
                         "{key} has the wrong type (expected {})",
                         match key {
                             Key::Region | Key::InstanceType => "a quoted string",
                             Key::VolumeSizeGb | Key::IdleTimeoutMinutes => "a whole number",
-                            Key::SshConfigApproved => "true or false",
+                            Key::SshConfigApproved | Key::IdleIgnoresWaitingClaude => {
+                                "true or false"
+                            }
                         }
                     )))
                 }
@@ -254,7 +267,8 @@ impl Config {
                 Setting::Text(s) => cfg.instance_type = s,
                 Setting::Int(n) if key == Key::VolumeSizeGb => cfg.volume_size_gb = n,
                 Setting::Int(n) => cfg.idle_timeout_minutes = n,
-                Setting::Bool(b) => cfg.ssh_config_approved = b,
+                Setting::Bool(b) if key == Key::SshConfigApproved => cfg.ssh_config_approved = b,
+                Setting::Bool(b) => cfg.idle_ignores_waiting_claude = b,
             }
         }
         Ok(cfg)
@@ -276,6 +290,10 @@ impl Config {
             (
                 Key::SshConfigApproved,
                 Setting::Bool(self.ssh_config_approved),
+            ),
+            (
+                Key::IdleIgnoresWaitingClaude,
+                Setting::Bool(self.idle_ignores_waiting_claude),
             ),
         ]
     }

@@ -144,6 +144,14 @@ pub(crate) struct VmRecord {
     /// or on the project volume): `mint recreate` or `mint up` finishes it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub(crate) recreating: bool,
+    /// Why a stopped VM last stopped (`mint:last-stop`, or EC2's reason for a stop made
+    /// outside Mint).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) last_stop: Option<crate::last_stop::LastStop>,
+    /// Claude sessions at the VM's last idle check (`mint:claude`), e.g.
+    /// `api waiting since 14:02 UTC; web working`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) claude: Option<String>,
 }
 
 /// Device name the project volume is attached at (spec: Project EBS).
@@ -210,6 +218,15 @@ impl VmRecord {
                 .and_then(|v| v.trim_end_matches('%').parse().ok()),
             owner_arn: tags::get(t, tags::OWNER_ARN).map(str::to_string),
             recreating: tags::get(t, tags::PENDING_ATTACH).is_some(),
+            last_stop: (state == VmState::Stopped)
+                .then(|| {
+                    crate::last_stop::LastStop::of_stopped(
+                        tags::get(t, tags::LAST_STOP),
+                        inst.state_transition_reason(),
+                    )
+                })
+                .flatten(),
+            claude: tags::get(t, tags::CLAUDE).map(str::to_string),
         }
     }
 }
@@ -302,6 +319,8 @@ mod tests {
             root_disk_used_percent: None,
             owner_arn: None,
             recreating: false,
+            last_stop: None,
+            claude: None,
         };
         let line = serde_json::to_string(&rec).unwrap();
         let text = format!("{line}\n\n{line}\n");

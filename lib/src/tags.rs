@@ -20,6 +20,12 @@ pub(crate) const IDLE_EXTENDED_UNTIL: &str = "mint:idle-extended-until";
 pub(crate) const IDLE_ACTIVE: &str = "mint:idle-active";
 pub(crate) const ROOT_DISK_USED: &str = "mint:root-disk-used";
 pub(crate) const HOST_KEY: &str = "mint:host-key";
+pub(crate) const LAST_STOP: &str = "mint:last-stop";
+/// Claude sessions at the last idle check, for `mint status` without ssh.
+pub(crate) const CLAUDE: &str = "mint:claude";
+/// `true`: a Claude waiting for input longer than the idle timeout, with nobody attached,
+/// no longer keeps the VM awake (config `idle_ignores_waiting_claude`).
+pub(crate) const IDLE_IGNORES_WAITING_CLAUDE: &str = "mint:idle-ignores-waiting-claude";
 pub(crate) const NAME: &str = "Name";
 
 /// `mint:component` values.

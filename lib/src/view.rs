@@ -16,9 +16,10 @@ pub(crate) fn vm_table(recs: &[VmRecord], now: i64) -> String {
     let rows = recs
         .iter()
         .map(|r| {
-            let state = match r.bootstrap {
+            let state = match (&r.bootstrap, &r.last_stop) {
                 _ if r.recreating => format!("{} (recreating)", r.state),
-                Some(Bootstrap::Failed) => format!("{} (bootstrap failed)", r.state),
+                (Some(Bootstrap::Failed), _) => format!("{} (bootstrap failed)", r.state),
+                (_, Some(s)) => s.describe(),
                 _ => r.state.to_string(),
             };
             vec![
@@ -52,10 +53,12 @@ pub(crate) fn vm_status(r: &VmRecord, now: i64) -> String {
             "{} (a recreate stopped part-way: `mint recreate --vm {}` or `mint up --vm {}` finishes it)",
             r.state, r.vm, r.vm
         )
+    } else if let Some(s) = &r.last_stop {
+        s.describe()
     } else {
         r.state.to_string()
     };
-    let rows: Vec<(&str, String)> = vec![
+    let mut rows: Vec<(&str, String)> = vec![
         ("VM", r.vm.clone()),
         ("State", state),
         (
@@ -93,6 +96,9 @@ pub(crate) fn vm_status(r: &VmRecord, now: i64) -> String {
         ("Elastic IP", or_dash(&r.elastic_ip_allocation_id)),
         ("Region", r.region.clone()),
     ];
+    if let Some(c) = &r.claude {
+        rows.insert(10, ("Claude", c.clone()));
+    }
     rows.iter()
         .map(|(k, v)| format!("{k:<15} {v}"))
         .collect::<Vec<_>>()
@@ -195,6 +201,22 @@ pub(crate) fn session_table(sessions: &[Session]) -> String {
         })
         .collect();
     table(&["SESSION", "WINDOWS", "ATTACHED", "CREATED"], rows)
+}
+
+/// `mint sessions`' Claude part and `mint-idle sessions`: each Claude session's last state.
+pub(crate) fn claude_sessions(sessions: &[crate::idle::events::Session], now: i64) -> String {
+    let rows = sessions
+        .iter()
+        .map(|s| {
+            vec![
+                s.project.clone(),
+                s.state.clone(),
+                format!("{} ago", human_duration(now - s.since)),
+                s.message.clone().unwrap_or_else(|| "-".into()),
+            ]
+        })
+        .collect();
+    table(&["PROJECT", "CLAUDE", "SINCE", "LAST MESSAGE"], rows)
 }
 
 /// `mint connect`'s picker entries.
@@ -416,6 +438,8 @@ mod tests {
             root_disk_used_percent: Some(41),
             owner_arn: None,
             recreating: false,
+            last_stop: None,
+            claude: None,
         }
     }
 

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod imds;
+pub mod receiver;
 pub mod releases;
 pub mod sshd;
 

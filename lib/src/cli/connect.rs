@@ -1,4 +1,4 @@
-//! `mint-connect`: ssh, mosh, connect, sessions, ssh-config, code, key add. All of them reach
+//! `mint-connect`: ssh, mosh, connect, sessions, notify, ssh-config, code, key add. All of them reach
 //! the VM through ssh with Mint's ProxyCommand (design.md "Connecting").
 
 use super::{emit_all, Global, VmFlag};
@@ -58,13 +58,18 @@ enum Cmd {
         #[command(flatten)]
         host_key: HostKey,
     },
-    /// List the tmux sessions on the VM
+    /// List the tmux sessions on the VM, and each Claude session's last state
     Sessions {
         #[command(flatten)]
         target: VmFlag,
-        /// One JSON object per session
+        /// One JSON object per session (tmux sessions, then Claude sessions, which carry `session_id`)
         #[arg(long)]
         json: bool,
+    },
+    /// Notifications when Claude waits for you and before the VM stops (one channel for all your VMs)
+    Notify {
+        #[command(subcommand)]
+        action: NotifyCmd,
     },
     /// Write the VM's `Host mint-<vm>` entry for ssh and VS Code
     #[command(
@@ -91,6 +96,35 @@ enum Cmd {
     Key {
         #[command(subcommand)]
         action: KeyAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum NotifyCmd {
+    /// Send notifications to an ntfy topic URL (its phone app gives iPad push) or a webhook (JSON POST)
+    Set {
+        /// e.g. https://ntfy.sh/<a-topic-only-you-know>, or your webhook's URL
+        url: String,
+        /// How to post (default: ntfy when the host's name says so, else webhook)
+        #[arg(long, value_enum)]
+        kind: Option<crate::idle::notify::Kind>,
+        #[command(flatten)]
+        target: VmFlag,
+    },
+    /// Show the channel
+    Show {
+        #[command(flatten)]
+        target: VmFlag,
+    },
+    /// Send a test message through the VM and report the HTTP result
+    Test {
+        #[command(flatten)]
+        target: VmFlag,
+    },
+    /// Stop sending notifications
+    Off {
+        #[command(flatten)]
+        target: VmFlag,
     },
 }
 
@@ -145,9 +179,45 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
         }
         Cmd::Sessions { target, json } => {
             let (rec, p) = super::ready(&target, false).await?;
-            let sessions = tmux::list(&p)?;
+            let (sessions, claude) = tmux::list_with_claude(&p)?;
             let empty = format!("No tmux sessions on VM {}.", rec.vm);
-            emit_all(json, &sessions, &empty, view::session_table)
+            emit_all(json, &sessions, &empty, view::session_table)?;
+            if json {
+                return emit_all(true, &claude, "", |_| String::new());
+            }
+            if !claude.is_empty() {
+                let now = crate::time::now().secs();
+                ui::out(&format!("\n{}", view::claude_sessions(&claude, now)))?;
+            }
+            Ok(())
+        }
+        Cmd::Notify { action } => {
+            let (target, args) = match action {
+                NotifyCmd::Set { url, kind, target } => {
+                    // Checked here, so a bad URL never reaches the VM.
+                    let c = crate::idle::notify::channel(&url, kind)?;
+                    let kind = match c.kind {
+                        crate::idle::notify::Kind::Ntfy => "ntfy",
+                        crate::idle::notify::Kind::Webhook => "webhook",
+                    };
+                    (
+                        target,
+                        vec!["set".to_string(), c.url, "--kind".into(), kind.into()],
+                    )
+                }
+                NotifyCmd::Show { target } => (target, vec!["show".into()]),
+                NotifyCmd::Test { target } => (target, vec!["test".into()]),
+                NotifyCmd::Off { target } => (target, vec!["off".into()]),
+            };
+            let (_, p) = super::ready(&target, false).await?;
+            let mut command = String::from("mint-idle notify");
+            for a in &args {
+                command.push(' ');
+                command.push_str(&ssh::shell_quote(a));
+            }
+            let said = ssh::remote::run(&p, &command)?;
+            ui::out(said.trim_end())?;
+            Ok(())
         }
         Cmd::SshConfig { target, yes } => {
             let rec = target.single()?.record().await?;

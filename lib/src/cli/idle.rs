@@ -3,7 +3,7 @@
 
 use super::{journal_prefix, Tool};
 use crate::idle;
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::{CommandFactory, Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -37,12 +37,61 @@ enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// The notification channel, kept in your EFS config for all your VMs (`mint notify` runs this over ssh)
+    Notify {
+        #[command(subcommand)]
+        action: NotifyAction,
+    },
+    /// Forward Claude Code events to the notification channel (the mint-events unit runs this)
+    Events {
+        /// Forward what is waiting once, then exit
+        #[arg(long)]
+        once: bool,
+    },
+    /// Show the last state of each Claude session on this VM
+    Sessions {
+        /// One JSON object per session
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add Mint's Claude Code hooks to a Claude settings file, keeping the hooks already there
+    Hooks {
+        /// The settings file (default: the EFS one every container and the host share)
+        #[arg(
+            long,
+            value_name = "FILE",
+            default_value = "/mint/user/home/.claude/settings.json"
+        )]
+        settings: std::path::PathBuf,
+    },
     /// Tag this instance (mint:bootstrap, mint:health, mint:host-key), for the bootstrap scripts
     Tag {
         /// KEY=VALUE pairs, e.g. mint:bootstrap=complete
         #[arg(required = true, value_name = "KEY=VALUE")]
         pairs: Vec<String>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum NotifyAction {
+    /// Send notifications to an ntfy topic URL or a webhook
+    Set {
+        /// https://ntfy.sh/<topic>, a self-hosted ntfy topic, or any webhook URL
+        url: String,
+        /// How to post (default: ntfy when the host's name says so, else webhook)
+        #[arg(long, value_enum)]
+        kind: Option<idle::notify::Kind>,
+    },
+    /// Show the channel
+    Show {
+        /// Print it as one JSON object (null when none is set)
+        #[arg(long)]
+        json: bool,
+    },
+    /// Send a test message from this VM and report the HTTP result
+    Test,
+    /// Stop sending notifications
+    Off,
 }
 
 pub fn command() -> clap::Command {
@@ -67,6 +116,28 @@ pub fn main() -> ExitCode {
                 super::emit(json, &r, crate::view::idle_check)
             }
             Cmd::Tag { pairs } => idle::tag_self(&pairs).await,
+            Cmd::Notify { action } => notify(action).await,
+            Cmd::Events { once } => events(once).await,
+            Cmd::Sessions { json } => {
+                let now = idle::state::now()?;
+                let list: Vec<_> = idle::events::load_sessions().into_values().collect();
+                super::emit_all(json, &list, "No Claude sessions seen on this VM.", |l| {
+                    crate::view::claude_sessions(l, now)
+                })
+            }
+            Cmd::Hooks { settings } => {
+                let changed = idle::events::install_hooks(&settings)?;
+                println!(
+                    "{} {}",
+                    if changed {
+                        "added Mint's hooks to"
+                    } else {
+                        "Mint's hooks are already in"
+                    },
+                    settings.display()
+                );
+                Ok(())
+            }
         }
     })
 }
@@ -88,4 +159,77 @@ async fn check() -> Result<()> {
     );
     // A failed heartbeat or stop fails the unit, after its record is in the journal.
     failure.map_or(Ok(()), Err)
+}
+
+async fn notify(action: NotifyAction) -> Result<()> {
+    use idle::notify;
+    match action {
+        NotifyAction::Set { url, kind } => {
+            let c = notify::channel(&url, kind)?;
+            notify::save(&c)?;
+            println!("notifications go to {} ({:?})", c.url, c.kind);
+        }
+        NotifyAction::Show { json } => match notify::load()? {
+            Some(c) if json => println!("{}", serde_json::to_string(&c)?),
+            Some(c) => println!("{} ({:?})", c.url, c.kind),
+            None if json => println!("null"),
+            None => println!("no notification channel; `mint notify set <url>` sets one"),
+        },
+        NotifyAction::Test => {
+            let c = notify::load()?
+                .context("no notification channel; `mint notify set <url>` sets one")?;
+            let vm = idle::instance::from_metadata()
+                .await
+                .ok()
+                .and_then(|i| i.tags.get(crate::tags::VM).cloned())
+                .unwrap_or_else(|| "this VM".into());
+            let m = notify::Message {
+                event: "test".into(),
+                vm: vm.clone(),
+                project: None,
+                title: format!("Mint VM {vm}"),
+                message: format!("Test from {vm}: notifications work"),
+                action: None,
+            };
+            let code = notify::send(&c, &m).await?;
+            println!("sent: {} answered HTTP {code}", c.url);
+        }
+        NotifyAction::Off => {
+            if notify::clear()? {
+                println!("notifications off");
+            } else {
+                println!("no notification channel was set");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The forwarder: a pass every 2 seconds (a readdir of a few directories), one journal line
+/// per pass that found events.
+async fn events(once: bool) -> Result<()> {
+    // The VM's name is only for the messages' wording: without metadata, say "default".
+    let vm = match idle::instance::from_metadata().await {
+        Ok(i) => i.tags.get(crate::tags::VM).cloned(),
+        Err(e) => {
+            eprintln!(
+                "{}mint-idle: {e:#}; messages name this VM `default`",
+                journal_prefix(4)
+            );
+            None
+        }
+    }
+    .unwrap_or_else(|| "default".into());
+    loop {
+        let now = idle::state::now()?;
+        match idle::events::forward_once(&vm, now).await {
+            Ok(pass) if pass.events > 0 => println!("{}", serde_json::to_string(&pass)?),
+            Ok(_) => {}
+            Err(e) => eprintln!("{}mint-idle: {e:#}", journal_prefix(4)),
+        }
+        if once {
+            return Ok(());
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    }
 }

@@ -196,7 +196,7 @@ enum Cmd {
 enum ConfigAction {
     /// Set a value, validated first (instance_type against the EC2 API)
     #[command(
-        after_help = "Keys: region, instance_type, volume_size_gb (>= 50), idle_timeout_minutes (15 to 10080, a week), ssh_config_approved (true/false)"
+        after_help = "Keys: region, instance_type, volume_size_gb (>= 50), idle_timeout_minutes (15 to 10080, a week), ssh_config_approved (true/false), idle_ignores_waiting_claude (true/false: a Claude waiting for input longer than the idle timeout, with nobody attached, no longer keeps the VM up)"
     )]
     Set {
         /// The key (snake_case)

@@ -3,9 +3,12 @@
 
 pub(crate) mod decide;
 pub(crate) mod disk;
+pub(crate) mod events;
 pub(crate) mod instance;
+pub(crate) mod notify;
 pub(crate) mod probe;
 pub(crate) mod state;
+pub(crate) mod warn;
 
 use crate::tags;
 use crate::time::rfc3339;
@@ -38,6 +41,9 @@ pub(crate) struct Record {
     pub(crate) root_disk_used_percent: Option<u32>,
     /// `ok`, or why the heartbeat tag could not be written; absent for `status`.
     pub(crate) heartbeat: Option<String>,
+    /// What became of this check's notifications (stop warning, stop message, earlier ones
+    /// retried); absent when there was nothing to send.
+    pub(crate) notify_result: Option<String>,
     pub(crate) warnings: Vec<String>,
 }
 
@@ -57,11 +63,28 @@ struct Evaluation {
 async fn evaluate() -> Result<Evaluation> {
     let now = state::now()?;
     let inst = instance::from_metadata().await?;
-    let activity = probe::probe();
+    let mut activity = probe::probe();
     let boot_id = state::boot_id();
     let (timeout, timeout_warning) =
         decide::timeout_from_tag(inst.tags.get(tags::IDLE_TIMEOUT).map(String::as_str));
     let mut warnings: Vec<String> = timeout_warning.into_iter().collect();
+    // With `idle_ignores_waiting_claude`, Claudes that have waited for input longer than the
+    // timeout, with nobody attached, do not count as activity.
+    let ignore_waiting = inst
+        .tags
+        .get(tags::IDLE_IGNORES_WAITING_CLAUDE)
+        .is_some_and(|v| v == "true");
+    let nobody_attached =
+        activity.ssh_sessions == 0 && activity.mosh_servers == 0 && activity.tmux_attached == 0;
+    if ignore_waiting && nobody_attached && activity.claude_processes > 0 {
+        let waiting = events::waiting_longer_than(&events::load_sessions(), now, timeout);
+        if waiting as u32 >= activity.claude_processes {
+            warnings.push(format!(
+                "{waiting} Claude session(s) waiting for input longer than {timeout} min with nobody attached: not counted as activity (idle_ignores_waiting_claude)"
+            ));
+            activity.claude_processes = 0;
+        }
+    }
     let extended_until = match inst.tags.get(tags::IDLE_EXTENDED_UNTIL) {
         None => None,
         Some(v) => {
@@ -114,6 +137,7 @@ async fn evaluate() -> Result<Evaluation> {
         claude_processes: activity.claude_processes,
         root_disk_used_percent: disk::used_percent("/"),
         heartbeat: None,
+        notify_result: None,
         warnings,
     };
     Ok(Evaluation {
@@ -189,13 +213,26 @@ pub(crate) async fn check() -> Result<(Record, Option<anyhow::Error>)> {
     if let Some(p) = record.root_disk_used_percent {
         beat.push((tags::ROOT_DISK_USED.to_string(), format!("{p}%")));
     }
+    if let Some(c) = events::summary(&events::load_sessions(), now) {
+        beat.push((tags::CLAUDE.to_string(), c));
+    }
     if let (true, Some(until)) = (capped_extension, &record.extended_until) {
         beat.push((tags::IDLE_EXTENDED_UNTIL.to_string(), until.clone()));
     }
     let mut failure = None;
+    let vm = inst
+        .tags
+        .get(tags::VM)
+        .cloned()
+        .unwrap_or_else(|| "default".into());
     // Stop first: a heartbeat that hangs or fails must not keep an idle VM running.
     if decision.stop {
         record.action_taken = "stop".to_string();
+        beat.push((
+            tags::LAST_STOP.to_string(),
+            crate::last_stop::LastStop::now("auto-stop", Some(record.idle_elapsed_minutes))
+                .tag_value(),
+        ));
         match instance::stop(&aws, &inst.id).await {
             Ok(state) => record.stop_result = Some(state),
             Err(e) => {
@@ -214,6 +251,8 @@ pub(crate) async fn check() -> Result<(Record, Option<anyhow::Error>)> {
             failure = failure.or(Some(e.context("cannot write the heartbeat tags")));
         }
     }
+    // Last, and never a failure of the check: the stop has happened, the heartbeat is out.
+    record.notify_result = warn::after_check(&vm, &decision, &record, now).await;
     Ok((record, failure))
 }
 

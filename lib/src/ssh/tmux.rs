@@ -27,6 +27,26 @@ pub(crate) fn list(p: &Prepared) -> Result<Vec<Session>> {
     Ok(out.lines().filter_map(parse_line).collect())
 }
 
+/// The tmux sessions and the Claude sessions mint-idle kept (their last state), in one ssh
+/// round trip. A VM whose mint-idle predates `sessions` has no Claude part.
+pub(crate) fn list_with_claude(
+    p: &Prepared,
+) -> Result<(Vec<Session>, Vec<crate::idle::events::Session>)> {
+    const MARK: &str = "--mint-claude--";
+    let script = format!(
+        "tmux list-sessions -F '{FORMAT}' 2>/dev/null; echo {MARK}; mint-idle sessions --json 2>/dev/null || true"
+    );
+    let out = remote::run(p, &script)?;
+    let (tmux, claude) = out.split_once(MARK).unwrap_or((&out, ""));
+    Ok((
+        tmux.lines().filter_map(parse_line).collect(),
+        claude
+            .lines()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect(),
+    ))
+}
+
 /// One line of `tmux list-sessions -F FORMAT`.
 pub(crate) fn parse_line(l: &str) -> Option<Session> {
     let mut f = l.splitn(4, ':');

@@ -3,18 +3,20 @@
 use super::{discover, wait, Ctx};
 use crate::aws::AwsResult;
 use crate::record::VmRecord;
+use crate::tags;
 use crate::ui;
 use anyhow::{Context, Result};
 use aws_sdk_ec2::types::{Instance, InstanceStateName};
 
 pub(crate) async fn down(ctx: &Ctx, vm: &str) -> Result<VmRecord> {
     let inst = ctx.instance(vm).await?;
-    let inst = stop(ctx, inst).await?;
+    let inst = stop(ctx, inst, "mint down").await?;
     Ok(VmRecord::from_instance(&inst, ctx.region()))
 }
 
 /// Stops an instance and waits until it is stopped (resize and recreate stop it this way too).
-pub(crate) async fn stop(ctx: &Ctx, inst: Instance) -> Result<Instance> {
+/// `by` goes into `mint:last-stop` first, so `mint status` can say who stopped the VM.
+pub(crate) async fn stop(ctx: &Ctx, inst: Instance, by: &str) -> Result<Instance> {
     let id = inst
         .instance_id()
         .context("instance without an id")?
@@ -30,6 +32,14 @@ pub(crate) async fn stop(ctx: &Ctx, inst: Instance) -> Result<Instance> {
         }
         _ => {
             ui::phase("Stopping instance...");
+            let why = crate::last_stop::LastStop::now(by, None);
+            tags::set_one(
+                &ctx.ec2,
+                vec![id.clone()],
+                tags::LAST_STOP,
+                &why.tag_value(),
+            )
+            .await?;
             ctx.ec2
                 .stop_instances()
                 .instance_ids(&id)

@@ -221,7 +221,7 @@ pub(crate) async fn retire(ctx: &Ctx, old: Instance, vol: &Volume) -> Result<()>
         .context("instance without an id")?
         .to_string();
     let vol_id = vol.volume_id().context("volume without an id")?.to_string();
-    down::stop(ctx, old).await?;
+    down::stop(ctx, old, "mint recreate").await?;
     let attached = vol
         .attachments()
         .iter()

@@ -152,7 +152,7 @@ pub(crate) async fn execute(ctx: &Ctx, plan: Plan) -> Result<VmRecord> {
         tags::set_one(&ctx.ec2, vec![id.clone()], tags::RESIZING, &plan.to).await?;
     }
     if plan.from != plan.to {
-        inst = down::stop(ctx, inst).await?;
+        inst = down::stop(ctx, inst, "mint resize").await?;
         ui::phase(&format!("Changing the instance type to {}...", plan.to));
         ctx.ec2
             .modify_instance_attribute()

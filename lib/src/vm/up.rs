@@ -193,6 +193,11 @@ fn idle_tags(ctx: &Ctx) -> Vec<(String, String)> {
             tags::IDLE_DEADLINE.to_string(),
             crate::time::rfc3339(&deadline),
         ),
+        // Read by mint-idle at each check; launch and every start bring it up to date.
+        (
+            tags::IDLE_IGNORES_WAITING_CLAUDE.to_string(),
+            ctx.config.idle_ignores_waiting_claude.to_string(),
+        ),
     ]
 }
 

@@ -1,0 +1,378 @@
+//! Claude Code events, from wherever Claude runs on the VM. Mint's hooks (in the Claude
+//! settings on EFS, which the host and every devcontainer share) append each hook's JSON to
+//! an events directory: `/mint/events/<project>/` inside a project's container (bind-mounted
+//! there as `/mint/events`), `/mint/events/` itself for Claude on the host. Nothing inside a
+//! container touches the network. `mint-idle events` forwards them: a message per event, at
+//! most one per session per minute, and the last state of each session for `mint sessions`.
+
+use super::notify::{self, Message};
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+const EVENTS_DIR: &str = "/mint/events";
+const SESSIONS_FILE: &str = "claude-sessions.json";
+
+/// The hook command: the event's JSON, written whole (temp file, then rename) where the
+/// forwarder looks. A Claude outside Mint (no events directory) writes nothing.
+pub(crate) const HOOK_COMMAND: &str = "sh -c 'd=${MINT_EVENTS_DIR:-/mint/events}; [ -d \"$d\" ] && [ -w \"$d\" ] || { cat >/dev/null; exit 0; }; f=\"$d/.$$.tmp\"; cat >\"$f\" && mv \"$f\" \"$d/$(date +%s)-$$.json\"' # mint-event";
+
+/// The Claude Code hook events Mint listens to.
+const HOOK_EVENTS: [&str; 3] = ["Notification", "Stop", "UserPromptSubmit"];
+
+/// At most one message per Claude session in this many seconds.
+const RATE_LIMIT_SECS: i64 = 60;
+
+pub(crate) fn events_dir() -> PathBuf {
+    std::env::var_os("MINT_EVENTS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(EVENTS_DIR))
+}
+
+/// Adds Mint's hook to Claude settings JSON for each event it listens to, keeping every
+/// hook and setting already there; a second run changes nothing.
+pub(crate) fn merge_hooks(settings: &mut Value) -> Result<bool> {
+    if settings.is_null() {
+        *settings = serde_json::json!({});
+    }
+    let obj = settings
+        .as_object_mut()
+        .context("the Claude settings are not a JSON object")?;
+    let hooks = obj
+        .entry("hooks")
+        .or_insert_with(|| serde_json::json!({}))
+        .as_object_mut()
+        .context("`hooks` in the Claude settings is not an object")?;
+    let mut changed = false;
+    for event in HOOK_EVENTS {
+        let list = hooks
+            .entry(event)
+            .or_insert_with(|| serde_json::json!([]))
+            .as_array_mut()
+            .with_context(|| format!("`hooks.{event}` in the Claude settings is not a list"))?;
+        let present = list.iter().any(|m| {
+            m["hooks"]
+                .as_array()
+                .is_some_and(|hs| hs.iter().any(|h| h["command"] == HOOK_COMMAND))
+        });
+        if !present {
+            list.push(serde_json::json!({
+                "matcher": "",
+                "hooks": [{"type": "command", "command": HOOK_COMMAND}]
+            }));
+            changed = true;
+        }
+    }
+    Ok(changed)
+}
+
+/// `mint-idle hooks install`: merges the hooks into the settings file, written atomically;
+/// a file that is not JSON is left alone with an error.
+pub(crate) fn install_hooks(path: &Path) -> Result<bool> {
+    let mut settings: Value = match std::fs::read_to_string(path) {
+        Ok(t) if t.trim().is_empty() => Value::Null,
+        Ok(t) => serde_json::from_str(&t).with_context(|| {
+            format!(
+                "{} is not JSON; fix it, then run this again",
+                path.display()
+            )
+        })?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Value::Null,
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    if !merge_hooks(&mut settings)? {
+        return Ok(false);
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    crate::fs::write_atomic(
+        path,
+        serde_json::to_string_pretty(&settings)?.as_bytes(),
+        0o600,
+    )
+    .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(true)
+}
+
+/// One Claude session as the VM last saw it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Session {
+    pub(crate) session_id: String,
+    pub(crate) project: String,
+    /// `working` or `waiting` (for input).
+    pub(crate) state: String,
+    /// Unix seconds the state began.
+    pub(crate) since: i64,
+    /// What Claude said when it started waiting.
+    #[serde(default)]
+    pub(crate) message: Option<String>,
+    #[serde(default)]
+    pub(crate) last_notified: Option<i64>,
+}
+
+pub(crate) type Sessions = BTreeMap<String, Session>;
+
+fn sessions_path() -> PathBuf {
+    super::state::dir().join(SESSIONS_FILE)
+}
+
+pub(crate) fn load_sessions() -> Sessions {
+    std::fs::read_to_string(sessions_path())
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default()
+}
+
+fn save_sessions(s: &Sessions) -> Result<()> {
+    let path = sessions_path();
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    crate::fs::write_atomic(&path, serde_json::to_string(s)?.as_bytes(), 0o644)
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Sessions waiting for input for at least `minutes` (for `idle_ignores_waiting_claude`).
+pub(crate) fn waiting_longer_than(sessions: &Sessions, now: i64, minutes: i64) -> usize {
+    sessions
+        .values()
+        .filter(|s| s.state == "waiting" && now - s.since >= minutes * 60)
+        .count()
+}
+
+/// Sessions seen in the last day, one phrase each, for the `mint:claude` tag (at most 255
+/// characters, EC2's limit for a tag value).
+pub(crate) fn summary(sessions: &Sessions, now: i64) -> Option<String> {
+    let mut recent: Vec<&Session> = sessions
+        .values()
+        .filter(|s| now - s.since < 24 * 60 * 60)
+        .collect();
+    recent.sort_by_key(|s| std::cmp::Reverse(s.since));
+    let mut out = String::new();
+    for s in recent {
+        let at = crate::time::rfc3339(&aws_smithy_types::DateTime::from_secs(s.since));
+        let phrase = if s.state == "waiting" {
+            format!(
+                "{} waiting since {} UTC",
+                s.project,
+                at.get(11..16).unwrap_or(&at)
+            )
+        } else {
+            format!("{} working", s.project)
+        };
+        let next = if out.is_empty() {
+            phrase
+        } else {
+            format!("{out}; {phrase}")
+        };
+        if next.len() > 255 {
+            break;
+        }
+        out = next;
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// Applies one hook event to the sessions; returns the message to send, if any (rate-limited
+/// per session).
+pub(crate) fn apply(
+    sessions: &mut Sessions,
+    project: &str,
+    event: &Value,
+    vm: &str,
+    now: i64,
+) -> Option<Message> {
+    let id = event["session_id"]
+        .as_str()
+        .unwrap_or("unknown")
+        .to_string();
+    let name = event["hook_event_name"].as_str()?;
+    let s = sessions.entry(id.clone()).or_insert_with(|| Session {
+        session_id: id.clone(),
+        project: project.to_string(),
+        state: "working".into(),
+        since: now,
+        message: None,
+        last_notified: None,
+    });
+    s.project = project.to_string();
+    let text = match name {
+        "UserPromptSubmit" => {
+            s.state = "working".into();
+            s.since = now;
+            s.message = None;
+            return None;
+        }
+        "Notification" => event["message"]
+            .as_str()
+            .unwrap_or("Claude needs your input")
+            .to_string(),
+        "Stop" => "Claude finished and is waiting for your next prompt".to_string(),
+        _ => return None,
+    };
+    if s.state != "waiting" {
+        s.since = now;
+    }
+    s.state = "waiting".into();
+    s.message = Some(text.clone());
+    if s.last_notified.is_some_and(|t| now - t < RATE_LIMIT_SECS) {
+        return None;
+    }
+    s.last_notified = Some(now);
+    Some(Message {
+        event: if name == "Stop" {
+            "claude-stopped".into()
+        } else {
+            "claude-waiting".into()
+        },
+        vm: vm.to_string(),
+        project: Some(project.to_string()),
+        title: format!("{project} on {vm}"),
+        message: format!("{project} on {vm}: Claude is waiting for you — {text}"),
+        action: Some(format!("mint connect {project}")),
+    })
+}
+
+/// The event files waiting in the events directory, oldest first, each with its project:
+/// a subdirectory is a project's container; a file at the top is Claude on the host, named
+/// by its working directory.
+fn pending(dir: &Path) -> Vec<(PathBuf, Option<String>)> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            let project = e.file_name().to_string_lossy().to_string();
+            if let Ok(inner) = std::fs::read_dir(&p) {
+                for f in inner.flatten() {
+                    if is_event(&f.path()) {
+                        out.push((f.path(), Some(project.clone())));
+                    }
+                }
+            }
+        } else if is_event(&p) {
+            out.push((p, None));
+        }
+    }
+    out.sort_by(|a, b| a.0.file_name().cmp(&b.0.file_name()));
+    out
+}
+
+fn is_event(p: &Path) -> bool {
+    p.extension().is_some_and(|e| e == "json")
+        && !p
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+}
+
+/// What one pass of the forwarder did, for its journal line.
+#[derive(Debug, Default, Serialize)]
+pub(crate) struct Pass {
+    pub(crate) events: usize,
+    pub(crate) sent: usize,
+    pub(crate) notify_result: Vec<String>,
+}
+
+/// Reads every waiting event, updates the sessions, sends what is due and removes the files.
+pub(crate) async fn forward_once(vm: &str, now: i64) -> Result<Pass> {
+    let mut pass = Pass::default();
+    let files = pending(&events_dir());
+    if files.is_empty() {
+        return Ok(pass);
+    }
+    let mut sessions = load_sessions();
+    let channel = notify::load().unwrap_or_else(|e| {
+        pass.notify_result.push(format!("error: {e:#}"));
+        None
+    });
+    for (path, project) in files {
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let _ = std::fs::remove_file(&path);
+        let Ok(event) = serde_json::from_str::<Value>(&text) else {
+            pass.notify_result
+                .push(format!("skipped {}: not JSON", path.display()));
+            continue;
+        };
+        pass.events += 1;
+        let project = project.unwrap_or_else(|| {
+            event["cwd"]
+                .as_str()
+                .and_then(|c| Path::new(c).file_name())
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_else(|| "host".into())
+        });
+        let Some(msg) = apply(&mut sessions, &project, &event, vm, now) else {
+            continue;
+        };
+        match &channel {
+            None => pass.notify_result.push("no channel set".into()),
+            Some(c) => match notify::send(c, &msg).await {
+                Ok(code) => {
+                    pass.sent += 1;
+                    pass.notify_result.push(format!("sent: HTTP {code}"));
+                }
+                Err(e) => pass.notify_result.push(format!("error: {e:#}")),
+            },
+        }
+    }
+    save_sessions(&sessions)?;
+    Ok(pass)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn merging_keeps_the_users_hooks_and_is_idempotent() {
+        let mut s = json!({
+            "model": "opus",
+            "hooks": {"Stop": [{"matcher": "", "hooks": [{"type": "command", "command": "say done"}]}]}
+        });
+        assert!(merge_hooks(&mut s).unwrap());
+        let stop = s["hooks"]["Stop"].as_array().unwrap();
+        assert_eq!(stop.len(), 2);
+        assert_eq!(stop[0]["hooks"][0]["command"], "say done");
+        assert_eq!(stop[1]["hooks"][0]["command"], HOOK_COMMAND);
+        assert_eq!(s["model"], "opus");
+        let before = s.clone();
+        assert!(!merge_hooks(&mut s).unwrap());
+        assert_eq!(s, before);
+        assert!(merge_hooks(&mut json!([])).is_err());
+    }
+
+    #[test]
+    fn one_message_per_session_per_minute_and_the_state_kept() {
+        let mut sessions = Sessions::new();
+        let waiting = json!({"session_id": "s1", "hook_event_name": "Notification", "message": "Claude needs your permission to use Bash"});
+        let m = apply(&mut sessions, "api", &waiting, "default", 1000).unwrap();
+        assert_eq!(
+            m.message,
+            "api on default: Claude is waiting for you — Claude needs your permission to use Bash"
+        );
+        assert_eq!(m.action.as_deref(), Some("mint connect api"));
+        assert!(apply(&mut sessions, "api", &waiting, "default", 1030).is_none());
+        assert_eq!(sessions["s1"].state, "waiting");
+        assert_eq!(sessions["s1"].since, 1000);
+        let prompt = json!({"session_id": "s1", "hook_event_name": "UserPromptSubmit"});
+        assert!(apply(&mut sessions, "api", &prompt, "default", 1040).is_none());
+        assert_eq!(sessions["s1"].state, "working");
+        let stop = json!({"session_id": "s1", "hook_event_name": "Stop"});
+        assert!(apply(&mut sessions, "api", &stop, "default", 1050).is_none());
+        assert!(apply(&mut sessions, "api", &stop, "default", 1061).is_some());
+        // Another session is not held back by the first one's limit.
+        let other = json!({"session_id": "s2", "hook_event_name": "Stop"});
+        assert!(apply(&mut sessions, "web", &other, "default", 1062).is_some());
+        assert_eq!(waiting_longer_than(&sessions, 1062 + 3600, 60), 2);
+        assert_eq!(
+            summary(&sessions, 1062).as_deref(),
+            Some("web waiting since 00:17 UTC; api waiting since 00:17 UTC")
+        );
+    }
+}

@@ -1,0 +1,171 @@
+//! Notifications from the VM: one channel per user (an ntfy topic URL, whose phone app gives
+//! iPad push, or a generic webhook that gets a JSON POST), kept in the user's EFS config so
+//! every VM of theirs uses it. Sending never blocks a check for long and never fails one:
+//! the caller logs the outcome and keeps what did not go out for the next try.
+
+use anyhow::{bail, Context, Result};
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// In the user's EFS home, so all their VMs read the same channel.
+const CONFIG: &str = "/mint/user/home/.config/mint/notify.json";
+
+/// How long one delivery may take: well inside mint-idle's unit timeout.
+pub(crate) const SEND_TIMEOUT: Duration = Duration::from_secs(5);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum Kind {
+    /// ntfy (ntfy.sh or self-hosted): the message is the body, the title a header
+    Ntfy,
+    /// Any HTTP endpoint: a JSON object with title, message, action, event, vm, project
+    Webhook,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Channel {
+    pub(crate) kind: Kind,
+    pub(crate) url: String,
+}
+
+/// One message, whatever the channel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Message {
+    /// `claude-waiting`, `claude-stopped`, `stop-warning`, `stopped`, `test`.
+    pub(crate) event: String,
+    pub(crate) vm: String,
+    pub(crate) project: Option<String>,
+    pub(crate) title: String,
+    pub(crate) message: String,
+    /// The command that answers it, e.g. `mint connect api`.
+    pub(crate) action: Option<String>,
+}
+
+pub(crate) fn config_path() -> PathBuf {
+    std::env::var_os("MINT_NOTIFY_CONFIG")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(CONFIG))
+}
+
+/// The channel from a URL: ntfy when the host says so (or `kind` does), else a webhook.
+pub(crate) fn channel(url: &str, kind: Option<Kind>) -> Result<Channel> {
+    let parsed = reqwest::Url::parse(url)
+        .with_context(|| format!("`{url}` is not a URL (e.g. https://ntfy.sh/my-topic)"))?;
+    if !matches!(parsed.scheme(), "https" | "http") || parsed.host_str().is_none() {
+        bail!("`{url}` is not an http(s) URL (e.g. https://ntfy.sh/my-topic)");
+    }
+    let kind = kind.unwrap_or_else(|| {
+        if parsed.host_str().is_some_and(|h| h.contains("ntfy")) {
+            Kind::Ntfy
+        } else {
+            Kind::Webhook
+        }
+    });
+    if kind == Kind::Ntfy && parsed.path().trim_matches('/').is_empty() {
+        bail!("`{url}` names no ntfy topic; add one, e.g. https://ntfy.sh/my-mint-topic");
+    }
+    Ok(Channel {
+        kind,
+        url: url.to_string(),
+    })
+}
+
+/// The user's channel, if they set one.
+pub(crate) fn load() -> Result<Option<Channel>> {
+    let path = config_path();
+    match std::fs::read_to_string(&path) {
+        Ok(text) => serde_json::from_str(&text).map(Some).with_context(|| {
+            format!(
+                "{} is not a notification channel; `mint notify set <url>` rewrites it",
+                path.display()
+            )
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+    }
+}
+
+/// Writes the channel, readable by the user only (the URL is the secret of an ntfy topic).
+pub(crate) fn save(c: &Channel) -> Result<()> {
+    let path = config_path();
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    crate::fs::write_atomic(&path, serde_json::to_string_pretty(c)?.as_bytes(), 0o600)
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Removes the channel; false when there was none.
+pub(crate) fn clear() -> Result<bool> {
+    let path = config_path();
+    match std::fs::remove_file(&path) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(e).with_context(|| format!("cannot remove {}", path.display())),
+    }
+}
+
+/// Delivers one message; Ok is the HTTP status of a 2xx answer.
+pub(crate) async fn send(c: &Channel, m: &Message) -> Result<u16> {
+    let http = reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(3))
+        .timeout(SEND_TIMEOUT)
+        .build()
+        .context("cannot set up HTTP")?;
+    let req = match c.kind {
+        Kind::Ntfy => {
+            let body = match &m.action {
+                Some(a) => format!("{}\n`{a}`", m.message),
+                None => m.message.clone(),
+            };
+            // Header values must be ASCII; the body carries the full text.
+            let title: String = m.title.chars().filter(char::is_ascii).collect();
+            http.post(&c.url)
+                .header("Title", title)
+                .header(
+                    "Tags",
+                    if m.event.starts_with("claude") {
+                        "robot"
+                    } else {
+                        "zzz"
+                    },
+                )
+                .body(body)
+        }
+        Kind::Webhook => http
+            .post(&c.url)
+            .header("Content-Type", "application/json")
+            .body(serde_json::to_string(m)?),
+    };
+    let resp = req
+        .send()
+        .await
+        .with_context(|| format!("cannot reach {}", c.url))?;
+    let status = resp.status();
+    if !status.is_success() {
+        bail!("{} answered HTTP {}", c.url, status.as_u16());
+    }
+    Ok(status.as_u16())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_kind_follows_the_url_unless_named() {
+        assert_eq!(channel("https://ntfy.sh/t", None).unwrap().kind, Kind::Ntfy);
+        assert_eq!(
+            channel("https://hooks.example.com/x", None).unwrap().kind,
+            Kind::Webhook
+        );
+        assert_eq!(
+            channel("http://10.0.0.5/t", Some(Kind::Ntfy)).unwrap().kind,
+            Kind::Ntfy
+        );
+        assert!(channel("https://ntfy.sh/", None).is_err());
+        assert!(channel("ftp://x/y", None).is_err());
+        assert!(channel("not a url", None).is_err());
+    }
+}

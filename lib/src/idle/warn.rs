@@ -1,0 +1,144 @@
+//! What `mint-idle check` tells the user: one warning when the next check would stop the VM
+//! (once per idle period), and a message when it stops it. A message that cannot be
+//! delivered is kept and tried again at the next check; nothing here fails or stalls a check
+//! beyond notify's send timeout per message.
+
+use super::decide::Decision;
+use super::notify::{self, Message};
+use super::Record;
+use serde::{Deserialize, Serialize};
+
+/// The timer's period (mint-idle.timer: OnUnitActiveSec=5min).
+pub(crate) const CHECK_INTERVAL_SECS: i64 = 5 * 60;
+
+/// Undelivered messages kept for the next check, at most.
+const MAX_PENDING: usize = 5;
+
+const FILE: &str = "notify-state.json";
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct State {
+    /// The idle period (its start, unix seconds) already warned about.
+    warned_for: Option<i64>,
+    pending: Vec<Message>,
+}
+
+fn load() -> State {
+    std::fs::read_to_string(super::state::dir().join(FILE))
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default()
+}
+
+fn save(s: &State) -> Result<(), String> {
+    let dir = super::state::dir();
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let text = serde_json::to_string(s).map_err(|e| e.to_string())?;
+    crate::fs::write_atomic(&dir.join(FILE), text.as_bytes(), 0o644).map_err(|e| e.to_string())
+}
+
+/// The messages this check owes, given what it decided: pure, for tests.
+pub(crate) fn due(
+    vm: &str,
+    d: &Decision,
+    record: &Record,
+    now: i64,
+    warned_for: Option<i64>,
+) -> (Option<Message>, Option<i64>) {
+    let hhmm = |secs: i64| {
+        let t = crate::time::rfc3339(&aws_smithy_types::DateTime::from_secs(secs));
+        format!("{} UTC", t.get(11..16).unwrap_or(&t))
+    };
+    let msg = |event: &str, message: String, action: Option<&str>| Message {
+        event: event.into(),
+        vm: vm.into(),
+        project: None,
+        title: format!("Mint VM {vm}"),
+        message,
+        action: action.map(str::to_string),
+    };
+    if d.stop {
+        let stopped = record
+            .stop_result
+            .as_deref()
+            .is_some_and(|r| !r.starts_with("error"));
+        if !stopped {
+            return (None, warned_for);
+        }
+        return (
+            Some(msg(
+                "stopped",
+                format!(
+                    "{vm} stopped: idle for {} min (auto-stop)",
+                    d.idle_elapsed_minutes
+                ),
+                Some(&format!("mint up --vm {vm}")),
+            )),
+            warned_for,
+        );
+    }
+    let Some(since) = d.idle_since else {
+        return (None, warned_for);
+    };
+    let left = d.deadline - now;
+    if left > CHECK_INTERVAL_SECS || warned_for == Some(since) {
+        return (None, warned_for);
+    }
+    let minutes = (left + 59) / 60;
+    (
+        Some(msg(
+            "stop-warning",
+            format!(
+                "{vm} stops in ~{minutes} min, idle since {} — `mint extend`",
+                hhmm(since)
+            ),
+            Some(&format!("mint extend --vm {vm}")),
+        )),
+        Some(since),
+    )
+}
+
+/// Sends what this check owes plus what earlier checks could not deliver; returns the
+/// journal's `notify_result`, or None when there was nothing to send.
+pub(crate) async fn after_check(
+    vm: &str,
+    d: &Decision,
+    record: &Record,
+    now: i64,
+) -> Option<String> {
+    let mut st = load();
+    let (new, warned_for) = due(vm, d, record, now, st.warned_for);
+    st.warned_for = warned_for;
+    let mut queue = std::mem::take(&mut st.pending);
+    queue.extend(new);
+    if queue.is_empty() {
+        let _ = save(&st);
+        return None;
+    }
+    let result = match notify::load() {
+        Ok(None) => "no channel set (`mint notify set <url>`)".to_string(),
+        Err(e) => format!("error: {e:#}"),
+        Ok(Some(channel)) => {
+            let mut said = Vec::new();
+            for m in queue {
+                match notify::send(&channel, &m).await {
+                    Ok(code) => said.push(format!("{}: sent (HTTP {code})", m.event)),
+                    Err(e) => {
+                        said.push(format!(
+                            "{}: error: {e:#}; retried at the next check",
+                            m.event
+                        ));
+                        st.pending.push(m);
+                    }
+                }
+            }
+            let drop = st.pending.len().saturating_sub(MAX_PENDING);
+            st.pending.drain(..drop);
+            said.join("; ")
+        }
+    };
+    match save(&st) {
+        Ok(()) => Some(result),
+        Err(e) => Some(format!("{result}; cannot save the notify state: {e}")),
+    }
+}
