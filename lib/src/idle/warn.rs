@@ -37,11 +37,12 @@ fn save(s: &State) -> Result<(), String> {
     crate::fs::write_atomic(&dir.join(FILE), text.as_bytes(), 0o644).map_err(|e| e.to_string())
 }
 
-/// The messages this check owes, given what it decided: pure, for tests.
+/// The message this check owes, given what it decided and StopInstances' result, and the
+/// idle period warned about from now on: pure, for tests.
 pub(crate) fn due(
     vm: &str,
     d: &Decision,
-    record: &Record,
+    stop_result: Option<&str>,
     now: i64,
     warned_for: Option<i64>,
 ) -> (Option<Message>, Option<i64>) {
@@ -58,10 +59,7 @@ pub(crate) fn due(
         action: action.map(str::to_string),
     };
     if d.stop {
-        let stopped = record
-            .stop_result
-            .as_deref()
-            .is_some_and(|r| !r.starts_with("error"));
+        let stopped = stop_result.is_some_and(|r| !r.starts_with("error"));
         if !stopped {
             return (None, warned_for);
         }
@@ -107,7 +105,7 @@ pub(crate) async fn after_check(
     now: i64,
 ) -> Option<String> {
     let mut st = load();
-    let (new, warned_for) = due(vm, d, record, now, st.warned_for);
+    let (new, warned_for) = due(vm, d, record.stop_result.as_deref(), now, st.warned_for);
     st.warned_for = warned_for;
     let mut queue = std::mem::take(&mut st.pending);
     queue.extend(new);
@@ -140,5 +138,59 @@ pub(crate) async fn after_check(
     match save(&st) {
         Ok(()) => Some(result),
         Err(e) => Some(format!("{result}; cannot save the notify state: {e}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decision(in_use: bool, idle_since: Option<i64>, deadline: i64, stop: bool) -> Decision {
+        Decision {
+            active: if in_use { vec!["tmux"] } else { vec![] },
+            in_use,
+            idle_since,
+            idle_elapsed_minutes: 61,
+            deadline,
+            stop,
+        }
+    }
+
+    #[test]
+    fn one_warning_per_idle_period_never_while_active() {
+        let now = 100_000;
+        // In use: the deadline is a full timeout away, and nothing is idle.
+        let active = decision(true, None, now + 120, false);
+        assert_eq!(due("box", &active, None, now, None), (None, None));
+        // Idle, the stop more than one check away: not yet.
+        let early = decision(false, Some(now - 3000), now + 600, false);
+        assert!(due("box", &early, None, now, None).0.is_none());
+        // The next check would stop it: warned, once for this idle period.
+        let close = decision(false, Some(now - 3360), now + 240, false);
+        let (m, warned) = due("box", &close, None, now, None);
+        let m = m.unwrap();
+        assert_eq!(m.event, "stop-warning");
+        assert!(
+            m.message.starts_with("box stops in ~4 min, idle since "),
+            "{}",
+            m.message
+        );
+        assert_eq!(warned, Some(now - 3360));
+        assert!(due("box", &close, None, now + 60, warned).0.is_none());
+        // A new idle period (activity in between) is warned about again.
+        let later = decision(false, Some(now + 100), now + 100 + 3600, false);
+        assert!(due("box", &later, None, now + 3500, warned).0.is_some());
+        // A stop is told only when StopInstances went through.
+        let stop = decision(false, Some(now - 3660), now - 60, true);
+        assert_eq!(
+            due("box", &stop, Some("stopping"), now, None)
+                .0
+                .unwrap()
+                .message,
+            "box stopped: idle for 61 min (auto-stop)"
+        );
+        assert!(due("box", &stop, Some("error: denied"), now, None)
+            .0
+            .is_none());
     }
 }
