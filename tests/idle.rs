@@ -396,6 +396,23 @@ fn extend_is_one_create_tags_and_config_retags_running_vms() {
         ));
     let inst = &common::live_instances(&ec2, "default")[0];
     assert_eq!(tag(inst.tags(), "mint:idle-timeout"), Some("90"));
+    // The other setting running VMs read from their tags.
+    assert_eq!(
+        tag(inst.tags(), "mint:idle-ignores-waiting-claude"),
+        Some("false"),
+        "launch writes it"
+    );
+    env.mint(&["config", "set", "idle_ignores_waiting_claude", "true"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(
+            "updated the setting of VM default",
+        ));
+    let inst = &common::live_instances(&ec2, "default")[0];
+    assert_eq!(
+        tag(inst.tags(), "mint:idle-ignores-waiting-claude"),
+        Some("true")
+    );
 
     // A stopped VM has no timer to extend.
     env.mint(&["down"]).assert().success();

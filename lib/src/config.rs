@@ -368,7 +368,7 @@ pub(crate) fn set(path: &Path, key: Key, value: &Setting) -> Result<(), ConfigEr
 pub(crate) struct SetOutcome {
     pub(crate) key: Key,
     pub(crate) value: Setting,
-    /// For `idle_timeout_minutes`: the VMs whose `mint:idle-timeout` tag now says the same.
+    /// For the settings VMs read from their tags: the VMs whose tag now says the same.
     pub(crate) retagged: Vec<String>,
 }
 
@@ -384,15 +384,25 @@ pub(crate) async fn set_checked(path: &Path, key: &str, raw: &str) -> anyhow::Re
     }
     set(path, key, &value)?;
     let mut retagged = Vec::new();
-    if let (Key::IdleTimeoutMinutes, Setting::Int(minutes), Some(_)) = (key, &value, &cfg.region) {
+    // Running VMs read these two from their own tags: the new value reaches them too.
+    let vm_tag = match key {
+        Key::IdleTimeoutMinutes => Some(crate::tags::IDLE_TIMEOUT),
+        Key::IdleIgnoresWaitingClaude => Some(crate::tags::IDLE_IGNORES_WAITING_CLAUDE),
+        _ => None,
+    };
+    if let (Some(tag), Some(_)) = (vm_tag, &cfg.region) {
         let mut cfg = cfg.clone();
-        cfg.idle_timeout_minutes = *minutes;
+        match &value {
+            Setting::Int(minutes) => cfg.idle_timeout_minutes = *minutes,
+            Setting::Bool(b) => cfg.idle_ignores_waiting_claude = *b,
+            Setting::Text(_) => {}
+        }
         let retag = async {
             let ctx = crate::vm::Ctx::new(cfg).await?;
-            crate::vm::idle::retag_timeout(&ctx, *minutes).await
+            crate::vm::idle::retag(&ctx, tag, &value.to_string()).await
         };
         retagged = retag.await.map_err(|e| {
-            anyhow::anyhow!("{key} = {value} is saved for new VMs, but your existing VMs keep their old timeout: {e:#}. Re-run `mint config set {key} {value}` once AWS is reachable")
+            anyhow::anyhow!("{key} = {value} is saved for new VMs, but your existing VMs keep their old setting: {e:#}. Re-run `mint config set {key} {value}` once AWS is reachable")
         })?;
     }
     Ok(SetOutcome {

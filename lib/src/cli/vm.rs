@@ -253,8 +253,12 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
             let done = crate::config::set_checked(&path, &key, &value).await?;
             ui::out(&format!("{} = {}", done.key, done.value))?;
             if !done.retagged.is_empty() {
+                let what = match done.key {
+                    crate::config::Key::IdleTimeoutMinutes => "the idle timeout",
+                    _ => "the setting",
+                };
                 ui::out(&format!(
-                    "updated the idle timeout of VM {}",
+                    "updated {what} of VM {}",
                     done.retagged.join(", ")
                 ))?;
             }

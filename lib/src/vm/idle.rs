@@ -73,9 +73,11 @@ async fn running_instance_id(ctx: &Ctx, vm: &str) -> Result<String> {
         .context("EC2 returned an instance without an id")
 }
 
-/// After `config set idle_timeout_minutes`: every live VM of the owner gets the new
-/// `mint:idle-timeout` (stopped ones too, for their next start). Returns the VM names.
-pub(crate) async fn retag_timeout(ctx: &Ctx, minutes: i64) -> Result<Vec<String>> {
+/// After `config set` of a setting the VMs read from their own tags (`idle_timeout_minutes`
+/// as `mint:idle-timeout`, `idle_ignores_waiting_claude` as
+/// `mint:idle-ignores-waiting-claude`): every live VM of the owner gets the new value
+/// (stopped ones too, for their next start). Returns the VM names.
+pub(crate) async fn retag(ctx: &Ctx, key: &str, value: &str) -> Result<Vec<String>> {
     let live: Vec<_> = discover::instances(&ctx.ec2, Some(&ctx.owner.name), None)
         .await?
         .into_iter()
@@ -93,8 +95,8 @@ pub(crate) async fn retag_timeout(ctx: &Ctx, minutes: i64) -> Result<Vec<String>
         .set_resources(Some(ids))
         .tags(
             aws_sdk_ec2::types::Tag::builder()
-                .key(tags::IDLE_TIMEOUT)
-                .value(minutes.to_string())
+                .key(key)
+                .value(value)
                 .build(),
         )
         .send()
