@@ -815,3 +815,36 @@ fn a_failed_bootstrap_is_reported_at_once_and_retried_by_stop_then_up() {
     let rec: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(rec["bootstrap"], "complete", "{rec}");
 }
+
+/// A stop made outside Mint (here, StopInstances straight through the API) shows as such in
+/// `mint status`, and the next `mint up` writes it into `mint:last-stop`.
+#[test]
+fn an_outside_stop_is_told_and_recorded_at_the_next_start() {
+    let moto = Moto::start();
+    let env = Env::new(&moto);
+    env.init();
+    env.mint(&["up", "--yes"]).assert().success();
+    let ec2 = ec2(&moto);
+    let id = live_instances(&ec2, "default")[0]
+        .instance_id()
+        .unwrap()
+        .to_string();
+    block_on(ec2.stop_instances().instance_ids(&id).send()).unwrap();
+    let st = &env.json(&["status", "--json"])[0];
+    assert_eq!(st["last_stop"]["by"], "outside Mint", "{st}");
+    env.mint(&["up", "--yes"]).assert().success();
+    let recorded =
+        tag(live_instances(&ec2, "default")[0].tags(), "mint:last-stop").map(str::to_string);
+    assert!(
+        recorded
+            .as_deref()
+            .is_some_and(|v| v.contains("by=outside_Mint")),
+        "{recorded:?}"
+    );
+    // A stop by `mint down` afterwards is Mint's own again.
+    env.mint(&["down"]).assert().success();
+    assert_eq!(
+        env.json(&["status", "--json"])[0]["last_stop"]["by"],
+        "mint down"
+    );
+}

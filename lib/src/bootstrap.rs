@@ -391,7 +391,7 @@ pub fn user_data(settings: &Settings) -> Result<String, BootstrapError> {
     Ok(aws_smithy_types::base64::encode(&packed))
 }
 
-/// The script inside user data as `user_data` made it, for tests and `mint doctor`.
+/// The script inside user data as `user_data` made it (for tests).
 pub fn unpack_user_data(decoded: &[u8]) -> Option<String> {
     use std::io::Read;
     let mut out = String::new();

@@ -1,15 +1,19 @@
 //! Why a VM last stopped: the `mint:last-stop` tag (`at=<RFC 3339> by=<who> [idle=<min>]`),
 //! written by whoever stops it — mint-idle's auto-stop, `mint down`, `mint resize` or
 //! `mint recreate` — and read by `mint status` and `mint list`. A stop nobody recorded (the
-//! console, the API, a shutdown inside the VM) shows as such, from EC2's own reason.
+//! console, the API, a shutdown inside the VM) shows as such, from EC2's own reason, and the
+//! next `mint up` writes it into the tag.
 
 use serde::{Deserialize, Serialize};
+
+/// `by` of a stop nobody recorded.
+pub(crate) const OUTSIDE: &str = "outside Mint";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct LastStop {
     /// RFC 3339.
     pub(crate) at: String,
-    /// `auto-stop`, `mint down`, `mint resize`, `mint recreate`, or `outside Mint`.
+    /// `auto-stop`, `mint down`, `mint resize`, `mint recreate`, or [`OUTSIDE`].
     pub(crate) by: String,
     /// How long it had been idle (auto-stop).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18,8 +22,13 @@ pub(crate) struct LastStop {
 
 impl LastStop {
     pub(crate) fn now(by: &str, idle_minutes: Option<i64>) -> LastStop {
+        LastStop::at(crate::time::now().secs(), by, idle_minutes)
+    }
+
+    /// At `secs` (mint-idle's clock, which `MINT_IDLE_NOW` can move).
+    pub(crate) fn at(secs: i64, by: &str, idle_minutes: Option<i64>) -> LastStop {
         LastStop {
-            at: crate::time::rfc3339(&crate::time::now()),
+            at: crate::time::rfc3339(&aws_smithy_types::DateTime::from_secs(secs)),
             by: by.to_string(),
             idle_minutes,
         }
@@ -57,13 +66,13 @@ impl LastStop {
         match (recorded, ec2_at) {
             (Some(r), Some(at)) if later_by_minutes(&at, &r.at) => Some(LastStop {
                 at,
-                by: "outside Mint".into(),
+                by: OUTSIDE.into(),
                 idle_minutes: None,
             }),
             (Some(r), _) => Some(r),
             (None, Some(at)) => Some(LastStop {
                 at,
-                by: "outside Mint".into(),
+                by: OUTSIDE.into(),
                 idle_minutes: None,
             }),
             (None, None) => None,
@@ -83,9 +92,13 @@ impl LastStop {
     }
 }
 
-/// The time inside EC2's `User initiated (2026-11-24 14:02:11 GMT)`, as RFC 3339.
+/// The time inside EC2's `User initiated (2026-11-24 14:02:11 GMT)`, as RFC 3339 (moto
+/// writes `UTC` where EC2 writes `GMT`; both are read).
 fn reason_time(reason: &str) -> Option<String> {
-    let inner = reason.split_once('(')?.1.split_once(" GMT)")?.0;
+    let inner = reason.split_once('(')?.1.strip_suffix(')')?;
+    let inner = inner
+        .strip_suffix(" GMT")
+        .or_else(|| inner.strip_suffix(" UTC"))?;
     let (date, time) = inner.split_once(' ')?;
     let at = format!("{date}T{time}Z");
     crate::time::parse_rfc3339(&at).map(|_| at)
@@ -146,5 +159,11 @@ mod tests {
         assert_eq!(outside.by, "outside Mint");
         assert_eq!(outside.at, "2026-11-24T18:30:00Z");
         assert_eq!(LastStop::of_stopped(None, Some("")), None);
+        assert_eq!(
+            LastStop::of_stopped(None, Some("User initiated (2026-11-24 18:30:00 UTC)"))
+                .unwrap()
+                .at,
+            "2026-11-24T18:30:00Z"
+        );
     }
 }

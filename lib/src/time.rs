@@ -17,6 +17,12 @@ pub(crate) fn parse_rfc3339(s: &str) -> Option<DateTime> {
     DateTime::from_str(s, Format::DateTime).ok()
 }
 
+/// "14:02 UTC", for messages about today.
+pub(crate) fn hhmm_utc(secs: i64) -> String {
+    let t = rfc3339(&DateTime::from_secs(secs));
+    format!("{} UTC", t.get(11..16).unwrap_or(&t))
+}
+
 /// "3d 4h", "2h 13m", "7m", "<1m": coarse on purpose, for tables.
 pub(crate) fn human_duration(secs: i64) -> String {
     let secs = secs.max(0);

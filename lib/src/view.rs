@@ -97,7 +97,8 @@ pub(crate) fn vm_status(r: &VmRecord, now: i64) -> String {
         ("Region", r.region.clone()),
     ];
     if let Some(c) = &r.claude {
-        rows.insert(10, ("Claude", c.clone()));
+        let after = rows.iter().position(|(k, _)| *k == "Kept awake by");
+        rows.insert(after.map_or(rows.len(), |i| i + 1), ("Claude", c.clone()));
     }
     rows.iter()
         .map(|(k, v)| format!("{k:<15} {v}"))

@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
+use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +34,37 @@ impl Request {
     }
 }
 
+/// One HTTP/1.1 request off `conn`: request line, headers, and a Content-Length body (the
+/// loopback servers of the tests share it).
+pub fn read_request(conn: &TcpStream) -> Option<Request> {
+    let mut r = BufReader::new(conn.try_clone().ok()?);
+    let mut line = String::new();
+    r.read_line(&mut line).ok()?;
+    let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+    let mut headers = Vec::new();
+    loop {
+        let mut h = String::new();
+        if r.read_line(&mut h).unwrap_or(0) == 0 || h.trim().is_empty() {
+            break;
+        }
+        if let Some((k, v)) = h.trim_end().split_once(':') {
+            headers.push((k.trim().to_string(), v.trim().to_string()));
+        }
+    }
+    let len = headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; len];
+    let _ = r.read_exact(&mut body);
+    Some(Request {
+        path,
+        headers,
+        body: String::from_utf8_lossy(&body).to_string(),
+    })
+}
+
 pub struct Receiver {
     pub port: u16,
     requests: Arc<Mutex<Vec<Request>>>,
@@ -51,34 +82,10 @@ impl Receiver {
             for conn in listener.incoming().flatten() {
                 let (reqs, ans) = (reqs.clone(), ans.clone());
                 std::thread::spawn(move || {
-                    let mut r = BufReader::new(conn.try_clone().unwrap());
-                    let mut line = String::new();
-                    if r.read_line(&mut line).is_err() {
+                    let Some(req) = read_request(&conn) else {
                         return;
-                    }
-                    let path = line.split_whitespace().nth(1).unwrap_or("").to_string();
-                    let mut headers = Vec::new();
-                    loop {
-                        let mut h = String::new();
-                        if r.read_line(&mut h).unwrap_or(0) == 0 || h.trim().is_empty() {
-                            break;
-                        }
-                        if let Some((k, v)) = h.trim_end().split_once(':') {
-                            headers.push((k.trim().to_string(), v.trim().to_string()));
-                        }
-                    }
-                    let len = headers
-                        .iter()
-                        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
-                        .and_then(|(_, v)| v.parse().ok())
-                        .unwrap_or(0);
-                    let mut body = vec![0; len];
-                    let _ = r.read_exact(&mut body);
-                    reqs.lock().unwrap().push(Request {
-                        path,
-                        headers,
-                        body: String::from_utf8_lossy(&body).to_string(),
-                    });
+                    };
+                    reqs.lock().unwrap().push(req);
                     let mut conn = conn;
                     match *ans.lock().unwrap() {
                         Answer::Ok => {

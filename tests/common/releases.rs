@@ -3,7 +3,7 @@
 //! `/download/v<V>/`. It records every request, and can be told to answer slowly.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -98,21 +98,9 @@ impl ReleaseServer {
 }
 
 fn serve(conn: TcpStream, state: &Mutex<State>) {
-    let mut reader = BufReader::new(conn.try_clone().unwrap());
-    let mut line = String::new();
-    if reader.read_line(&mut line).is_err() {
+    let Some(path) = super::receiver::read_request(&conn).map(|r| r.path) else {
         return;
-    }
-    // Headers, up to the blank line; GET requests have no body.
-    loop {
-        let mut h = String::new();
-        match reader.read_line(&mut h) {
-            Ok(0) | Err(_) => break,
-            Ok(_) if h == "\r\n" || h == "\n" => break,
-            Ok(_) => {}
-        }
-    }
-    let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+    };
     let (body, delay) = {
         let mut s = state.lock().unwrap();
         s.requests.push(path.clone());

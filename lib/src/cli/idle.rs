@@ -178,11 +178,9 @@ async fn notify(action: NotifyAction) -> Result<()> {
         NotifyAction::Test => {
             let c = notify::load()?
                 .context("no notification channel; `mint notify set <url>` sets one")?;
-            let vm = idle::instance::from_metadata()
+            let vm = idle::instance::vm_name()
                 .await
-                .ok()
-                .and_then(|i| i.tags.get(crate::tags::VM).cloned())
-                .unwrap_or_else(|| "this VM".into());
+                .unwrap_or_else(|_| "this VM".into());
             let m = notify::Message {
                 event: "test".into(),
                 vm: vm.clone(),
@@ -209,17 +207,13 @@ async fn notify(action: NotifyAction) -> Result<()> {
 /// per pass that found events.
 async fn events(once: bool) -> Result<()> {
     // The VM's name is only for the messages' wording: without metadata, say "default".
-    let vm = match idle::instance::from_metadata().await {
-        Ok(i) => i.tags.get(crate::tags::VM).cloned(),
-        Err(e) => {
-            eprintln!(
-                "{}mint-idle: {e:#}; messages name this VM `default`",
-                journal_prefix(4)
-            );
-            None
-        }
-    }
-    .unwrap_or_else(|| "default".into());
+    let vm = idle::instance::vm_name().await.unwrap_or_else(|e| {
+        eprintln!(
+            "{}mint-idle: {e:#}; messages name this VM `default`",
+            journal_prefix(4)
+        );
+        "default".into()
+    });
     loop {
         let now = idle::state::now()?;
         match idle::events::forward_once(&vm, now).await {

@@ -115,24 +115,8 @@ pub(crate) struct Session {
 
 pub(crate) type Sessions = BTreeMap<String, Session>;
 
-fn sessions_path() -> PathBuf {
-    super::state::dir().join(SESSIONS_FILE)
-}
-
 pub(crate) fn load_sessions() -> Sessions {
-    std::fs::read_to_string(sessions_path())
-        .ok()
-        .and_then(|t| serde_json::from_str(&t).ok())
-        .unwrap_or_default()
-}
-
-fn save_sessions(s: &Sessions) -> Result<()> {
-    let path = sessions_path();
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    crate::fs::write_atomic(&path, serde_json::to_string(s)?.as_bytes(), 0o644)
-        .with_context(|| format!("cannot write {}", path.display()))
+    super::state::read_json(SESSIONS_FILE).unwrap_or_default()
 }
 
 /// Sessions waiting for input for at least `minutes` (for `idle_ignores_waiting_claude`).
@@ -153,12 +137,11 @@ pub(crate) fn summary(sessions: &Sessions, now: i64) -> Option<String> {
     recent.sort_by_key(|s| std::cmp::Reverse(s.since));
     let mut out = String::new();
     for s in recent {
-        let at = crate::time::rfc3339(&aws_smithy_types::DateTime::from_secs(s.since));
         let phrase = if s.state == "waiting" {
             format!(
-                "{} waiting since {} UTC",
+                "{} waiting since {}",
                 s.project,
-                at.get(11..16).unwrap_or(&at)
+                crate::time::hhmm_utc(s.since)
             )
         } else {
             format!("{} working", s.project)
@@ -320,7 +303,7 @@ pub(crate) async fn forward_once(vm: &str, now: i64) -> Result<Pass> {
             },
         }
     }
-    save_sessions(&sessions)?;
+    super::state::write_json(SESSIONS_FILE, &sessions)?;
     Ok(pass)
 }
 

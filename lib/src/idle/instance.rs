@@ -83,6 +83,16 @@ pub(crate) async fn from_metadata() -> Result<Instance> {
     })
 }
 
+/// This VM's Mint name (`mint:vm`), for the wording of messages.
+pub(crate) async fn vm_name() -> Result<String> {
+    let inst = from_metadata().await?;
+    Ok(inst
+        .tags
+        .get(tags::VM)
+        .cloned()
+        .unwrap_or_else(|| "default".into()))
+}
+
 /// The heartbeat: one CreateTags with the deadline, what kept the VM up and the root
 /// disk's use, so `mint list`/`status` can tell all of it without SSH.
 pub(crate) async fn heartbeat(aws: &Aws, id: &str, values: &[(String, String)]) -> Result<()> {

@@ -230,7 +230,7 @@ pub(crate) async fn check() -> Result<(Record, Option<anyhow::Error>)> {
         record.action_taken = "stop".to_string();
         beat.push((
             tags::LAST_STOP.to_string(),
-            crate::last_stop::LastStop::now("auto-stop", Some(record.idle_elapsed_minutes))
+            crate::last_stop::LastStop::at(now, "auto-stop", Some(record.idle_elapsed_minutes))
                 .tag_value(),
         ));
         match instance::stop(&aws, &inst.id).await {

@@ -53,23 +53,34 @@ pub(crate) fn boot_time() -> Result<i64> {
 /// This boot's last activity, if a check on this boot recorded one. A missing, unreadable
 /// or other-boot file means "none": idle time then counts from boot, the safe side for cost.
 pub(crate) fn last_active(boot_id: &str) -> Option<i64> {
-    let text = std::fs::read_to_string(dir().join(FILE)).ok()?;
-    let s: State = serde_json::from_str(&text).ok()?;
+    let s: State = read_json(FILE)?;
     (s.boot_id == boot_id)
         .then(|| crate::time::parse_rfc3339(&s.last_active).map(|t| t.secs()))
         .flatten()
 }
 
-/// Records activity seen now; written atomically so a check killed mid-write leaves the
-/// old record, never half a file.
+/// Records activity seen now.
 pub(crate) fn record_active(boot_id: &str, now: i64) -> Result<()> {
+    write_json(
+        FILE,
+        &State {
+            boot_id: boot_id.to_string(),
+            last_active: crate::time::rfc3339(&aws_smithy_types::DateTime::from_secs(now)),
+        },
+    )
+}
+
+/// One of mint-idle's state files; missing or unreadable is None (each caller's safe default).
+pub(crate) fn read_json<T: serde::de::DeserializeOwned>(name: &str) -> Option<T> {
+    let text = std::fs::read_to_string(dir().join(name)).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+/// Writes one state file atomically, so a check killed mid-write leaves the old one.
+pub(crate) fn write_json<T: Serialize>(name: &str, value: &T) -> Result<()> {
     let dir = dir();
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let s = State {
-        boot_id: boot_id.to_string(),
-        last_active: crate::time::rfc3339(&aws_smithy_types::DateTime::from_secs(now)),
-    };
-    let path = dir.join(FILE);
-    crate::fs::write_atomic(&path, serde_json::to_string(&s)?.as_bytes(), 0o644)
+    let path = dir.join(name);
+    crate::fs::write_atomic(&path, serde_json::to_string(value)?.as_bytes(), 0o644)
         .with_context(|| format!("cannot write {}", path.display()))
 }

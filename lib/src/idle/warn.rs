@@ -23,20 +23,6 @@ struct State {
     pending: Vec<Message>,
 }
 
-fn load() -> State {
-    std::fs::read_to_string(super::state::dir().join(FILE))
-        .ok()
-        .and_then(|t| serde_json::from_str(&t).ok())
-        .unwrap_or_default()
-}
-
-fn save(s: &State) -> Result<(), String> {
-    let dir = super::state::dir();
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    let text = serde_json::to_string(s).map_err(|e| e.to_string())?;
-    crate::fs::write_atomic(&dir.join(FILE), text.as_bytes(), 0o644).map_err(|e| e.to_string())
-}
-
 /// The message this check owes, given what it decided and StopInstances' result, and the
 /// idle period warned about from now on: pure, for tests.
 pub(crate) fn due(
@@ -46,10 +32,6 @@ pub(crate) fn due(
     now: i64,
     warned_for: Option<i64>,
 ) -> (Option<Message>, Option<i64>) {
-    let hhmm = |secs: i64| {
-        let t = crate::time::rfc3339(&aws_smithy_types::DateTime::from_secs(secs));
-        format!("{} UTC", t.get(11..16).unwrap_or(&t))
-    };
     let msg = |event: &str, message: String, action: Option<&str>| Message {
         event: event.into(),
         vm: vm.into(),
@@ -88,7 +70,7 @@ pub(crate) fn due(
             "stop-warning",
             format!(
                 "{vm} stops in ~{minutes} min, idle since {} — `mint extend`",
-                hhmm(since)
+                crate::time::hhmm_utc(since)
             ),
             Some(&format!("mint extend --vm {vm}")),
         )),
@@ -104,15 +86,15 @@ pub(crate) async fn after_check(
     record: &Record,
     now: i64,
 ) -> Option<String> {
-    let mut st = load();
+    let mut st: State = super::state::read_json(FILE).unwrap_or_default();
     let (new, warned_for) = due(vm, d, record.stop_result.as_deref(), now, st.warned_for);
-    st.warned_for = warned_for;
     let mut queue = std::mem::take(&mut st.pending);
     queue.extend(new);
+    // Most checks owe nothing (a new warning always comes with a message): no write then.
     if queue.is_empty() {
-        let _ = save(&st);
         return None;
     }
+    st.warned_for = warned_for;
     let result = match notify::load() {
         Ok(None) => "no channel set (`mint notify set <url>`)".to_string(),
         Err(e) => format!("error: {e:#}"),
@@ -135,9 +117,9 @@ pub(crate) async fn after_check(
             said.join("; ")
         }
     };
-    match save(&st) {
+    match super::state::write_json(FILE, &st) {
         Ok(()) => Some(result),
-        Err(e) => Some(format!("{result}; cannot save the notify state: {e}")),
+        Err(e) => Some(format!("{result}; cannot save the notify state: {e:#}")),
     }
 }
 

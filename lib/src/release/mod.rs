@@ -313,7 +313,8 @@ pub(crate) fn installed() -> Installed {
 }
 
 /// A tool next to this executable (an install keeps them together), else on PATH: the
-/// dispatcher's rule.
+/// dispatcher's rule, repeated because `cli::dispatch` is compiled alone into `mint`
+/// (no lib) and the lib does not import cli.
 fn locate(tool: &str) -> Option<std::path::PathBuf> {
     std::env::current_exe()
         .ok()

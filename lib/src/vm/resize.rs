@@ -171,7 +171,7 @@ pub(crate) async fn execute(ctx: &Ctx, plan: Plan) -> Result<VmRecord> {
             if discover::state(&inst) == Some(&InstanceStateName::Stopping) {
                 wait::instance_state(ctx, &id, InstanceStateName::Stopped).await?;
             }
-            up::start(ctx, &id).await?;
+            up::start(ctx, &id, None).await?;
         }
         wait::instance_state(ctx, &id, InstanceStateName::Running).await?;
         tags::remove(&ctx.ec2, &id, tags::RESIZING).await?;

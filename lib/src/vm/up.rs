@@ -160,9 +160,18 @@ async fn start_existing(ctx: &Ctx, inst: Instance) -> Result<Instance> {
         Some(InstanceStateName::Stopping) => {
             ui::phase("Waiting for the instance to finish stopping...");
             wait::instance_state(ctx, &id, InstanceStateName::Stopped).await?;
-            start(ctx, &id).await?;
+            start(ctx, &id, None).await?;
         }
-        Some(InstanceStateName::Stopped) => start(ctx, &id).await?,
+        Some(InstanceStateName::Stopped) => {
+            // A stop Mint did not record (console, API, a shutdown on the VM) is noticed
+            // now and kept in mint:last-stop, in the CreateTags the start makes anyway.
+            let recorded = tags::get(inst.tags(), tags::LAST_STOP);
+            let outside =
+                crate::last_stop::LastStop::of_stopped(recorded, inst.state_transition_reason())
+                    .filter(|s| s.by == crate::last_stop::OUTSIDE)
+                    .filter(|s| recorded != Some(s.tag_value().as_str()));
+            start(ctx, &id, outside.as_ref()).await?
+        }
         _ => ui::step(&format!(
             "instance {id} is already {}",
             state.as_ref().map(|s| s.as_str()).unwrap_or("?")
@@ -171,7 +180,12 @@ async fn start_existing(ctx: &Ctx, inst: Instance) -> Result<Instance> {
     Ok(inst)
 }
 
-pub(crate) async fn start(ctx: &Ctx, id: &str) -> Result<()> {
+/// Starts a stopped instance; `noticed` is an unrecorded earlier stop to write down.
+pub(crate) async fn start(
+    ctx: &Ctx,
+    id: &str,
+    noticed: Option<&crate::last_stop::LastStop>,
+) -> Result<()> {
     ui::phase("Starting instance...");
     ctx.ec2
         .start_instances()
@@ -181,7 +195,18 @@ pub(crate) async fn start(ctx: &Ctx, id: &str) -> Result<()> {
         .aws("StartInstances")?;
     // The last heartbeat is from before the stop; restart the idle clock so `mint list`
     // does not flag the fresh start as an auto-stop failure.
-    refresh_idle_tags(ctx, id).await
+    let mut values = idle_tags(ctx);
+    if let Some(s) = noticed {
+        values.push((tags::LAST_STOP.to_string(), s.tag_value()));
+    }
+    ctx.ec2
+        .create_tags()
+        .resources(id)
+        .set_tags(Some(tags::ec2_tags(&values)))
+        .send()
+        .await
+        .aws("CreateTags")?;
+    Ok(())
 }
 
 fn idle_tags(ctx: &Ctx) -> Vec<(String, String)> {
@@ -199,17 +224,6 @@ fn idle_tags(ctx: &Ctx) -> Vec<(String, String)> {
             ctx.config.idle_ignores_waiting_claude.to_string(),
         ),
     ]
-}
-
-async fn refresh_idle_tags(ctx: &Ctx, id: &str) -> Result<()> {
-    ctx.ec2
-        .create_tags()
-        .resources(id)
-        .set_tags(Some(tags::ec2_tags(&idle_tags(ctx))))
-        .send()
-        .await
-        .aws("CreateTags")?;
-    Ok(())
 }
 
 async fn resolve_ami(ctx: &Ctx) -> Result<String> {
