@@ -10,6 +10,10 @@ IMDS="${AWS_EC2_METADATA_SERVICE_ENDPOINT:-http://169.254.169.254}"
 IMDS="${IMDS%/}"
 
 log() { echo "mint[$(basename "$0")]: $*"; }
+# The bootstrap's outcome on the serial console, which `mint up` reads (GetConsoleOutput)
+# when the instance role cannot tag: "mint-bootstrap: complete" or "mint-bootstrap: failed:
+# <step>". Step names only, never a setting or a secret.
+console() { echo "mint-bootstrap: $*" >>"$MINT_ROOT/dev/console" 2>/dev/null || true; }
 # `<4>` makes it a warning in the journal (the scripts run as systemd units after first boot).
 warn() { echo "<4>mint[$(basename "$0")]: $*"; }
 die() { log "FAILED: $*"; exit 1; }

@@ -13,6 +13,9 @@ here=$(dirname "$0")
 : "${MINT_BOOTSTRAP_VERSION:?}" "${MINT_IDLE_URL:?}" "${MINT_IDLE_SHA256:?}" "${MINT_EFS_ACCESS_POINT:?}"
 : "${MINT_EFS_UTILS_URL:?}" "${MINT_EFS_UTILS_SHA256:?}"
 export DEBIAN_FRONTEND=noninteractive
+# cloud-init runs user data without HOME (and so does a unit without User=): npm, gpg and
+# snap keep their state under it.
+export HOME="${HOME:-/root}"
 home="$MINT_ROOT/home/ubuntu"
 # NodeSource's repository signing key, and the devcontainer CLI release Mint is tested with.
 NODESOURCE_KEY=6F71F525282841EEDAF851B42F59B5F99B1BE0B4
@@ -24,6 +27,8 @@ failed() {
   # Nothing else would ever stop a VM that has no mint-idle yet: EC2 stops it at halt.
   systemctl is-enabled -q mint-idle.timer ||
     shutdown -P +60 "Mint bootstrap failed before mint-idle was installed"
+  # The console first: it is what `mint up` reads when the role cannot tag.
+  console "failed: $step"
   tag_self "mint:bootstrap=failed: $step" || log "cannot tag mint:bootstrap=failed"
 }
 trap failed EXIT
@@ -38,6 +43,27 @@ pinned() {
 }
 # unattended-upgrades holds the dpkg lock for minutes after a first boot: wait for it.
 apt_get() { apt-get -o DPkg::Lock::Timeout=600 "$@"; }
+# daemon.json in place; docker_config_changed=1 when this run wrote it.
+docker_config_changed=0
+install_docker_config() {
+  cmp -s "$here/docker-daemon.json" "$MINT_ROOT/etc/docker/daemon.json" && return
+  install -d "$MINT_ROOT/etc/docker"
+  install -m 0644 "$here/docker-daemon.json" "$MINT_ROOT/etc/docker/daemon.json"
+  docker_config_changed=1
+}
+# retry TRIES COMMAND...: every 10 s. apt-daily holds /var/lib/apt/lists/lock at first boot,
+# and `apt-get update` fails at once on it (DPkg::Lock::Timeout covers only the dpkg lock);
+# `dpkg --configure -a` fails at once on dpkg's frontend lock.
+retry() {
+  local tries=$1 i
+  shift
+  for ((i = 1; ; i++)); do
+    "$@" && return 0
+    [ "$i" -lt "$tries" ] || return 1
+    log "retrying in 10 s ($i/$tries): $*"
+    sleep 10
+  done
+}
 
 step=mint-idle
 log "step 1/8: mint-idle from $MINT_IDLE_URL, its timer, and the retry of this script"
@@ -83,7 +109,12 @@ pkgs=(docker.io docker-compose-v2 docker-buildx tmux mosh git gh nodejs ec2-inst
 if [ "$(dpkg-query -W -f='${db:Status-Abbrev}\n' "${pkgs[@]}" amazon-efs-utils 2>/dev/null | grep -c '^ii')" != "$((${#pkgs[@]} + 1))" ]; then
   deb="$MINT_ROOT/var/cache/mint/amazon-efs-utils.deb"
   [ -s "$deb" ] || pinned "$MINT_EFS_UTILS_URL" "$MINT_EFS_UTILS_SHA256" "$deb"
-  apt_get update -q
+  # An install cut short (the bootstrap timeout's "stop") leaves dpkg half-configured, and
+  # every later install refuses until this has run; with nothing pending it does nothing.
+  retry 60 dpkg --configure -a
+  # Installing docker.io starts dockerd, which reads daemon.json only when it starts.
+  install_docker_config
+  retry 60 apt_get update -q
   apt_get install -y -q "${pkgs[@]}" "$deb"
 fi
 if ! command -v aws >/dev/null; then
@@ -95,20 +126,28 @@ command -v devcontainer >/dev/null ||
 
 step=docker
 log "step 3/8: Docker (BuildKit cache stays on the root volume, under /var/lib/docker)"
-install -d "$MINT_ROOT/etc/docker"
-install -m 0644 "$here/docker-daemon.json" "$MINT_ROOT/etc/docker/daemon.json"
+install_docker_config
 usermod -aG docker ubuntu
 systemctl enable --now docker
+# A dockerd that started before this daemon.json (an earlier run, an older bootstrap) runs
+# without it until restarted; nothing runs in Docker before first boot has finished.
+[ "$docker_config_changed" = 0 ] || systemctl restart docker
 
 step=sshd
 log "step 4/8: sshd on 41122, keys only (read from local disk first); tmux and mosh settings"
 install -d -m 0755 "$MINT_ROOT/etc/ssh/mint-keys"
 install -m 0644 "$here/sshd-mint.conf" "$MINT_ROOT/etc/ssh/sshd_config.d/60-mint.conf"
-sshd -t || die "sshd rejects its config"
-# Ubuntu 24.04 socket-activates sshd on port 22; the service reads Port from the config.
+# Ubuntu 24.04 socket-activates sshd (ssh.socket on port 22), and /run/sshd, which `sshd -t`
+# needs, appears only once ssh.service has run. Mint runs sshd as a plain service reading
+# Port from its config (Ubuntu Server docs, "opt out of socket activation"); the service's
+# own ExecStartPre is `sshd -t`, so its result says whether the config took.
 systemctl disable --now ssh.socket
+rm -f "$MINT_ROOT/etc/systemd/system/ssh.service.d/00-socket.conf" \
+  "$MINT_ROOT/etc/systemd/system/ssh.socket.d/addresses.conf"
+systemctl daemon-reload
 systemctl enable ssh.service
-systemctl restart ssh.service
+{ systemctl restart ssh.service && systemctl is-active --quiet ssh.service; } ||
+  die "ssh.service did not start with Mint's sshd config: $(sshd -t 2>&1 | head -n 3)"
 install -m 0644 "$here/tmux.conf" "$MINT_ROOT/etc/tmux.conf"
 # An abandoned mosh session ends after 30 min unreachable (pam_env reads this file), so it
 # stops counting as activity; tmux keeps the work.

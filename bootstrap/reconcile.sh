@@ -26,6 +26,14 @@ while read -r line; do
 done < <(diff <(normalized_versions <"$MINT_STATE/components") <(component_versions | normalized_versions) |
   sed -n 's/^[<>] //p' |
   awk '{n=$1; $1=""; if (n in seen) print n ":" seen[n] " ->" $0; else seen[n]=$0}')
+# The instance role as AWS evaluates it now (a changed stack or policy shows here, not at the
+# next idle stop that silently fails).
+if ! "$MINT_ROOT/usr/local/bin/mint-idle" permissions; then
+  warn "drift: the instance role refuses StopInstances or CreateTags on this instance"
+  console "health: drift-detected: iam"
+  drift=1
+  drifted+=(iam)
+fi
 # The tag names what drifted, so `mint status` says it without ssh.
 if [ "$drift" = 0 ]; then health=healthy; else health="drift-detected${drifted[*]:+: ${drifted[*]}}"; fi
 log "health: $health"

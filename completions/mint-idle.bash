@@ -31,6 +31,9 @@ _mint__idle() {
             mint__idle,notify)
                 cmd="mint__idle__subcmd__notify"
                 ;;
+            mint__idle,permissions)
+                cmd="mint__idle__subcmd__permissions"
+                ;;
             mint__idle,sessions)
                 cmd="mint__idle__subcmd__sessions"
                 ;;
@@ -54,6 +57,9 @@ _mint__idle() {
                 ;;
             mint__idle__subcmd__help,notify)
                 cmd="mint__idle__subcmd__help__subcmd__notify"
+                ;;
+            mint__idle__subcmd__help,permissions)
+                cmd="mint__idle__subcmd__help__subcmd__permissions"
                 ;;
             mint__idle__subcmd__help,sessions)
                 cmd="mint__idle__subcmd__help__subcmd__sessions"
@@ -113,7 +119,7 @@ _mint__idle() {
 
     case "${cmd}" in
         mint__idle)
-            opts="-h -V --debug --help --version check status notify events sessions hooks tag help"
+            opts="-h -V --debug --help --version check status notify events sessions hooks permissions tag help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -155,7 +161,7 @@ _mint__idle() {
             return 0
             ;;
         mint__subcmd__idle__subcmd__help)
-            opts="check status notify events sessions hooks tag help"
+            opts="check status notify events sessions hooks permissions tag help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -283,6 +289,20 @@ _mint__idle() {
         mint__subcmd__idle__subcmd__help__subcmd__notify__subcmd__test)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__help__subcmd__permissions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -501,6 +521,20 @@ _mint__idle() {
         mint__subcmd__idle__subcmd__notify__subcmd__test)
             opts="-h --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__permissions)
+            opts="-h --json --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -56,6 +56,8 @@ class Server(ThreadedMotoServer):
         def app(environ, start_response):
             if environ.get("PATH_INFO") == "/__mint/settle":
                 return self._settle(start_response)
+            if environ.get("PATH_INFO", "").startswith("/__mint/console/"):
+                return write_console(environ, start_response)
             with self._idle:
                 self._busy += 1
             try:
@@ -76,6 +78,56 @@ class Server(ThreadedMotoServer):
         self._server = make_server(self._ip_address, self._port, app, True)
         self._server_ready_event.set()
         self._server.serve_forever()
+
+
+# What each instance's "serial console" holds beyond moto's sample boot log: a test playing
+# a VM appends lines with POST /__mint/console/<instance-id>, as a VM's scripts write
+# /dev/console, and GetConsoleOutput returns them.
+CONSOLE = {}
+
+
+def write_console(environ, start_response):
+    instance_id = environ["PATH_INFO"].rsplit("/", 1)[-1]
+    size = int(environ.get("CONTENT_LENGTH") or 0)
+    CONSOLE[instance_id] = CONSOLE.get(instance_id, "") + environ["wsgi.input"].read(size).decode()
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [b"written\n"]
+
+
+def serve_console():
+    from moto.ec2.responses import general
+
+    def get_console_output(self):
+        instance = self.ec2_backend.get_instance(self._get_param("InstanceId"))
+        text = general.SAMPLE_CONSOLE_OUTPUT + CONSOLE.get(instance.id, "")
+        return general.ActionResult({
+            "InstanceId": instance.id,
+            "Timestamp": general.utcnow(),
+            "Output": general.Base64EncodedString.from_raw_string(text),
+        })
+
+    general.General.get_console_output = get_console_output
+
+
+def refuse_sso_role_changes():
+    """IAM refuses any change to the AWSReservedSSO_* roles IAM Identity Center makes
+    (UnmodifiableEntity); moto lets anything attach to them."""
+    from moto.iam.exceptions import IAMException
+    from moto.iam.models import IAMBackend
+
+    class UnmodifiableEntity(IAMException):
+        code = "UnmodifiableEntity"
+
+    attach = IAMBackend.attach_role_policy
+
+    def attach_role_policy(self, policy_arn, role_name):
+        if role_name.startswith("AWSReservedSSO_"):
+            raise UnmodifiableEntity(
+                f"Cannot perform the operation on the protected role '{role_name}' - "
+                "this role is only modifiable by AWS")
+        return attach(self, policy_arn, role_name)
+
+    IAMBackend.attach_role_policy = attach_role_policy
 
 
 def seed_ami_parameter(regions):
@@ -311,6 +363,8 @@ def main():
         os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
 
+    serve_console()
+    refuse_sso_role_changes()
     if args.eic_keys_dir:
         serve_instance_connect(args.eic_keys_dir)
     server = Server(args.latency_ms, ip_address="127.0.0.1", port=args.port, verbose=False)

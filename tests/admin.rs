@@ -88,6 +88,12 @@ fn setup_on_a_bare_account_then_init_and_up_then_teardown() {
         "events stream: {}",
         text(&out)
     );
+    // moto has no policy simulator: setup says the role was not checked, and goes on.
+    assert!(
+        text(&out).contains("Instance role: not checked, IAM's policy simulator is unavailable"),
+        "{}",
+        text(&out)
+    );
     let attached = block_on(iam.list_attached_user_policies().user_name("dev").send()).unwrap();
     assert!(attached
         .attached_policies()
@@ -127,9 +133,35 @@ fn setup_on_a_bare_account_then_init_and_up_then_teardown() {
     let stop = template.split("- Sid: StopSelf").nth(1).unwrap();
     let stop = stop.split("- Sid:").next().unwrap();
     assert!(stop.contains("Action: ec2:StopInstances"), "{stop}");
+    // AWS's documented form (AWSEC2VssSnapshotPolicy): the calling instance is the one acted
+    // on. IAM sees `${ec2:InstanceID}` (the `!` only tells !Sub to leave it).
+    let self_only = r#"ec2:SourceInstanceARN: !Sub "arn:${AWS::Partition}:ec2:*:${AWS::AccountId}:instance/${!ec2:InstanceID}""#;
     assert!(
-        stop.contains(r#"aws:ARN: "${ec2:SourceInstanceARN}""#),
+        stop.contains("ArnLike:") && stop.contains(self_only),
         "{stop}"
+    );
+    assert!(
+        !template.contains("aws:ARN"),
+        "aws:ARN is no condition key IAM knows"
+    );
+    // The deployed role policy, as IAM holds it, has the variable for IAM to resolve.
+    let iam = aws_sdk_iam::Client::new(&sdk_config(&moto.endpoint()));
+    let doc = block_on(
+        iam.get_role_policy()
+            .role_name("mint-instance-role")
+            .policy_name("mint-instance-self")
+            .send(),
+    )
+    .unwrap();
+    let doc = doc.policy_document();
+    assert!(
+        doc.contains("instance/${ec2:InstanceID}")
+            || doc.contains("instance%2F%24%7Bec2%3AInstanceID%7D"),
+        "{doc}"
+    );
+    assert!(
+        !doc.contains("DescribeInstances"),
+        "no VM code describes: {doc}"
     );
     assert!(stop.contains(r#"aws:ResourceTag/mint: "true""#), "{stop}");
     assert!(!stop.contains(r#"Resource: "*""#), "{stop}");
@@ -138,7 +170,7 @@ fn setup_on_a_bare_account_then_init_and_up_then_teardown() {
     let tag_self = template.split("- Sid: TagSelf").nth(1).unwrap();
     let tag_self = tag_self.split("- Sid:").next().unwrap();
     assert!(
-        tag_self.contains("ForAllValues:StringEquals:"),
+        tag_self.contains("ForAllValues:StringEquals:") && tag_self.contains(self_only),
         "{tag_self}"
     );
     let allowed: Vec<String> = tag_self
@@ -198,6 +230,7 @@ fn setup_on_a_bare_account_then_init_and_up_then_teardown() {
         &serde_json::from_slice::<serde_json::Value>(&admin(&env, &["status", "--json"]).stdout)
             .unwrap();
     assert_eq!(st["stack"]["status"], "CREATE_COMPLETE");
+    assert_eq!(st["role_check"]["result"], "unavailable", "{st}");
     assert_eq!(st["init_ready"], true);
     assert!(st["resources"].as_array().unwrap().len() >= 7);
 
@@ -227,6 +260,10 @@ fn setup_on_a_bare_account_then_init_and_up_then_teardown() {
     assert!(text(&out).contains("EFS access point"), "{}", text(&out));
     let out = admin(&env, &["teardown", "--yes", "--force"]);
     assert!(out.status.success(), "{}", text(&out));
+    // The stack retains the file system; --force deletes it after the stack.
+    let efs = aws_sdk_efs::Client::new(&sdk_config(&moto.endpoint()));
+    let left = block_on(efs.describe_file_systems().send()).unwrap();
+    assert!(left.file_systems().is_empty(), "{:?}", left.file_systems());
     let out = admin(&env, &["status", "--json"]);
     let st: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(st["stack"].is_null(), "{st}");
@@ -254,6 +291,26 @@ fn bad_input_is_named_with_what_to_do() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "no principal is a usage error");
+
+    // An IAM Identity Center role: IAM refuses (UnmodifiableEntity); the fix is named.
+    let iam = aws_sdk_iam::Client::new(&sdk_config(&moto.endpoint()));
+    let sso_role = "AWSReservedSSO_Developers_0123456789abcdef";
+    block_on(
+        iam.create_role()
+            .role_name(sso_role)
+            .assume_role_policy_document(r#"{"Version":"2012-10-17","Statement":[]}"#)
+            .send(),
+    )
+    .unwrap();
+    let out = admin(&env, &["attach-policy", "--role", sso_role]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("UnmodifiableEntity")
+            && text(&out).contains("customer managed policy")
+            && text(&out).contains("permission set"),
+        "{}",
+        text(&out)
+    );
 
     // A region without a default VPC.
     let ec2 = aws_sdk_ec2::Client::from_conf(

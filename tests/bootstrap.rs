@@ -33,13 +33,50 @@ fn bootstrap_scripts_pass_shellcheck() {
     );
 }
 
+/// What Ubuntu 24.04 on EC2 does that moto and a plain recorder hide. RECORDER models each
+/// one, so a change to first boot meets them here before it meets a real VM:
+/// 1. sshd is socket-activated (ssh.socket, port 22); `/run/sshd`, which `sshd -t` and
+///    `sshd -T` need ("Missing privilege separation directory"), is ssh.service's
+///    RuntimeDirectory and exists only once that service has run (Ubuntu Server docs,
+///    "OpenSSH: socket-based activation"; the ssh.service unit).
+/// 2. apt-daily / unattended-upgrades hold `/var/lib/apt/lists/lock` at first boot, and
+///    `apt-get update` fails at once on it: `DPkg::Lock::Timeout` waits for the dpkg lock
+///    only (apt.conf(5)).
+/// 3. An install cut short by a stop leaves dpkg half-configured; every later `apt-get
+///    install` refuses with "dpkg was interrupted, you must manually run 'dpkg --configure
+///    -a'" until that has run.
+/// 4. Installing docker.io starts dockerd (its postinst), and dockerd reads
+///    `/etc/docker/daemon.json` only when it starts (dockerd(8)).
+/// 5. cloud-init runs user data without HOME, and a systemd unit without User= gets none
+///    either (systemd.exec(5)); tools that keep state under it fail (seen in cloud-init
+///    reports: openfaas/faasd#282, "Error: env-var HOME, not set"; git's "$HOME not set").
+const UBUNTU_FACTS: usize = 5;
+
 /// One script that plays every system command the bootstrap calls, by the name it is run
 /// as: it appends its command line to $RECORD and answers the way Ubuntu's tool would, with
-/// what it did kept under $STATE (formatted disks, mounts, installed packages).
+/// what it did kept under $STATE (formatted disks, mounts, installed packages, running
+/// units), and with UBUNTU_FACTS modelled.
 const RECORDER: &str = r#"#!/bin/bash
 name=$(basename "$0")
 echo "$name $*" >>"$RECORD"
 last="${*: -1}"
+# Fact 4: dockerd reads daemon.json when it starts.
+start_unit() {
+  local u=${1%.service}
+  [ -e "$STATE/active-$u" ] && return 0
+  case "$u" in
+    # Fact 1: ssh.service's ExecStartPre is `sshd -t`; its RuntimeDirectory makes /run/sshd.
+    ssh) [ -e "$STATE/sshd-bad-config" ] && return 1; touch "$STATE/run-sshd" ;;
+    docker) cat "$MINT_ROOT/etc/docker/daemon.json" >"$STATE/dockerd-config" 2>/dev/null ||
+      echo "(no daemon.json)" >"$STATE/dockerd-config" ;;
+  esac
+  touch "$STATE/active-$u"
+}
+stop_unit() { rm -f "$STATE/active-${1%.service}"; }
+# Fact 5: tools that keep state under HOME.
+case "$name" in
+  npm | gpg | snap) [ -n "${HOME:-}" ] || { echo "$name: HOME is not set" >&2; exit 1; } ;;
+esac
 case "$name" in
   curl)
     out=/dev/stdout
@@ -61,22 +98,55 @@ case "$name" in
       *) while [ $# -gt 0 ]; do [ "$1" = -o ] && cat >"$2"; shift; done ;;
     esac ;;
   dpkg-query) if [ -e "$STATE/apt-installed" ]; then for _ in "${@:3}"; do echo "ii "; done; fi ;;
+  dpkg) [ "$*" = "--configure -a" ] && rm -f "$STATE/dpkg-interrupted" ;;
   apt-get)
-    if [[ " $* " == *" install "* ]]; then
-      [ -e "$STATE/apt-fails" ] && exit 100
-      touch "$STATE/apt-installed"
-      ln -sf recorder "$(dirname "$0")/mount.efs"
-    fi ;;
+    case " $* " in
+      *" update "*)
+        # Fact 2: the lists lock, held for the next $STATE/lists-locked tries.
+        n=$(cat "$STATE/lists-locked" 2>/dev/null || echo 0)
+        if [ "$n" -gt 0 ]; then
+          echo $((n - 1)) >"$STATE/lists-locked"
+          echo "E: Could not get lock /var/lib/apt/lists/lock. It is held by process 1312 (apt-get)" >&2
+          exit 100
+        fi ;;
+      *" install "*)
+        [ -e "$STATE/apt-fails" ] && exit 100
+        # Fact 3.
+        if [ -e "$STATE/dpkg-interrupted" ]; then
+          echo "E: dpkg was interrupted, you must manually run 'dpkg --configure -a' to correct the problem." >&2
+          exit 100
+        fi
+        touch "$STATE/apt-installed"
+        ln -sf recorder "$(dirname "$0")/mount.efs"
+        [[ " $* " == *" docker.io "* ]] && start_unit docker ;;
+    esac ;;
   # Installing the AWS CLI or the devcontainer CLI puts it on PATH.
   snap) [ "$1" = install ] && ln -sf recorder "$(dirname "$0")/aws" ;;
   npm) ln -sf recorder "$(dirname "$0")/devcontainer" ;;
   systemctl)
+    now=0
     case "$1" in
-      enable) for u in "${@:2}"; do touch "$STATE/enabled-$u"; done ;;
+      enable | disable)
+        for u in "${@:2}"; do
+          [ "$u" = --now ] && { now=1; continue; }
+          if [ "$1" = enable ]; then
+            touch "$STATE/enabled-$u"
+            [ "$now" = 0 ] || start_unit "$u" || exit 1
+          else
+            rm -f "$STATE/enabled-$u"
+            [ "$now" = 0 ] || stop_unit "$u"
+          fi
+        done ;;
+      start) for u in "${@:2}"; do start_unit "$u" || exit 1; done ;;
+      restart) for u in "${@:2}"; do stop_unit "$u"; start_unit "$u" || exit 1; done ;;
       is-enabled) [ -e "$STATE/enabled-$last" ] || exit 1 ;;
+      is-active) [ -e "$STATE/active-${last%.service}" ] || exit 3 ;;
     esac ;;
-  usermod | umount | shutdown) ;;
-  sshd) [ "$1" = -T ] && echo "port 41122" ;;
+  usermod | umount | shutdown | sleep) ;;
+  sshd)
+    # Fact 1.
+    [ -e "$STATE/run-sshd" ] || { echo "Missing privilege separation directory: /run/sshd" >&2; exit 255; }
+    [ "$1" = -T ] && echo "port 41122" ;;
   docker) [ "$1" = --version ] && echo "Docker version 24.0.7" ;;
   findmnt) echo /dev/nvme0n1p1 ;;
   lsblk)
@@ -101,13 +171,23 @@ exit 0
 
 /// The mint-idle a Machine serves: it records `mint-idle tag …` (how the scripts tag the
 /// instance) and answers `--version`.
-const IDLE_RECORDER: &[u8] =
-    b"#!/bin/sh\n[ \"$1\" = --version ] && { echo 'mint-idle 0.1.0'; exit 0; }\necho \"mint-idle $*\" >>\"$RECORD\"\n";
+/// With $STATE/iam-refused it plays a VM whose instance role refuses its DryRun calls and
+/// its tags, as AWS would with a role whose condition does not match.
+const IDLE_RECORDER: &[u8] = b"#!/bin/sh
+[ \"$1\" = --version ] && { echo 'mint-idle 0.1.0'; exit 0; }
+echo \"mint-idle $*\" >>\"$RECORD\"
+if [ -e \"$STATE/iam-refused\" ]; then
+  case \"$1\" in permissions | tag) echo 'REFUSED: ec2:CreateTags (UnauthorizedOperation)' >&2; exit 1 ;; esac
+fi
+exit 0
+";
 
 const RECORDED: &[&str] = &[
     "curl",
     "gpg",
+    "dpkg",
     "dpkg-query",
+    "sleep",
     "apt-get",
     "systemctl",
     "usermod",
@@ -150,10 +230,15 @@ impl Machine {
             "root/usr/local/bin",
             "root/home/ubuntu/.ssh",
             "root/var/cache",
+            "root/dev",
             "bin",
             "state",
         ] {
             std::fs::create_dir_all(m.path(d)).unwrap();
+        }
+        // Fact 1: a fresh Ubuntu 24.04 listens through ssh.socket.
+        for f in ["state/active-ssh.socket", "state/enabled-ssh.socket"] {
+            std::fs::write(m.path(f), "").unwrap();
         }
         std::fs::write(
             m.path("root/etc/fstab"),
@@ -228,6 +313,8 @@ impl Machine {
                         rel,
                         format!("-> {}", std::fs::read_link(&p).unwrap().display()),
                     ));
+                } else if rel == "dev" {
+                    // the serial console: a device on a VM, not a file a re-run keeps
                 } else if meta.is_dir() {
                     walk(&p, base, out);
                 } else {
@@ -276,8 +363,12 @@ fn first_boot_does_everything_once_and_a_second_run_is_a_no_op() {
         "npm install -g --fetch-timeout=60000 --fetch-retries=3 @devcontainers/cli@0.89.0".into(),
         "usermod -aG docker ubuntu".into(),
         "systemctl enable --now docker".into(),
-        "sshd -t".into(),
         "systemctl disable --now ssh.socket".into(),
+        "systemctl enable ssh.service".into(),
+        "systemctl restart ssh.service".into(),
+        "systemctl is-active --quiet ssh.service".into(),
+        "dpkg --configure -a".into(),
+        "mint-idle permissions".into(),
         "mkfs.ext4 -q -L mint-projects /dev/nvme1n1".into(),
         "mount /mint/projects".into(),
         "mount /mint/user".into(),
@@ -285,6 +376,20 @@ fn first_boot_does_everything_once_and_a_second_run_is_a_no_op() {
     ] {
         assert!(record.lines().any(|l| l == expected), "missing `{expected}` in:\n{record}");
     }
+    // Ubuntu 24.04's sshd: the service runs (it made /run/sshd), the socket is off.
+    assert!(m.path("state/active-ssh").exists(), "{record}");
+    assert!(!m.path("state/active-ssh.socket").exists(), "{record}");
+    // dockerd runs with Mint's daemon.json (it started as docker.io installed).
+    assert_eq!(
+        std::fs::read_to_string(m.path("state/dockerd-config")).unwrap(),
+        std::fs::read_to_string(common::repo_root().join("bootstrap/docker-daemon.json")).unwrap(),
+        "dockerd runs without Mint's daemon.json"
+    );
+    // The outcome on the serial console, for `mint up` when the role cannot tag.
+    assert_eq!(
+        std::fs::read_to_string(m.path("root/dev/console")).unwrap(),
+        "mint-bootstrap: complete\n"
+    );
     // mint-idle and its timer come before anything that can fail for outside reasons.
     let at = |needle: &str| record.find(needle).unwrap_or_else(|| panic!("no {needle}"));
     assert!(
@@ -677,4 +782,71 @@ fn every_oneshot_unit_has_a_start_timeout() {
         );
     }
     assert!(units >= 2, "found {units} units");
+}
+
+/// Every fact in UBUNTU_FACTS is modelled by the recorder (a new fact needs its model).
+#[test]
+fn the_recorder_models_every_ubuntu_fact() {
+    for n in 1..=UBUNTU_FACTS {
+        assert!(
+            RECORDER.contains(&format!("Fact {n}")),
+            "fact {n} is listed but not modelled"
+        );
+    }
+}
+
+/// Fact 2: apt-daily holds the lists lock for a while at first boot; `apt-get update` is
+/// retried until it is free, instead of failing the packages step.
+#[test]
+fn first_boot_waits_out_the_apt_lists_lock() {
+    let m = Machine::new();
+    std::fs::write(m.path("state/lists-locked"), "3").unwrap();
+    let bundle = mint::bootstrap::bundle(&settings()).unwrap();
+    let (ok, out, record) = m.run(&bundle);
+    assert!(ok, "{out}\n{record}");
+    let updates = record
+        .lines()
+        .filter(|l| l.starts_with("apt-get") && l.ends_with("update -q"))
+        .count();
+    assert_eq!(updates, 4, "{record}");
+    assert!(record.contains("sleep 10"), "{record}");
+}
+
+/// Fact 3: a stop during the install (the bootstrap timeout's "stop") left dpkg
+/// half-configured; the retry at the next boot repairs it before installing.
+#[test]
+fn first_boot_finishes_an_interrupted_dpkg_first() {
+    let m = Machine::new();
+    std::fs::write(m.path("state/dpkg-interrupted"), "").unwrap();
+    let bundle = mint::bootstrap::bundle(&settings()).unwrap();
+    let (ok, out, record) = m.run(&bundle);
+    assert!(ok, "{out}\n{record}");
+    let at = |needle: &str| record.find(needle).unwrap_or_else(|| panic!("no {needle}"));
+    assert!(
+        at("dpkg --configure -a") < at(" install -y -q docker.io"),
+        "{record}"
+    );
+}
+
+/// An instance role that refuses the VM's own StopInstances/CreateTags (a condition that does
+/// not resolve on AWS) fails the health check as `iam`; the role cannot tag that, so the
+/// outcome is on the serial console, where `mint up` reads it.
+#[test]
+fn a_refused_instance_role_is_a_named_failure_on_the_console() {
+    let m = Machine::new();
+    std::fs::write(m.path("state/iam-refused"), "").unwrap();
+    let bundle = mint::bootstrap::bundle(&settings()).unwrap();
+    let (ok, out, record) = m.run(&bundle);
+    assert!(!ok, "{out}");
+    assert!(record.contains("mint-idle permissions"), "{record}");
+    assert!(
+        out.contains("FAILED: instance role may stop and tag this instance"),
+        "{out}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(m.path("root/dev/console")).unwrap(),
+        "mint-bootstrap: failed: health check: iam\n"
+    );
+    assert!(!record.contains("=complete"), "{record}");
+    assert!(!m.path("root/var/lib/mint/bootstrap-version").exists());
 }

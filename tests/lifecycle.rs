@@ -352,6 +352,17 @@ fn up_list_down_restart_destroy() {
     assert_eq!(live_instances(&ec2, "default").len(), 1);
     assert_eq!(vm_addresses(&ec2, "default").len(), 1);
     assert_eq!(vm_volumes(&ec2, "default", "project-volume").len(), 1);
+    // The root and project volumes are encrypted (the account's default EBS key).
+    let vols = block_on(
+        ec2.describe_volumes()
+            .filters(filter("tag:mint:vm", "default"))
+            .send(),
+    )
+    .unwrap();
+    assert_eq!(vols.volumes().len(), 2, "{:?}", vols.volumes());
+    for v in vols.volumes() {
+        assert_eq!(v.encrypted(), Some(true), "unencrypted: {v:?}");
+    }
 
     // destroy without --yes and without a terminal refuses and changes nothing.
     let out = env.mint(&["destroy"]).output().unwrap();
@@ -759,6 +770,18 @@ fn wait_for_instance(
     }
 }
 
+/// `mint up` of a new VM, running in the background until its instance exists.
+fn up_until_launched(env: &Env, ec2: &aws_sdk_ec2::Client) -> (std::process::Child, String) {
+    let up = env
+        .std_cmd("mint")
+        .args(["up", "--yes"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    (up, wait_for_instance(ec2, "default", |_| true))
+}
+
 /// A first boot that fails tags `mint:bootstrap=failed: <step>`: `mint up` says so at once
 /// instead of waiting out its timeout; "stop, then `mint up`" runs the bootstrap again (the
 /// VM's retry unit) and waits for the new outcome.
@@ -768,14 +791,7 @@ fn a_failed_bootstrap_is_reported_at_once_and_retried_by_stop_then_up() {
     let env = Env::new(&moto);
     env.init();
     let ec2 = ec2(&moto);
-    let up = env
-        .std_cmd("mint")
-        .args(["up", "--yes"])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let id = wait_for_instance(&ec2, "default", |_| true);
+    let (up, id) = up_until_launched(&env, &ec2);
     tag_as_the_vm(&ec2, &id, "failed: packages");
     let tagged = std::time::Instant::now();
     let out = up.wait_with_output().unwrap();
@@ -814,6 +830,40 @@ fn a_failed_bootstrap_is_reported_at_once_and_retried_by_stop_then_up() {
     );
     let rec: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(rec["bootstrap"], "complete", "{rec}");
+}
+
+/// A VM whose instance role refuses its own CreateTags cannot tag its failure: its health
+/// check writes it to the serial console, and `mint up` reads it there within a minute
+/// instead of waiting out the 7-minute bootstrap timeout.
+#[test]
+fn a_bootstrap_failure_only_on_the_console_is_reported_within_a_minute() {
+    let moto = Moto::start_with(&[]);
+    let env = Env::new(&moto);
+    env.init();
+    let ec2 = ec2(&moto);
+    let (up, id) = up_until_launched(&env, &ec2);
+    // The VM's health check, refused by IAM, says so where it still can.
+    let console = format!("{}/__mint/console/{id}", moto.endpoint());
+    let said = std::process::Command::new("curl")
+        .args(["-fsS", "--data-binary"])
+        .arg("[   61.2] cloud-init[1042]: mint-bootstrap: failed: health check: iam\n")
+        .arg(&console)
+        .output()
+        .unwrap();
+    assert!(said.status.success(), "{said:?}");
+    let written = std::time::Instant::now();
+    let out = up.wait_with_output().unwrap();
+    assert!(
+        written.elapsed() < std::time::Duration::from_secs(60),
+        "mint up took {:?} to see the failure",
+        written.elapsed()
+    );
+    assert_clear_error(&out, "mint-vm", "health check: iam");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("serial console"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// A stop made outside Mint (here, StopInstances straight through the API) shows as such in

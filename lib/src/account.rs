@@ -10,6 +10,8 @@ use aws_sdk_ec2::types::Subnet;
 use thiserror::Error;
 
 pub(crate) const INSTANCE_PROFILE: &str = "mint-instance-profile";
+/// The role inside the profile (the admin template's InstanceRole).
+pub(crate) const INSTANCE_ROLE: &str = "mint-instance-role";
 pub(crate) const EFS_SECURITY_GROUP: &str = "mint-efs";
 pub(crate) const ADMIN_DOC: &str = "`mint admin setup`, README \"Admin setup\"";
 

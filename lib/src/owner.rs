@@ -11,6 +11,13 @@ pub(crate) struct Owner {
     pub(crate) arn: String,
 }
 
+impl Owner {
+    /// The account the caller acts in (the ARN's fifth field).
+    pub(crate) fn account(&self) -> &str {
+        self.arn.split(':').nth(4).unwrap_or_default()
+    }
+}
+
 /// Asks STS who the caller is; the one place the owner comes from.
 pub(crate) async fn caller(aws: &Aws) -> Result<Owner> {
     let out = aws

@@ -358,6 +358,34 @@ pub(crate) fn doctor(r: &crate::vm::doctor::Report) -> String {
 }
 
 /// `mint admin status`.
+/// The instance role's check by IAM's policy simulator, one line per case.
+pub(crate) fn role_check(c: &crate::admin::simulate::RoleCheck) -> String {
+    use crate::admin::simulate::RoleCheck;
+    match c {
+        RoleCheck::Unavailable { why } => format!(
+            "Instance role: not checked, IAM's policy simulator is unavailable here ({why})."
+        ),
+        RoleCheck::Passed { cases } | RoleCheck::Failed { cases } => {
+            let verdict = if matches!(c, RoleCheck::Passed { .. }) {
+                "works as Mint needs (IAM's policy simulator)"
+            } else {
+                "DOES NOT work as Mint needs (IAM's policy simulator)"
+            };
+            let mut out = format!("Instance role: {verdict}:");
+            for case in cases {
+                out.push_str(&format!(
+                    "\n  {} {}: {} (expected {})",
+                    if case.ok { "ok  " } else { "FAIL" },
+                    case.what,
+                    case.decision,
+                    case.expected
+                ));
+            }
+            out
+        }
+    }
+}
+
 pub(crate) fn admin_status(s: &crate::admin::status::AdminStatus) -> String {
     let mut out = String::new();
     match &s.stack {
@@ -401,6 +429,10 @@ pub(crate) fn admin_status(s: &crate::admin::status::AdminStatus) -> String {
             s.init_problems.join("\n  - ")
         ));
     }
+    if let Some(c) = &s.role_check {
+        out.push('\n');
+        out.push_str(&role_check(c));
+    }
     out
 }
 
@@ -408,6 +440,40 @@ pub(crate) fn admin_status(s: &crate::admin::status::AdminStatus) -> String {
 mod tests {
     use super::*;
     use crate::record::{Idle, SCHEMA};
+
+    #[test]
+    fn a_role_check_names_each_case_and_the_failing_one() {
+        use crate::admin::simulate::{Case, RoleCheck};
+        let case = |what: &str, expected, decision: &str| Case {
+            what: what.into(),
+            expected,
+            decision: decision.into(),
+            ok: (decision == "allowed") == (expected == "allowed"),
+        };
+        let failed = RoleCheck::Failed {
+            cases: vec![
+                case(
+                    "ec2:StopInstances on its own instance",
+                    "allowed",
+                    "implicitDeny",
+                ),
+                case(
+                    "ec2:StopInstances on another Mint instance",
+                    "denied",
+                    "implicitDeny",
+                ),
+            ],
+        };
+        insta::assert_snapshot!(role_check(&failed), @r"
+        Instance role: DOES NOT work as Mint needs (IAM's policy simulator):
+          FAIL ec2:StopInstances on its own instance: implicitDeny (expected allowed)
+          ok   ec2:StopInstances on another Mint instance: implicitDeny (expected denied)
+        ");
+        let none = RoleCheck::Unavailable {
+            why: "no simulator".into(),
+        };
+        assert!(role_check(&none).contains("not checked"));
+    }
 
     // 2026-11-23T09:00:00Z
     const NOW: i64 = 1_795_424_400;

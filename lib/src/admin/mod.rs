@@ -3,6 +3,7 @@
 
 pub(crate) mod deploy;
 pub(crate) mod policy;
+pub(crate) mod simulate;
 pub(crate) mod stack;
 pub(crate) mod status;
 pub(crate) mod teardown;
@@ -11,6 +12,8 @@ pub(crate) mod teardown;
 pub(crate) const STACK_NAME: &str = "mint-admin";
 /// The template `mint admin deploy` creates the stack from (`mint admin template` prints it).
 pub(crate) const TEMPLATE: &str = include_str!("template.yaml");
+/// The instance role's inline policy (template: InstanceRole.Policies).
+pub(crate) const ROLE_POLICY: &str = "mint-instance-self";
 /// The managed policy (a template resource) that adds to PowerUserAccess what Mint needs.
 pub(crate) const USER_POLICY: &str = "mint-user";
 /// A mount target per default subnet; the template has this many subnet parameters.

@@ -74,6 +74,10 @@ pub(crate) async fn attach(aws: &Aws, principals: &[Principal]) -> Result<String
         match res {
             Ok(()) => {}
             Err(e) if e.code() == Some("NoSuchEntity") => bail!(UnknownPrincipal(p.clone())),
+            // IAM Identity Center owns its AWSReservedSSO_* roles: IAM refuses any change.
+            Err(e) if e.code() == Some("UnmodifiableEntity") => {
+                bail!(ManagedByIdentityCenter(p.clone()))
+            }
             Err(e) => return Err(e.into()),
         }
     }
@@ -81,8 +85,15 @@ pub(crate) async fn attach(aws: &Aws, principals: &[Principal]) -> Result<String
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("IAM {0} does not exist in this account; check the name (`aws iam list-groups`, `list-roles`, `list-users`). For SSO users, attach {USER_POLICY} to the permission set's role, or add it to the permission set")]
+#[error("IAM {0} does not exist in this account; check the name (`aws iam list-groups`, `list-roles`, `list-users`). For IAM Identity Center users, {SSO_FIX}")]
 pub(crate) struct UnknownPrincipal(pub(crate) Principal);
+
+/// What an IAM Identity Center admin does instead of attaching to the role.
+pub(crate) const SSO_FIX: &str = "add mint-user to the permission set as a customer managed policy (IAM Identity Center > Permission sets > your set > Customer managed policies > name `mint-user`, no path): IAM Identity Center then attaches it in every account the set is assigned to where mint-user exists, which `mint admin deploy` makes";
+
+#[derive(Debug, thiserror::Error)]
+#[error("IAM refused to change {0} (UnmodifiableEntity): IAM Identity Center manages its AWSReservedSSO_* roles and undoes any change. Instead, {SSO_FIX}")]
+pub(crate) struct ManagedByIdentityCenter(pub(crate) Principal);
 
 /// Detaches the policy from everything it is attached to (a managed policy with attachments
 /// cannot be deleted, so teardown calls this first). Returns who it was detached from.

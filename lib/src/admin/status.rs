@@ -14,6 +14,8 @@ pub(crate) struct AdminStatus {
     /// What `mint init` checks of the admin's resources: empty when it would pass.
     pub(crate) init_problems: Vec<String>,
     pub(crate) init_ready: bool,
+    /// The instance role as IAM's policy simulator evaluates it; absent without a stack.
+    pub(crate) role_check: Option<super::simulate::RoleCheck>,
 }
 
 #[derive(Debug, Serialize)]
@@ -46,13 +48,16 @@ pub(crate) async fn status(aws: &Aws) -> Result<AdminStatus> {
         resources: Vec::new(),
         init_ready: init_problems.is_empty(),
         init_problems,
+        role_check: None,
     };
     let Some(s) = found? else { return Ok(out) };
     let cfn = aws.cfn();
-    let (resources, template) = tokio::join!(
+    let (resources, template, role_check) = tokio::join!(
         cfn.list_stack_resources().stack_name(STACK_NAME).send(),
-        cfn.get_template().stack_name(STACK_NAME).send()
+        cfn.get_template().stack_name(STACK_NAME).send(),
+        super::simulate::check_role(aws)
     );
+    out.role_check = Some(role_check);
     out.resources = resources
         .aws("ListStackResources")?
         .stack_resource_summaries()

@@ -103,9 +103,10 @@ async fn access_points(aws: &Aws, fs: &str) -> Result<Vec<(String, String)>> {
         .collect())
 }
 
-/// Deletes the stack (and with `force` the access points first); re-runnable: each step finds
-/// what a killed run left.
-pub(crate) async fn execute(aws: &Aws, plan: &Plan, force: bool) -> Result<()> {
+/// Deletes the stack (and with `force` the access points first, and the file system the
+/// stack retains last); re-runnable: each step finds what a killed run left. Returns the file
+/// system that stays (the template retains it: users' config outlives the stack).
+pub(crate) async fn execute(aws: &Aws, plan: &Plan, force: bool) -> Result<Option<String>> {
     if plan.blocked() && !force {
         bail!(
             "refusing to tear down Mint in {}: still in use by\n  - {}\n`mint destroy` those VMs (each owner, or `aws ec2 terminate-instances`) first, or pass --force to delete everything anyway",
@@ -114,7 +115,10 @@ pub(crate) async fn execute(aws: &Aws, plan: &Plan, force: bool) -> Result<()> {
         );
     }
     if plan.stack_status.is_none() {
-        return Ok(());
+        return match (&plan.file_system, force) {
+            (Some(fs), true) => delete_file_system(aws, fs).await.map(|()| None),
+            (fs, _) => Ok(fs.clone()),
+        };
     }
     if force {
         let efs = aws.efs();
@@ -154,5 +158,43 @@ pub(crate) async fn execute(aws: &Aws, plan: &Plan, force: bool) -> Result<()> {
             why.join("\n  ")
         );
     }
-    Ok(())
+    match (&plan.file_system, force) {
+        (Some(fs), true) => delete_file_system(aws, fs).await.map(|()| None),
+        (fs, _) => Ok(fs.clone()),
+    }
+}
+
+/// The file system the stack retained, once its mount targets (the stack's) are gone.
+async fn delete_file_system(aws: &Aws, fs: &str) -> Result<()> {
+    let efs = aws.efs();
+    let gone = |e: &crate::aws::AwsError| e.code() == Some("FileSystemNotFound");
+    let targets = match efs
+        .describe_mount_targets()
+        .file_system_id(fs)
+        .send()
+        .await
+        .aws("DescribeMountTargets")
+    {
+        Ok(t) => t,
+        Err(e) if gone(&e) => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
+    for t in targets.mount_targets() {
+        efs.delete_mount_target()
+            .mount_target_id(t.mount_target_id())
+            .send()
+            .await
+            .aws("DeleteMountTarget")?;
+    }
+    match efs
+        .delete_file_system()
+        .file_system_id(fs)
+        .send()
+        .await
+        .aws("DeleteFileSystem")
+    {
+        Ok(_) => Ok(()),
+        Err(e) if gone(&e) => Ok(()),
+        Err(e) => Err(e.into()),
+    }
 }

@@ -16,7 +16,7 @@ An AWS administrator runs this once per account and region; Mint's users need on
   mint admin setup --region us-east-1 --group developers
 
 What it creates (one CloudFormation stack, `mint-admin`; `mint admin template` prints it):
-  - role mint-instance-role and instance profile mint-instance-profile: a VM may stop and tag itself (only itself, only while tagged mint=true) and describe instances;
+  - role mint-instance-role and instance profile mint-instance-profile: a VM may stop and tag itself (only itself, only while tagged mint=true), checked after each deploy with IAM's policy simulator;
   - an encrypted EFS file system (Elastic throughput, tagged mint=true, mint:component=efs) with a mount target in every default subnet, holding each user's dotfiles and Claude auth behind their own access point;
   - security group mint-efs: NFS (2049/tcp) from members of itself only; every Mint VM carries it;
   - managed policy mint-user: iam:PassRole on mint-instance-role (to ec2.amazonaws.com only) and iam:GetInstanceProfile on mint-instance-profile, the two things PowerUserAccess lacks for Mint.
@@ -58,7 +58,7 @@ pub(crate) enum AdminCmd {
     /// Attach the `mint-user` policy to the IAM groups, roles or users that run Mint
     #[command(
         group(clap::ArgGroup::new("principal").required(true).multiple(true).args(["group", "role", "user"])),
-        long_about = "Attach the `mint-user` policy to the IAM groups, roles or users that run Mint.\n\nPowerUserAccess has no iam:* actions; mint-user adds the two Mint needs: iam:PassRole on mint-instance-role (to launch a VM with it) and iam:GetInstanceProfile on mint-instance-profile (checked by `mint init`). For IAM Identity Center users, add the policy to the permission set, or give --role the permission set's AWSReservedSSO_… role."
+        long_about = "Attach the `mint-user` policy to the IAM groups, roles or users that run Mint.\n\nPowerUserAccess has no iam:* actions; mint-user adds the two Mint needs: iam:PassRole on mint-instance-role (to launch a VM with it) and iam:GetInstanceProfile on mint-instance-profile (checked by `mint init`). For IAM Identity Center users, add mint-user to the permission set as a customer managed policy (name `mint-user`, no path); IAM refuses changes to the AWSReservedSSO_… roles Identity Center makes, so --role cannot name them."
     )]
     AttachPolicy {
         #[command(flatten)]
@@ -177,16 +177,22 @@ pub(crate) async fn run(cmd: AdminCmd, cfg: &Config) -> Result<()> {
                 return Ok(());
             };
             if plan.blocked() && !force {
-                return teardown::execute(&aws, &plan, false).await;
+                return teardown::execute(&aws, &plan, false).await.map(|_| ());
             }
+            let fs = plan
+                .file_system
+                .as_deref()
+                .map(|f| format!(" {f}"))
+                .unwrap_or_default();
             eprintln!(
-                "This deletes stack {} ({st}) in {}: the instance role and profile, the mint-efs security group, the mint-user policy (detached from everyone) and the EFS file system{} with every user's Mint config.",
+                "This deletes stack {} ({st}) in {}: the instance role and profile, the mint-efs security group and mount targets, and the mint-user policy (detached from everyone). {}",
                 admin::STACK_NAME,
                 plan.region,
-                plan.file_system
-                    .as_deref()
-                    .map(|f| format!(" {f}"))
-                    .unwrap_or_default()
+                if force {
+                    format!("With --force it also deletes the EFS file system{fs} with every user's Mint config.")
+                } else {
+                    format!("The EFS file system{fs} is kept (the stack retains it); --force deletes it too.")
+                }
             );
             for b in plan.blockers() {
                 eprintln!("  still in use (--force): {b}");
@@ -200,12 +206,17 @@ pub(crate) async fn run(cmd: AdminCmd, cfg: &Config) -> Result<()> {
                 bail!("not deleted: you answered no");
             }
             ui::phase(&format!("Deleting stack {}...", admin::STACK_NAME));
-            teardown::execute(&aws, &plan, force).await?;
+            let kept = teardown::execute(&aws, &plan, force).await?;
             ui::out(&format!(
                 "Stack {} deleted from {}. Mint users there can no longer `mint init` or `mint up` until `mint admin setup` runs again.",
                 admin::STACK_NAME,
                 plan.region
             ))?;
+            if let Some(fs) = kept {
+                ui::out(&format!(
+                    "EFS file system {fs} is kept with its data and backups; `mint admin teardown --force` deletes it (or `aws efs delete-file-system --file-system-id {fs}` once its mount targets are gone)."
+                ))?;
+            }
             Ok(())
         }
     }
@@ -234,7 +245,7 @@ async fn deploy_stack(aws: &Aws, yes: bool) -> Result<()> {
                 admin::STACK_NAME,
                 plan.region
             ))?;
-            return Ok(());
+            return role_check(aws).await;
         }
         deploy::Action::Create => "Create",
         deploy::Action::Update => "Update",
@@ -280,6 +291,18 @@ async fn deploy_stack(aws: &Aws, yes: bool) -> Result<()> {
         plan.region,
         plan.region
     ))?;
+    role_check(aws).await
+}
+
+/// The instance role as IAM's policy simulator evaluates it; a role that would not work is
+/// an error (exit 1), a simulator that cannot be asked is said and passed over.
+async fn role_check(aws: &Aws) -> Result<()> {
+    ui::phase("Checking the instance role with IAM's policy simulator...");
+    let check = admin::simulate::check_role(aws).await;
+    ui::out(&view::role_check(&check))?;
+    if let admin::simulate::RoleCheck::Failed { .. } = check {
+        bail!("the deployed instance role does not work as Mint needs (see above); run `mint admin deploy` with this Mint's template, or report it");
+    }
     Ok(())
 }
 

@@ -64,6 +64,12 @@ enum Cmd {
         )]
         settings: std::path::PathBuf,
     },
+    /// Ask AWS (DryRun) whether the instance role may stop and tag this instance; exit 1 if not
+    Permissions {
+        /// One JSON object per permission
+        #[arg(long)]
+        json: bool,
+    },
     /// Tag this instance (mint:bootstrap, mint:health, mint:host-key), for the bootstrap scripts
     Tag {
         /// KEY=VALUE pairs, e.g. mint:bootstrap=complete
@@ -116,6 +122,7 @@ pub fn main() -> ExitCode {
                 super::emit(json, &r, crate::view::idle_check)
             }
             Cmd::Tag { pairs } => idle::tag_self(&pairs).await,
+            Cmd::Permissions { json } => permissions(json).await,
             Cmd::Notify { action } => notify(action).await,
             Cmd::Events { once } => events(once).await,
             Cmd::Sessions { json } => {
@@ -159,6 +166,32 @@ async fn check() -> Result<()> {
     );
     // A failed heartbeat or stop fails the unit, after its record is in the journal.
     failure.map_or(Ok(()), Err)
+}
+
+async fn permissions(json: bool) -> Result<()> {
+    let found = idle::permissions().await?;
+    for p in &found {
+        if json {
+            println!("{}", serde_json::to_string(p)?);
+        } else {
+            match &p.refused {
+                None => println!("ok: {} on this instance", p.action),
+                Some(why) => println!("REFUSED: {} on this instance: {why}", p.action),
+            }
+        }
+    }
+    let refused: Vec<&str> = found
+        .iter()
+        .filter(|p| p.refused.is_some())
+        .map(|p| p.action)
+        .collect();
+    if refused.is_empty() {
+        return Ok(());
+    }
+    anyhow::bail!(
+        "the instance role refuses {} on this instance, so auto-stop and the bootstrap tags cannot work; an admin runs `mint admin deploy` (the role from Mint's template) and `mint admin status` to check it",
+        refused.join(" and ")
+    )
 }
 
 async fn notify(action: NotifyAction) -> Result<()> {

@@ -122,3 +122,52 @@ pub(crate) async fn stop(aws: &Aws, id: &str) -> Result<String> {
         .map(|n| n.as_str().to_string())
         .unwrap_or_else(|| "requested".to_string()))
 }
+
+/// One of the instance role's permissions on this instance, as AWS answered a DryRun call.
+#[derive(Debug, Clone, serde::Serialize)]
+pub(crate) struct Permission {
+    pub(crate) action: &'static str,
+    /// None when AWS answered DryRunOperation (the call would have succeeded).
+    pub(crate) refused: Option<String>,
+}
+
+/// Asks AWS, with DryRun, whether the role may stop and tag this instance: the two calls
+/// auto-stop and the bootstrap tags depend on, evaluated by IAM as it really is (moto and a
+/// template reading cannot show a condition key that does not resolve).
+pub(crate) async fn permissions(aws: &Aws, id: &str) -> Result<Vec<Permission>> {
+    let ec2 = aws.ec2();
+    let (stop, tag) = tokio::join!(
+        ec2.stop_instances().instance_ids(id).dry_run(true).send(),
+        ec2.create_tags()
+            .resources(id)
+            .set_tags(Some(tags::ec2_tags(&[(
+                tags::HEALTH.to_string(),
+                "healthy".to_string()
+            )])))
+            .dry_run(true)
+            .send(),
+    );
+    Ok(vec![
+        Permission {
+            action: "ec2:StopInstances",
+            refused: dry_run_refusal(stop.map(|_| ()).aws("StopInstances"))?,
+        },
+        Permission {
+            action: "ec2:CreateTags",
+            refused: dry_run_refusal(tag.map(|_| ()).aws("CreateTags"))?,
+        },
+    ])
+}
+
+/// DryRunOperation is the "allowed" answer; UnauthorizedOperation the refusal; anything else
+/// (no network, throttling) is an error, not a verdict.
+fn dry_run_refusal(answer: Result<(), crate::aws::AwsError>) -> Result<Option<String>> {
+    match answer {
+        Ok(()) => Ok(None),
+        Err(e) if e.code() == Some("DryRunOperation") => Ok(None),
+        Err(e) if matches!(e.code(), Some("UnauthorizedOperation" | "AccessDenied")) => {
+            Ok(Some(e.to_string()))
+        }
+        Err(e) => Err(e.into()),
+    }
+}

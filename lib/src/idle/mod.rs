@@ -177,6 +177,12 @@ pub(crate) async fn tag_self(pairs: &[String]) -> Result<()> {
     instance::heartbeat(&inst.aws().await, &inst.id, &values).await
 }
 
+/// `mint-idle permissions`: the instance role's DryRun answers for this instance.
+pub(crate) async fn permissions() -> Result<Vec<instance::Permission>> {
+    let inst = instance::from_metadata().await?;
+    instance::permissions(&inst.aws().await, &inst.id).await
+}
+
 /// The decision, without acting or writing anything.
 pub(crate) async fn status() -> Result<Record> {
     Ok(evaluate().await?.record)

@@ -337,6 +337,7 @@ async fn launch(
                     EbsBlockDevice::builder()
                         .volume_size(ROOT_VOLUME_GB)
                         .volume_type(VolumeType::Gp3)
+                        .encrypted(true)
                         .delete_on_termination(true)
                         .build(),
                 )
@@ -482,6 +483,8 @@ async fn ensure_project_volume(
         .availability_zone(az)
         .size(size)
         .volume_type(VolumeType::Gp3)
+        // With the account's default EBS key (aws/ebs unless the account chose another).
+        .encrypted(true)
         .tag_specifications(tags::spec(ResourceType::Volume, &vol_tags))
         .client_token(client_token(&format!("project-volume/{vm}")))
         .send()

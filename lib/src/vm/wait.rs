@@ -85,28 +85,118 @@ pub(crate) async fn volume_state(ctx: &Ctx, id: &str, want: VolumeState) -> Resu
     got.with_context(|| format!("volume {id} did not become {} in time", want.as_str()))
 }
 
+/// How often the bootstrap wait reads the serial console besides the tags: a VM whose role
+/// cannot tag says how its bootstrap ended there, and a minute is the promise.
+const CONSOLE_EVERY: Duration = Duration::from_secs(15);
+
 /// The instance once its health check tagged `mint:bootstrap=complete`, or None when
-/// `max` passed first. A `failed` tag ends the wait with an error.
+/// `max` passed first. A `failed` tag, or a failure the VM wrote to its serial console
+/// (when its instance role cannot tag), ends the wait with an error.
 pub(crate) async fn bootstrap(
     ctx: &Ctx,
     vm: &str,
     id: &str,
     max: Duration,
 ) -> Result<Option<Instance>> {
+    let console_read = std::sync::Mutex::new(None::<Instant>);
     poll(max, "the mint:bootstrap tag", || async {
         let inst = discover::instance_by_id(&ctx.ec2, id).await?;
-        match inst.as_ref().and_then(Bootstrap::of) {
-            Some(Bootstrap::Complete) => Ok(inst),
-            Some(Bootstrap::Failed) => {
-                let what = inst
-                    .as_ref()
-                    .and_then(Bootstrap::failure)
-                    .map(|d| format!(" ({d})"))
-                    .unwrap_or_default();
-                bail!("bootstrap failed on {id}{what}; see `mint ssh --vm {vm}` and `journalctl -u cloud-final` on the VM, or `mint destroy --vm {vm}`")
+        let failure = match inst.as_ref().and_then(Bootstrap::of) {
+            Some(Bootstrap::Complete) => return Ok(inst),
+            Some(Bootstrap::Failed) => inst
+                .as_ref()
+                .and_then(Bootstrap::failure)
+                .map(str::to_string)
+                .unwrap_or_default(),
+            None => {
+                // The lock is never held across an await.
+                let due = match console_read.lock() {
+                    Ok(mut last) if last.is_none_or(|t| t.elapsed() >= CONSOLE_EVERY) => {
+                        *last = Some(Instant::now());
+                        true
+                    }
+                    _ => false,
+                };
+                if !due {
+                    return Ok(None);
+                }
+                match console_failure(ctx, id).await {
+                    Some(f) => format!(
+                        "{f}; from the serial console: the instance could not tag itself"
+                    ),
+                    None => return Ok(None),
+                }
             }
-            None => Ok(None),
-        }
+        };
+        let what = if failure.is_empty() {
+            String::new()
+        } else {
+            format!(" ({failure})")
+        };
+        bail!("bootstrap failed on {id}{what}; see `mint ssh --vm {vm}` and `journalctl -u cloud-final` on the VM, or `mint destroy --vm {vm}`")
     })
     .await
+}
+
+/// The failure the VM's bootstrap wrote to its serial console in this boot, if any. A console
+/// that cannot be read is no verdict (the tags still are): the wait goes on.
+async fn console_failure(ctx: &Ctx, id: &str) -> Option<String> {
+    let out = ctx
+        .ec2
+        .get_console_output()
+        .instance_id(id)
+        .latest(true)
+        .send()
+        .await
+        .aws("GetConsoleOutput");
+    let encoded = match out {
+        Ok(o) => o.output?.to_string(),
+        Err(e) => {
+            crate::ui::step(&format!("cannot read the serial console: {e}"));
+            return None;
+        }
+    };
+    let text = aws_smithy_types::base64::decode(encoded.trim()).ok()?;
+    bootstrap_failure_on_console(&String::from_utf8_lossy(&text))
+}
+
+/// What follows `mint-bootstrap: failed: ` in the console's last bootstrap line of the current
+/// boot (the text after the kernel's last "Linux version" banner): a retried bootstrap after a
+/// stop is judged by its own outcome, not the previous boot's.
+pub(crate) fn bootstrap_failure_on_console(console: &str) -> Option<String> {
+    let this_boot = console
+        .rfind("Linux version ")
+        .map_or(console, |at| &console[at..]);
+    let last = this_boot
+        .lines()
+        .filter_map(|l| {
+            l.split_once("mint-bootstrap: ")
+                .map(|(_, rest)| rest.trim())
+        })
+        .next_back()?;
+    last.strip_prefix("failed: ").map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bootstrap_failure_on_console as failure;
+
+    #[test]
+    fn the_console_names_the_failed_step_of_this_boot_only() {
+        assert_eq!(failure("[   12.3] cloud-init: ok\n"), None);
+        assert_eq!(
+            failure("x\nmint-bootstrap: failed: health check: iam\r\n"),
+            Some("health check: iam".into())
+        );
+        // The last line wins: a retry in the same boot that passed.
+        assert_eq!(
+            failure("mint-bootstrap: failed: packages\nmint-bootstrap: complete\n"),
+            None
+        );
+        // A failure of the boot before this one (stop, then `mint up` retries) is no verdict.
+        assert_eq!(
+            failure("Linux version 6.8\nmint-bootstrap: failed: packages\n[ 0.0] Linux version 6.8\nbooting\n"),
+            None
+        );
+    }
 }
