@@ -23,6 +23,7 @@ pub mod release;
 pub(crate) mod ssh;
 pub(crate) mod tags;
 pub(crate) mod time;
+pub(crate) mod tools;
 pub(crate) mod ui;
 pub(crate) mod view;
 pub(crate) mod vm;

@@ -100,11 +100,29 @@ enum NotifyAction {
     Off,
 }
 
+/// Said in `--help` and for every command where mint-idle cannot work.
+const LINUX_ONLY: &str = "mint-idle is a Linux tool: it runs on Mint VMs (Ubuntu, a static musl build), which `mint up` installs it on. On this system it only shows its help.";
+
 pub fn command() -> clap::Command {
-    Cli::command()
+    let cmd = Cli::command();
+    if cfg!(target_os = "linux") {
+        cmd
+    } else {
+        cmd.before_help(LINUX_ONLY)
+    }
 }
 
 pub fn main() -> ExitCode {
+    if !cfg!(target_os = "linux") && std::env::args().len() > 1 {
+        let help = matches!(
+            std::env::args().nth(1).as_deref(),
+            Some("-h" | "--help" | "help" | "-V" | "--version")
+        );
+        if !help {
+            eprintln!("mint-idle: {LINUX_ONLY}");
+            return ExitCode::from(2);
+        }
+    }
     let cli = match super::parse::<Cli>("mint-idle", command()) {
         Ok(c) => c,
         Err(code) => return code,

@@ -117,7 +117,17 @@ fn established_on_port(proc: &Path, port: u16) -> u32 {
         .sum()
 }
 
+/// Elsewhere (a Mac building the client tools) there is no sock_diag: mint-idle runs on the
+/// VM only, and its main says so before any probe.
+#[cfg(not(target_os = "linux"))]
+mod sock_diag {
+    pub(crate) fn established(_port: u16) -> Option<u32> {
+        None
+    }
+}
+
 /// NETLINK_SOCK_DIAG, the interface `ss` uses (linux/inet_diag.h).
+#[cfg(target_os = "linux")]
 mod sock_diag {
     use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 

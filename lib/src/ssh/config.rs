@@ -282,6 +282,54 @@ mod tests {
         assert!(text.contains("ProxyCommand '/opt/mint bin/mint-proxy' --vm default --instance-id i-0abc --region us-east-1 --user %r %h %p"), "{text}");
     }
 
+    /// The oldest macOS Mint supports is 12 (Monterey), which ships OpenSSH 8.6p1; every
+    /// keyword (and value) Mint writes or passes must be older. Versions from OpenSSH's
+    /// release notes; a new option needs its row here, checked against them.
+    #[test]
+    fn every_ssh_option_mint_writes_is_in_the_openssh_macos_ships() {
+        const MACOS_OPENSSH: (u32, u32) = (8, 6);
+        const SINCE: &[(&str, (u32, u32))] = &[
+            ("host", (1, 0)),
+            ("hostname", (1, 0)),
+            ("port", (1, 0)),
+            ("user", (1, 0)),
+            ("hostkeyalias", (2, 3)),
+            ("userknownhostsfile", (2, 3)),
+            ("stricthostkeychecking", (1, 0)),
+            // the value accept-new
+            ("stricthostkeychecking=accept-new", (7, 6)),
+            ("identityfile", (1, 0)),
+            ("identitiesonly", (3, 9)),
+            ("proxycommand", (1, 0)),
+            ("include", (7, 3)),
+            ("connecttimeout", (3, 8)),
+            ("batchmode", (1, 0)),
+        ];
+        let mut b = block("default", "3.88.1.2");
+        let pinned = render(&b);
+        b.pinned = false;
+        let unpinned = render(&b);
+        let include = include_line(Path::new("/Users/r/.config/mint/ssh_config"));
+        let written = format!("{pinned}{unpinned}{include}\n");
+        let mut used: Vec<String> = written
+            .lines()
+            .filter_map(|l| l.split_whitespace().next())
+            .map(str::to_lowercase)
+            .collect();
+        if unpinned.contains("StrictHostKeyChecking accept-new") {
+            used.push("stricthostkeychecking=accept-new".into());
+        }
+        // The options Mint passes on ssh's command line (ssh::remote).
+        used.extend(["connecttimeout", "batchmode"].map(String::from));
+        for kw in used {
+            let since = SINCE
+                .iter()
+                .find(|(k, _)| *k == kw)
+                .unwrap_or_else(|| panic!("`{kw}`: add it with the OpenSSH version that has it"));
+            assert!(since.1 <= MACOS_OPENSSH, "{kw} needs OpenSSH {:?}", since.1);
+        }
+    }
+
     #[test]
     fn upsert_keeps_other_vms_and_removes() {
         let dir = tempfile::tempdir().unwrap();

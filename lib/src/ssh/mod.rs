@@ -9,8 +9,8 @@ pub(crate) mod known_hosts;
 pub(crate) mod mosh;
 pub(crate) mod proxy;
 pub(crate) mod push;
+pub(crate) mod relay;
 pub(crate) mod remote;
-pub(crate) mod splice;
 pub(crate) mod tmux;
 
 /// The login user on Mint VMs (Ubuntu's default account).

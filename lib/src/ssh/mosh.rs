@@ -17,7 +17,7 @@ pub(crate) struct Connect {
 /// Starts mosh-server on the VM over ssh (running `command` in it, or a login shell) and
 /// returns the mosh-client command that connects to it, for the caller to run.
 pub(crate) fn client_command(rec: &VmRecord, p: &Prepared, command: &[String]) -> Result<Command> {
-    let client = which::which("mosh-client").context("mosh is not installed here (on macOS: brew install mosh; on Debian/Ubuntu: apt install mosh)")?;
+    let client = crate::tools::find("mosh-client").context("mosh-client is not on PATH nor in Homebrew's /opt/homebrew/bin or /usr/local/bin (on macOS: brew install mosh; on Debian/Ubuntu: apt install mosh)")?;
     let ip = rec
         .public_ip
         .as_deref()

@@ -45,7 +45,7 @@ pub(crate) async fn run(r: Request) -> Result<()> {
         if fdpass {
             return Ok(Some(stream));
         }
-        super::splice::splice_stdio(stream, gated).context("connection to the VM broke")?;
+        super::relay::relay_stdio(stream, gated).context("connection to the VM broke")?;
         Ok(None)
     });
     let aws = Aws::load(&r.region).await;
@@ -63,7 +63,7 @@ pub(crate) async fn run(r: Request) -> Result<()> {
         .map_err(|_| anyhow::anyhow!("the connection thread panicked"))?
         .context(unreachable)?;
     match stream {
-        Some(s) => super::splice::pass_fd(&s)
+        Some(s) => super::relay::pass_fd(&s)
             .context("cannot hand the connection to ssh (is ProxyUseFdpass set?)"),
         None => Ok(()),
     }

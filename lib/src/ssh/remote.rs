@@ -42,7 +42,7 @@ pub(crate) fn login_command(p: &Prepared, command: &[String]) -> Result<Command>
 
 /// `code --remote ssh-remote+mint-<vm> /mint/projects[/<project>]` (spec: `mint code`).
 pub(crate) fn code_command(p: &Prepared, project: Option<&str>) -> Result<Command> {
-    let code = which::which("code").context("VS Code's `code` command is not on PATH: in VS Code, run \"Shell Command: Install 'code' command in PATH\"")?;
+    let code = crate::tools::find("code").context("VS Code's `code` command is not on PATH, in /usr/local/bin or in VS Code's app bundle: in VS Code, run \"Shell Command: Install 'code' command in PATH\"")?;
     let path = match project {
         Some(name) => {
             crate::project::validate_name(name)?;

@@ -1,4 +1,4 @@
-//! mint-proxy's splice: stdin → VM and VM → stdout, byte for byte, until the VM side closes,
+//! mint-proxy's relay: stdin → VM and VM → stdout, byte for byte, until the VM side closes,
 //! or the socket handed to ssh (`--fdpass`).
 //!
 //! Plain read/write on unbuffered descriptors. splice(2) between ssh's pipes and the socket
@@ -14,6 +14,7 @@ use std::sync::mpsc::Receiver;
 use super::handshake::ClearPrefix;
 
 const BUF: usize = 256 * 1024;
+#[cfg(target_os = "linux")]
 const PIPE_SIZE: usize = 1 << 20;
 
 /// One read, retried when a signal interrupts it; 0 is the end of the stream.
@@ -44,12 +45,17 @@ fn is_pipe(fd: RawFd) -> bool {
 }
 
 /// Fewer, larger wake-ups: ask for 1 MiB pipe buffers (best effort; the default is 64 KiB).
+/// A Linux fast path: macOS pipes grow on their own and have no F_SETPIPE_SZ.
+#[cfg(target_os = "linux")]
 fn grow_pipe(fd: RawFd) {
     // SAFETY: F_SETPIPE_SZ on a descriptor we hold; failure is harmless.
     unsafe {
         libc::fcntl(fd, libc::F_SETPIPE_SZ, PIPE_SIZE as libc::c_int);
     }
 }
+
+#[cfg(not(target_os = "linux"))]
+fn grow_pipe(_fd: RawFd) {}
 
 /// ssh → VM, passing the clear start of the SSH handshake at once and the rest only once
 /// `gate` says the key push succeeded (see handshake.rs). A failed push ends the relay.
@@ -75,7 +81,7 @@ fn pump_gated(mut from: impl Read, mut to: impl Write, gate: Receiver<bool>) -> 
 
 /// Relays ssh's stdin/stdout to the VM until the VM side closes; ssh's bytes past the key
 /// exchange wait for `gate` (the Instance Connect push).
-pub(crate) fn splice_stdio(stream: TcpStream, gate: Receiver<bool>) -> io::Result<()> {
+pub(crate) fn relay_stdio(stream: TcpStream, gate: Receiver<bool>) -> io::Result<()> {
     // ssh's packets are small and interactive; do not let Nagle hold them back.
     stream.set_nodelay(true)?;
     let stdin = io::stdin().as_fd().try_clone_to_owned()?;
