@@ -203,6 +203,7 @@ fn up_refuses_without_a_pinned_mint_idle() {
         .env_remove("MINT_IDLE_URL")
         .env_remove("MINT_IDLE_SHA256")
         .env("MINT_RELEASES_URL", releases.base())
+        .env("MINT_RELEASE_PUBKEY", common::releases::public_key())
         .output()
         .unwrap();
     if option_env!("MINT_IDLE_URL").is_none() {

@@ -50,6 +50,7 @@ impl Install {
             .env("PATH", "/usr/bin:/bin")
             .env("HOME", self.home.path())
             .env("MINT_RELEASES_URL", server.base())
+            .env("MINT_RELEASE_PUBKEY", common::releases::public_key())
             .stdin(std::process::Stdio::null())
             .output()
             .unwrap()
@@ -179,6 +180,84 @@ fn a_tampered_archive_leaves_every_binary_untouched() {
     assert_eq!(inst.files(), before, "a binary changed");
 }
 
+/// The checksum is right in each case; the signature over it is not (missing, another key,
+/// another release's, or over a truncated file): nothing changes, exit 1, and the message
+/// names what failed.
+#[test]
+fn a_release_without_a_good_signature_changes_nothing() {
+    let name = releases::client_archive_name();
+    let sums = format!("/download/v{NEXT}/{name}.sha256");
+    let sig = format!("{sums}.minisig");
+    type Tamper = fn(&ReleaseServer, &str, &str);
+    let cases: [(&str, Tamper, &str); 4] = [
+        (
+            "no signature",
+            |server, _, sig| {
+                // The listing no longer names the .minisig.
+                for listing in [format!("/releases/tags/v{NEXT}"), "/releases/latest".into()] {
+                    let mut l: serde_json::Value =
+                        serde_json::from_slice(&server.get(&listing).unwrap()).unwrap();
+                    let file = sig.rsplit('/').next().unwrap().to_string();
+                    l["assets"]
+                        .as_array_mut()
+                        .unwrap()
+                        .retain(|a| a["name"] != file.as_str());
+                    server.put(&listing, serde_json::to_vec(&l).unwrap());
+                }
+            },
+            "unsigned",
+        ),
+        (
+            "another key",
+            |server, sums, sig| {
+                let other = minisign::KeyPair::generate_unencrypted_keypair().unwrap();
+                let file = sums.rsplit('/').next().unwrap();
+                let body = server.get(sums).unwrap();
+                let comment = format!("mint v{NEXT} {file}");
+                server.put(
+                    sig,
+                    releases::sign_with(&other.sk, &comment, &body).into_bytes(),
+                );
+            },
+            "signed with another key",
+        ),
+        (
+            "another release's",
+            |server, sums, sig| {
+                let file = sums.rsplit('/').next().unwrap();
+                let body = server.get(sums).unwrap();
+                server.put(sig, releases::sign("v0.0.9", file, &body).into_bytes());
+            },
+            "signed for `mint v0.0.9",
+        ),
+        (
+            "truncated checksum file",
+            |server, sums, _| {
+                let mut body = server.get(sums).unwrap();
+                body.truncate(body.len() - 1);
+                server.put(sums, body);
+            },
+            "signature does not match",
+        ),
+    ];
+    for (what, tamper, says) in cases {
+        let server = ReleaseServer::start();
+        publish_next(&server);
+        tamper(&server, &sums, &sig);
+        let inst = Install::new();
+        let before = inst.files();
+        let out = inst.mint(&server, &["update", "--yes"]);
+        assert_eq!(out.status.code(), Some(1), "{what}: {}", stderr(&out));
+        assert!(stderr(&out).contains(says), "{what}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("nothing was changed"),
+            "{what}: {}",
+            stderr(&out)
+        );
+        assert_eq!(inst.files(), before, "{what}: a binary changed");
+    }
+}
+
 /// chattr +i makes one file impossible to replace (as a security tool or a read-only bind
 /// mount would): the swap fails at mint-proxy, after four files were already renamed in.
 #[test]
@@ -236,6 +315,7 @@ fn an_install_mint_cannot_write_gets_the_command_to_run() {
         .env("PATH", "/usr/bin:/bin")
         .env("HOME", "/nonexistent")
         .env("MINT_RELEASES_URL", server.base())
+        .env("MINT_RELEASE_PUBKEY", common::releases::public_key())
         .output()
         .unwrap();
     assert_clear_error(&out, "mint-vm", "sudo");
@@ -257,6 +337,7 @@ fn the_notice_appears_once_per_run_from_a_daily_cache() {
     let list = || {
         env.mint(&["list"])
             .env("MINT_RELEASES_URL", server.base())
+            .env("MINT_RELEASE_PUBKEY", common::releases::public_key())
             .output()
             .unwrap()
     };
@@ -282,6 +363,7 @@ fn the_notice_appears_once_per_run_from_a_daily_cache() {
     let out = env
         .mint(&["status"])
         .env("MINT_RELEASES_URL", server.base())
+        .env("MINT_RELEASE_PUBKEY", common::releases::public_key())
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
@@ -290,6 +372,7 @@ fn the_notice_appears_once_per_run_from_a_daily_cache() {
         let out = env
             .mint(&args)
             .env("MINT_RELEASES_URL", server.base())
+            .env("MINT_RELEASE_PUBKEY", common::releases::public_key())
             .env("MINT_NO_UPDATE_CHECK", "1")
             .output()
             .unwrap();
@@ -324,6 +407,7 @@ fn a_slow_or_unreachable_release_server_holds_nothing_up_and_prints_nothing() {
         let out = env
             .mint(&["list"])
             .env("MINT_RELEASES_URL", &base)
+            .env("MINT_RELEASE_PUBKEY", common::releases::public_key())
             .output()
             .unwrap();
         let took = started.elapsed();
@@ -376,6 +460,7 @@ fn a_source_build_pins_mint_idle_from_its_release() {
             .env_remove("MINT_EFS_UTILS_URL")
             .env_remove("MINT_EFS_UTILS_SHA256")
             .env("MINT_RELEASES_URL", server.base())
+            .env("MINT_RELEASE_PUBKEY", common::releases::public_key())
             .output()
             .unwrap()
     };
@@ -407,6 +492,37 @@ fn a_source_build_pins_mint_idle_from_its_release() {
         deb_pin["detail"].as_str().unwrap().contains(&deb_sum),
         "{deb_pin}"
     );
+
+    // A pin whose checksum file is signed by another key: `up` refuses before launching.
+    let sig = format!(
+        "/download/v{version}/{}.sha256.minisig",
+        releases::IDLE_ARCHIVE
+    );
+    let good = server.get(&sig).unwrap();
+    let other = minisign::KeyPair::generate_unencrypted_keypair().unwrap();
+    let sums = server
+        .get(&format!(
+            "/download/v{version}/{}.sha256",
+            releases::IDLE_ARCHIVE
+        ))
+        .unwrap();
+    let comment = format!("mint v{version} {}.sha256", releases::IDLE_ARCHIVE);
+    server.put(
+        &sig,
+        releases::sign_with(&other.sk, &comment, &sums).into_bytes(),
+    );
+    let out = no_pin(&["up", "--yes", "--json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("signed with another key"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        env.json(&["list", "--json"]).is_empty(),
+        "launched with a bad pin"
+    );
+    server.put(&sig, good);
 
     let out = no_pin(&["up", "--yes", "--json"]);
     assert!(out.status.success(), "{}", stderr(&out));

@@ -62,18 +62,18 @@ impl ReleaseServer {
         self.state.lock().unwrap().delay = d;
     }
 
-    /// Publishes release `v<version>` with these archives (and a `.sha256` for each), as
-    /// `latest` too when `latest`.
+    /// Publishes release `v<version>` with these archives (and a `.sha256` for each, signed
+    /// as the release workflow signs it), as `latest` too when `latest`.
     pub fn publish(&self, version: &str, archives: &[(String, Vec<u8>)], latest: bool) {
         let mut assets = Vec::new();
         for (name, bytes) in archives {
             let sum = mint::bootstrap::sha256_hex(bytes);
+            let sums = format!("{sum}  {name}\n").into_bytes();
+            let sig = sign(&format!("v{version}"), &format!("{name}.sha256"), &sums);
             for (file, body) in [
                 (name.clone(), bytes.clone()),
-                (
-                    format!("{name}.sha256"),
-                    format!("{sum}  {name}\n").into_bytes(),
-                ),
+                (format!("{name}.sha256"), sums),
+                (format!("{name}.sha256.minisig"), sig.into_bytes()),
             ] {
                 let path = format!("/download/v{version}/{file}");
                 assets.push(serde_json::json!({
@@ -95,6 +95,30 @@ impl ReleaseServer {
             self.put("/releases/latest", listing);
         }
     }
+}
+
+/// This test process's throwaway release key (the release workflow's stands in the repo's
+/// Actions secret).
+fn key_pair() -> &'static minisign::KeyPair {
+    static KEY: std::sync::OnceLock<minisign::KeyPair> = std::sync::OnceLock::new();
+    KEY.get_or_init(|| minisign::KeyPair::generate_unencrypted_keypair().unwrap())
+}
+
+/// The value for MINT_RELEASE_PUBKEY: Mint checks this server's releases against it.
+pub fn public_key() -> String {
+    key_pair().pk.to_base64()
+}
+
+/// A minisign signature of `body` (the checksum file `file` of release `tag`), with the
+/// trusted comment the release workflow writes.
+pub fn sign(tag: &str, file: &str, body: &[u8]) -> String {
+    sign_with(&key_pair().sk, &format!("mint {tag} {file}"), body)
+}
+
+pub fn sign_with(sk: &minisign::SecretKey, trusted_comment: &str, body: &[u8]) -> String {
+    minisign::sign(None, sk, body, Some(trusted_comment), None)
+        .unwrap()
+        .into_string()
 }
 
 fn serve(conn: TcpStream, state: &Mutex<State>) {

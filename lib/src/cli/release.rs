@@ -7,7 +7,7 @@ use crate::{ui, view};
 use anyhow::{bail, Result};
 use std::time::Duration;
 
-pub(crate) const UPDATE_ABOUT: &str = "Replace the Mint tools with the latest release (or --version V).\n\nFinds the release for this platform (GitHub Releases of the project, or MINT_RELEASES_URL for a mirror), downloads its archive and the archive's .sha256 file, and checks the archive against it. Then all six binaries (mint, mint-vm, mint-connect, mint-project, mint-proxy, mint-idle) next to this one are replaced together: each new file is written beside its target first, then renamed in; if anything fails, the old set stays. A checksum mismatch changes nothing and exits 1. An install Mint cannot write (package-managed, or owned by root) gets the command to run instead. Asks first; --yes skips that.";
+pub(crate) const UPDATE_ABOUT: &str = "Replace the Mint tools with the latest release (or --version V).\n\nFinds the release for this platform (GitHub Releases of the project, or MINT_RELEASES_URL for a mirror), downloads its archive, the archive's .sha256 file and that file's minisign signature (.sha256.minisig), checks the signature against the release key built into Mint and the archive against the checksum. Then all six binaries (mint, mint-vm, mint-connect, mint-project, mint-proxy, mint-idle) next to this one are replaced together: each new file is written beside its target first, then renamed in; if anything fails, the old set stays. A missing or bad signature, or a checksum mismatch, changes nothing and exits 1. An install Mint cannot write (package-managed, or owned by root) gets the command to run instead. Asks first; --yes skips that.";
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct UpdateArgs {

@@ -65,17 +65,21 @@ impl Http {
     }
 }
 
-/// https anywhere; http only to this machine.
-pub(crate) fn check_scheme(url: &reqwest::Url) -> Result<(), ReleaseError> {
-    let local = match url.host() {
+/// A URL on this machine (127.0.0.0/8, ::1, localhost).
+pub(crate) fn is_local(url: &reqwest::Url) -> bool {
+    match url.host() {
         Some(url::Host::Domain(d)) => d == "localhost",
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
         None => false,
-    };
+    }
+}
+
+/// https anywhere; http only to this machine.
+pub(crate) fn check_scheme(url: &reqwest::Url) -> Result<(), ReleaseError> {
     match url.scheme() {
         "https" => Ok(()),
-        "http" if local => Ok(()),
+        "http" if is_local(url) => Ok(()),
         _ => Err(ReleaseError::Insecure(url.to_string())),
     }
 }

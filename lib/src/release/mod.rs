@@ -9,6 +9,7 @@
 
 mod http;
 pub(crate) mod notice;
+pub(crate) mod signature;
 pub(crate) mod update;
 
 pub(crate) use http::Http;
@@ -65,6 +66,12 @@ pub enum ReleaseError {
     },
     #[error("there is no Mint release for this platform ({os} {arch}); build from source (README, Install)")]
     Unsupported { os: String, arch: String },
+    #[error("release {tag} publishes {name} unsigned (no {name}.minisig): refusing it, nothing was changed. A release is signed minutes after it is published; try again later, or report it")]
+    Unsigned { tag: String, name: String },
+    #[error("{name} fails its signature check: {why}. Refusing the release, nothing was changed; report it, and do not install it by hand")]
+    BadSignature { name: String, why: String },
+    #[error("MINT_RELEASE_PUBKEY is only for a release source on this machine (127.0.0.1 or localhost); releases from elsewhere are checked against the key built into Mint. Unset it")]
+    KeyOverrideNotLocal,
 }
 
 /// Where releases are listed.
@@ -73,6 +80,8 @@ pub(crate) struct Source {
     pub(crate) base: String,
     /// Set by `MINT_RELEASES_URL` rather than the build.
     pub(crate) overridden: bool,
+    /// The minisign key its checksum files must be signed with.
+    key: String,
 }
 
 impl Source {
@@ -88,7 +97,12 @@ impl Source {
         let url = reqwest::Url::parse(&base)
             .map_err(|e| ReleaseError::BadSource(base.clone(), e.to_string()))?;
         http::check_scheme(&url)?;
-        Ok(Source { base, overridden })
+        let key = signature::trusted_key(http::is_local(&url))?;
+        Ok(Source {
+            base,
+            overridden,
+            key,
+        })
     }
 
     fn latest_url(&self) -> String {
@@ -103,7 +117,7 @@ impl Source {
     pub(crate) async fn latest(&self, http: &Http) -> Result<Release, ReleaseError> {
         let url = self.latest_url();
         match http.get(&url).await? {
-            Some(body) => Release::parse(&url, &body),
+            Some(body) => Release::parse(&url, &body, &self.key),
             None => Err(ReleaseError::BadListing {
                 url,
                 why: "not found (has anything been released yet?)".into(),
@@ -118,7 +132,7 @@ impl Source {
     ) -> Result<Release, ReleaseError> {
         let url = self.tag_url(version);
         match http.get(&url).await? {
-            Some(body) => Release::parse(&url, &body),
+            Some(body) => Release::parse(&url, &body, &self.key),
             None => Err(ReleaseError::NoSuchRelease {
                 version: version.to_string(),
                 url,
@@ -145,10 +159,12 @@ pub(crate) struct Release {
     pub(crate) tag: String,
     pub(crate) version: semver::Version,
     assets: Vec<Asset>,
+    /// The key its checksum files must be signed with (its source's).
+    key: String,
 }
 
 impl Release {
-    fn parse(url: &str, body: &[u8]) -> Result<Release, ReleaseError> {
+    fn parse(url: &str, body: &[u8], key: &str) -> Result<Release, ReleaseError> {
         #[derive(Deserialize)]
         struct Listing {
             tag_name: String,
@@ -166,6 +182,7 @@ impl Release {
             tag: l.tag_name,
             version,
             assets: l.assets,
+            key: key.to_string(),
         })
     }
 
@@ -185,20 +202,37 @@ impl Release {
             })
     }
 
-    /// An archive's URL and the SHA256 its `.sha256` file publishes.
+    /// An archive's URL and the SHA256 its `.sha256` file publishes, once that file's
+    /// signature checks out against Mint's release key.
     pub(crate) async fn published_sum(
         &self,
         http: &Http,
         archive: &str,
     ) -> Result<(String, String), ReleaseError> {
         let asset = self.asset(archive)?;
-        let sums = self.asset(&format!("{archive}.sha256"))?;
+        let sums_name = format!("{archive}.sha256");
+        let sums = self.asset(&sums_name)?;
+        let sig =
+            self.asset(&format!("{sums_name}.minisig"))
+                .map_err(|_| ReleaseError::Unsigned {
+                    tag: self.tag.clone(),
+                    name: sums_name.clone(),
+                })?;
+        let fetch = |url: &str| {
+            let url = url.to_string();
+            async move {
+                http.get(&url)
+                    .await?
+                    .ok_or(ReleaseError::Status { url, status: 404 })
+            }
+        };
+        let (body, sig) = tokio::try_join!(
+            fetch(&sums.browser_download_url),
+            fetch(&sig.browser_download_url)
+        )?;
+        signature::verify(&self.key, &self.tag, &sums_name, &body, &sig)?;
         let url = &sums.browser_download_url;
-        let body = http.get(url).await?.ok_or_else(|| ReleaseError::Status {
-            url: url.clone(),
-            status: 404,
-        })?;
-        let sum = parse_sha256_file(&body)
+        let sum = parse_sha256_file(&body, archive)
             .ok_or_else(|| ReleaseError::BadChecksumFile { url: url.clone() })?;
         Ok((asset.browser_download_url.clone(), sum))
     }
@@ -223,10 +257,17 @@ pub(crate) fn this_target() -> Result<&'static str, ReleaseError> {
     }
 }
 
-/// `sha256sum` output: the first word, 64 hex digits.
-fn parse_sha256_file(body: &[u8]) -> Option<String> {
+/// `sha256sum` output: 64 hex digits, then (when named) the file it is for, which must be
+/// `file` (`*` marks binary mode).
+fn parse_sha256_file(body: &[u8], file: &str) -> Option<String> {
     let text = std::str::from_utf8(body).ok()?;
-    let sum = text.split_whitespace().next()?;
+    let mut words = text.split_whitespace();
+    let sum = words.next()?;
+    if let Some(name) = words.next() {
+        if name.trim_start_matches('*') != file {
+            return None;
+        }
+    }
     (sum.len() == 64 && sum.bytes().all(|b| b.is_ascii_hexdigit()))
         .then(|| sum.to_ascii_lowercase())
 }
@@ -360,6 +401,7 @@ mod tests {
         let r = Release::parse(
             "u",
             br#"{"tag_name":"v1.2.3","assets":[{"name":"a.tar.gz","browser_download_url":"https://x/a.tar.gz"}],"draft":false}"#,
+            "k",
         )
         .unwrap();
         assert_eq!(r.version, semver::Version::new(1, 2, 3));
@@ -372,15 +414,29 @@ mod tests {
             missing.contains("has no b.tar.gz") && missing.contains("a.tar.gz"),
             "{missing}"
         );
-        assert!(Release::parse("u", b"<html>").is_err());
-        assert!(Release::parse("u", br#"{"tag_name":"nightly"}"#).is_err());
+        assert!(Release::parse("u", b"<html>", "k").is_err());
+        assert!(Release::parse("u", br#"{"tag_name":"nightly"}"#, "k").is_err());
 
         let sum = "AB".repeat(32);
+        let x = "mint-cli-x.tar.gz";
         assert_eq!(
-            parse_sha256_file(format!("{sum}  mint-cli-x.tar.gz\n").as_bytes()),
+            parse_sha256_file(format!("{sum}  {x}\n").as_bytes(), x),
             Some(sum.to_lowercase())
         );
-        assert_eq!(parse_sha256_file(b"Not Found"), None);
+        assert_eq!(
+            parse_sha256_file(format!("{sum} *{x}\n").as_bytes(), x),
+            Some(sum.to_lowercase())
+        );
+        assert_eq!(
+            parse_sha256_file(sum.as_bytes(), x),
+            Some(sum.to_lowercase())
+        );
+        // The checksum of another archive does not stand in for this one's.
+        assert_eq!(
+            parse_sha256_file(format!("{sum}  mint-cli-y.tar.gz\n").as_bytes(), x),
+            None
+        );
+        assert_eq!(parse_sha256_file(b"Not Found", x), None);
     }
 
     /// The archives Mint looks for are the ones dist builds: the release targets of
