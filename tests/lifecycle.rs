@@ -466,6 +466,10 @@ fn bootstrap_timeout_terminate_tags_failed_and_cleans_up() {
         .volume_id()
         .unwrap()
         .to_string();
+    let address = vm_addresses(&ec2, "kept")[0]
+        .allocation_id()
+        .unwrap()
+        .to_string();
     block_on(ec2.terminate_instances().instance_ids(&first).send()).unwrap();
     std::thread::sleep(std::time::Duration::from_millis(1100));
     let out = env
@@ -480,11 +484,20 @@ fn bootstrap_timeout_terminate_tags_failed_and_cleans_up() {
         ])
         .output()
         .unwrap();
-    assert_clear_error(&out, "mint-vm", "is kept");
+    assert_clear_error(&out, "mint-vm", "existed before this `up` and are kept");
     assert!(live_instances(&ec2, "kept").is_empty());
     let left = vm_volumes(&ec2, "kept", "project-volume");
     assert_eq!(left.len(), 1);
     assert_eq!(left[0].volume_id(), Some(volume.as_str()));
+    // So is the Elastic IP this `up` found (the VM's stable address), not made.
+    let left = vm_addresses(&ec2, "kept");
+    assert_eq!(left.len(), 1, "the VM's address was released");
+    assert_eq!(left[0].allocation_id(), Some(address.as_str()));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("Elastic IP"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     // Without a terminal and without --on-timeout, the safe choice: stop.
     let out = env

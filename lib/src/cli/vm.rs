@@ -427,9 +427,12 @@ async fn settle(
     bootstrap_timeout: std::time::Duration,
     on_timeout: Option<OnTimeoutArg>,
 ) -> Result<VmRecord> {
-    let instance_id = match result {
+    let (instance_id, made_address) = match result {
         up::Up::Ready(rec) => return Ok(*rec),
-        up::Up::BootstrapTimedOut { instance_id } => instance_id,
+        up::Up::BootstrapTimedOut {
+            instance_id,
+            made_address,
+        } => (instance_id, made_address),
     };
     ui::warn(&format!(
         "bootstrap did not finish within {:.1} minutes on {instance_id}",
@@ -456,7 +459,7 @@ async fn settle(
             up::OnTimeout::Stop
         }
     };
-    Err(up::after_timeout(ctx, vm, &instance_id, choice).await)
+    Err(up::after_timeout(ctx, vm, &instance_id, choice, made_address).await)
 }
 
 async fn resize_one(ctx: &Ctx, vm: &str, to: &str, yes: bool) -> Result<VmRecord> {

@@ -38,6 +38,8 @@ pub(crate) enum Up {
     /// The VM runs but never tagged `mint:bootstrap=complete`: `after_timeout` settles it.
     BootstrapTimedOut {
         instance_id: String,
+        /// This `up` allocated the VM's Elastic IP (a terminate releases only what it made).
+        made_address: bool,
     },
 }
 
@@ -50,6 +52,7 @@ pub(crate) async fn up(ctx: &Ctx, vm: &str, bootstrap_timeout: Duration) -> Resu
     );
     let (inst, eips, vols) = (inst?, eips?, vols?);
     let eip = single(eips, "Elastic IPs", |a| a.allocation_id())?;
+    let made_address = eip.is_none();
     let mut vol = single(vols, "project volumes", |v| v.volume_id())?;
 
     if let Some(i) = &inst {
@@ -109,7 +112,12 @@ pub(crate) async fn up(ctx: &Ctx, vm: &str, bootstrap_timeout: Duration) -> Resu
         ui::phase("Waiting for bootstrap...");
         match wait::bootstrap(ctx, vm, &id, bootstrap_timeout).await? {
             Some(inst) => inst,
-            None => return Ok(Up::BootstrapTimedOut { instance_id: id }),
+            None => {
+                return Ok(Up::BootstrapTimedOut {
+                    instance_id: id,
+                    made_address,
+                })
+            }
         }
     };
     let mut rec = VmRecord::from_instance(&inst, ctx.region());
@@ -534,6 +542,7 @@ pub(crate) async fn after_timeout(
     vm: &str,
     id: &str,
     choice: OnTimeout,
+    made_address: bool,
 ) -> anyhow::Error {
     let done = match choice {
         OnTimeout::Stop => ctx
@@ -545,13 +554,13 @@ pub(crate) async fn after_timeout(
             .aws("StopInstances")
             .map_err(anyhow::Error::from)
             .map(|_| format!("bootstrap timed out; instance {id} is stopping. `mint up --vm {vm}` starts it again, `mint destroy --vm {vm}` removes it")),
-        OnTimeout::Terminate => terminate_failed(ctx, vm, id).await.map(|kept| {
+        OnTimeout::Terminate => terminate_failed(ctx, vm, id, made_address).await.map(|kept| {
             let kept = if kept.is_empty() {
                 String::new()
             } else {
-                format!("; project volume {} existed before this `up` and is kept (`mint up --vm {vm}` uses it again, `mint destroy --vm {vm}` deletes it)", kept.join(", "))
+                format!("; {} existed before this `up` and {} kept (`mint up --vm {vm}` uses {} again, `mint destroy --vm {vm}` deletes {})", kept.join(" and "), if kept.len() == 1 { "is" } else { "are" }, if kept.len() == 1 { "it" } else { "them" }, if kept.len() == 1 { "it" } else { "them" })
             };
-            format!("bootstrap timed out; instance {id} was tagged mint:bootstrap=failed and terminated, and the Elastic IP and volumes this `up` made removed{kept}")
+            format!("bootstrap timed out; instance {id} was tagged mint:bootstrap=failed and terminated, and what this `up` made (address, volumes) removed{kept}")
         }),
         OnTimeout::Leave => Ok(format!("bootstrap timed out; instance {id} is left running for debugging: `mint ssh --vm {vm}`, then `sudo journalctl -u cloud-final`")),
     };
@@ -565,8 +574,14 @@ pub(crate) async fn after_timeout(
 
 /// Tags the instance failed and removes what this VM's `up` made. A project volume older
 /// than the instance was there before this `up` (a VM whose instance was lost, a recreate
-/// that stopped halfway): it holds someone's projects, so it stays. Returns the volumes kept.
-async fn terminate_failed(ctx: &Ctx, vm: &str, id: &str) -> Result<Vec<String>> {
+/// that stopped halfway): it holds someone's projects, so it stays; so does an Elastic IP
+/// this `up` found rather than allocated (the VM's stable address). Returns what was kept.
+async fn terminate_failed(
+    ctx: &Ctx,
+    vm: &str,
+    id: &str,
+    made_address: bool,
+) -> Result<Vec<String>> {
     ctx.ec2
         .create_tags()
         .resources(id)
@@ -594,9 +609,19 @@ async fn terminate_failed(ctx: &Ctx, vm: &str, id: &str) -> Result<Vec<String>> 
         tags::get(v.tags(), tags::COMPONENT) == Some(component::PROJECT_VOLUME) && older(v)
     });
     plan.volumes = gone;
+    let kept_addresses = if made_address {
+        Vec::new()
+    } else {
+        std::mem::take(&mut plan.addresses)
+    };
     super::destroy::execute(ctx, &plan).await?;
     Ok(kept
         .iter()
-        .filter_map(|v| v.volume_id().map(str::to_string))
+        .filter_map(|v| v.volume_id().map(|id| format!("project volume {id}")))
+        .chain(
+            kept_addresses
+                .iter()
+                .filter_map(|a| a.public_ip().map(|ip| format!("Elastic IP {ip}"))),
+        )
         .collect())
 }
