@@ -629,8 +629,24 @@ fn two_identities_with_one_owner_name_leave_each_others_vms_alone() {
     a.init();
     a.json(&["up", "--json", "--yes"]);
 
+    // One owner name, two identities: B would share A's EFS access point (A's tokens and
+    // keys). init refuses, naming A, until B says it is the same person.
     let out = b.mint(&["init", "--region", REGION]).output().unwrap();
-    assert!(out.status.success());
+    assert_clear_error(
+        &out,
+        "mint-vm",
+        "made by arn:aws:sts::123456789012:assumed-role/RoleA/ryan",
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--owner-arn-mismatch-ok"));
+    let out = b
+        .mint(&["init", "--region", REGION, "--owner-arn-mismatch-ok"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
     assert!(
         stderr.contains("already used by arn:aws:sts::123456789012:assumed-role/RoleA/ryan"),

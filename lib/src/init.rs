@@ -155,16 +155,26 @@ pub(crate) fn access_point_path(owner: &str) -> String {
     format!("/mint/users/{owner}")
 }
 
-/// The owner's access point on the file system, found by its tags.
+/// The owner's access point on the file system, found by its tags. Two identities with one
+/// owner name would share it (their dotfiles, Claude and GitHub tokens): one whose
+/// `mint:owner-arn` is another identity's is refused, as instances are, unless
+/// `--owner-arn-mismatch-ok` says it is the caller's after all.
 pub(crate) async fn find_access_point(aws: &Aws, owner: &str, fs: &str) -> Result<Option<String>> {
-    Ok(account::access_points(aws, fs)
-        .await?
+    let found = account::access_points(aws, fs).await?;
+    let Some(ap) = found.iter().find(|ap| {
+        let has = |k: &str, v: &str| ap.tags().iter().any(|t| t.key() == k && t.value() == v);
+        has(tags::OWNER, owner) && has(tags::COMPONENT, component::EFS_ACCESS_POINT)
+    }) else {
+        return Ok(None);
+    };
+    let id = ap.access_point_id().unwrap_or_default().to_string();
+    let arn = ap
+        .tags()
         .iter()
-        .find(|ap| {
-            let has = |k: &str, v: &str| ap.tags().iter().any(|t| t.key() == k && t.value() == v);
-            has(tags::OWNER, owner) && has(tags::COMPONENT, component::EFS_ACCESS_POINT)
-        })
-        .and_then(|ap| ap.access_point_id().map(str::to_string)))
+        .find(|t| t.key() == tags::OWNER_ARN)
+        .map(|t| t.value());
+    crate::owner::check_access_point(&id, owner, arn)?;
+    Ok(Some(id))
 }
 
 /// The user's EFS access point for persistent config (/mint/user on every VM), rooted at a

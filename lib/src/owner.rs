@@ -73,6 +73,29 @@ pub(crate) fn check(vm: &str, name: &str, tagged_arn: Option<&str>) -> Result<()
     })
 }
 
+#[derive(Debug, Error)]
+#[error("EFS access point {id} carries your owner name `{name}` but was made by {arn}, not by you ({me}): it holds that identity's dotfiles and Claude and GitHub tokens, and Mint does not share it between identities. Log in as a distinct identity (e.g. another SSO session name), or, if it really is yours (you changed how you log in), pass --owner-arn-mismatch-ok")]
+pub(crate) struct AccessPointMismatch {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) arn: String,
+    pub(crate) me: String,
+}
+
+/// `check` for the user's EFS access point.
+pub(crate) fn check_access_point(
+    id: &str,
+    name: &str,
+    tagged_arn: Option<&str>,
+) -> Result<(), AccessPointMismatch> {
+    check("", name, tagged_arn).map_err(|m| AccessPointMismatch {
+        id: id.to_string(),
+        name: m.name,
+        arn: m.arn,
+        me: m.me,
+    })
+}
+
 /// Whether a VM tagged `tagged_arn` is another identity's than the caller's.
 pub(crate) fn is_foreign(tagged_arn: Option<&str>) -> bool {
     matches!((tagged_arn, CALLER_ARN.get()), (Some(a), Some(me)) if a != me)
