@@ -265,6 +265,17 @@ fn local_and_vm_drift_is_found_then_repaired() {
         .status()
         .unwrap()
         .success());
+
+    // A stopped VM has no address to rewrite its ssh block with; its key is repaired anyway.
+    env.mint(&["down"]).assert().success();
+    std::fs::set_permissions(vm.key(), std::fs::Permissions::from_mode(0o644)).unwrap();
+    let (_, report, stderr) = doctor(env, &["--fix", "--yes"]);
+    assert!(stderr.contains("to 0600"), "{report}\n{stderr}");
+    assert_eq!(
+        std::fs::metadata(vm.key()).unwrap().permissions().mode() & 0o777,
+        0o600,
+        "{report}"
+    );
 }
 
 #[test]

@@ -46,6 +46,8 @@ pub(crate) enum Repair {
     },
     /// Re-run the bootstrap steps for what drifted, then the reconcile unit.
     Remote(Box<VmRecord>),
+    /// A private key others can read: 0600, whatever the VM's state (no address needed).
+    KeyMode(std::path::PathBuf),
 }
 
 impl Repair {
@@ -55,12 +57,13 @@ impl Repair {
             Repair::SshFiles { rec, new_key } => format!(
                 "rewrite VM {}'s ssh config block and pinned host key from its tags{}",
                 rec.vm,
-                if *new_key { ", with a new client key pair" } else { ", and set its key file to 0600" }
+                if *new_key { ", with a new client key pair" } else { "" }
             ),
             Repair::Remote(rec) => format!(
                 "on VM {}: re-run the bootstrap steps for what drifted, then mint-reconcile (projects and EFS untouched)",
                 rec.vm
             ),
+            Repair::KeyMode(key) => format!("set {} to 0600", key.display()),
         }
     }
 }
@@ -602,7 +605,7 @@ fn local_checks(c: &mut Checks, vms: &[VmRecord]) {
                 ),
                 FIX,
             );
-            repair(c, false);
+            c.repair(Repair::KeyMode(key.clone()));
         } else {
             c.ok("local", "key", format!("{} is 0600", key.display()));
         }
@@ -874,12 +877,11 @@ pub(crate) async fn fix(cfg: &Config, repairs: &[Repair]) -> Result<Vec<String>>
                 ssh::config::move_include_to_top(&user, &mint)?;
             }
             Repair::SshFiles { rec, new_key } => {
-                let key = crate::paths::vm_key(&rec.vm)?;
-                if key.exists() {
-                    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600))
-                        .with_context(|| format!("cannot chmod {}", key.display()))?;
-                }
                 ssh::prepare(rec, *new_key)?;
+            }
+            Repair::KeyMode(key) => {
+                std::fs::set_permissions(key, std::fs::Permissions::from_mode(0o600))
+                    .with_context(|| format!("cannot chmod {}", key.display()))?;
             }
             Repair::Remote(rec) => {
                 let p = ssh::prepare(rec, false)?;
