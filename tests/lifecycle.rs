@@ -927,3 +927,34 @@ fn an_outside_stop_is_told_and_recorded_at_the_next_start() {
         "mint down"
     );
 }
+
+/// Every audit line names the caller, also for commands that need no AWS call of their own
+/// (config, version) and for a record given on stdin.
+#[test]
+fn every_audit_line_names_the_caller() {
+    let moto = Moto::start();
+    let env = Env::new(&moto);
+    env.init();
+    env.mint(&["config"]).assert().success();
+    env.mint(&["version"]).assert().success();
+    let rec = env.json(&["up", "--json", "--yes"]);
+    let line = serde_json::to_string(&rec[0]).unwrap();
+    env.mint(&["status", "--vm", "-"])
+        .write_stdin(line)
+        .assert()
+        .success();
+    let audit = std::fs::read_to_string(env.home().join(".config/mint/audit.log")).unwrap();
+    let lines: Vec<serde_json::Value> = audit
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(lines.len() >= 5, "{audit}");
+    for l in &lines {
+        assert!(
+            l["caller_arn"]
+                .as_str()
+                .is_some_and(|a| a.starts_with("arn:aws:")),
+            "no caller ARN: {l}"
+        );
+    }
+}

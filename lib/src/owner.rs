@@ -37,6 +37,25 @@ pub(crate) async fn caller(aws: &Aws) -> Result<Owner> {
 }
 
 static CALLER_ARN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// For the audit line of a command that did not ask STS who the caller is: one bounded ask
+/// (the configured region, else any: STS answers the same everywhere). No credentials, no
+/// network: the line says so by its empty ARN, and the command is not held up past 2 s.
+pub(crate) async fn resolve_for_audit() {
+    if CALLER_ARN.get().is_some() {
+        return;
+    }
+    let region = crate::paths::config_file()
+        .ok()
+        .and_then(|p| crate::config::Config::load(&p).ok())
+        .and_then(|c| c.region)
+        .unwrap_or_else(|| "us-east-1".to_string());
+    let ask = async {
+        let aws = Aws::load(&region).await;
+        let _ = caller(&aws).await;
+    };
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(2), ask).await;
+}
 static MISMATCH_OK: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// `--owner-arn-mismatch-ok`: act on a VM whose owner name is the caller's but whose

@@ -187,11 +187,14 @@ pub(crate) fn run<F: Future<Output = Result<()>>>(
     } else {
         ui::init_without_log_file(tool.name, debug);
     }
-    let result = tokio::runtime::Builder::new_current_thread()
+    let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .context("cannot start the async runtime")
-        .and_then(|rt| rt.block_on(body));
+        .context("cannot start the async runtime");
+    let result = match &rt {
+        Ok(rt) => rt.block_on(body),
+        Err(e) => Err(anyhow::anyhow!("{e:#}")),
+    };
     let code = match result {
         Ok(()) => exit::OK,
         Err(e) if is_broken_pipe(&e) => exit::OK,
@@ -203,6 +206,11 @@ pub(crate) fn run<F: Future<Output = Result<()>>>(
         }
     };
     if tool.local_logs {
+        // Every audit line names the caller: a command that never asked AWS who it is
+        // (config, version, update, a record on stdin) asks now, briefly.
+        if let Ok(rt) = &rt {
+            rt.block_on(crate::owner::resolve_for_audit());
+        }
         let args: Vec<String> = std::env::args().skip(1).collect();
         crate::audit::record(tool.name, &args, code);
     }

@@ -51,7 +51,11 @@ pub(crate) async fn run(r: Request) -> Result<()> {
     let aws = Aws::load(&r.region).await;
     // A failed push says more (stopped VM, stale instance, no permission) than the
     // connection that would then fail, and ends the command without waiting for it.
-    let pushed = super::push::push(&aws, &r.vm, &r.instance_id, &r.user, &key).await;
+    // Who pushed, for the audit line, asked beside the push (no time added).
+    let (pushed, _) = tokio::join!(
+        super::push::push(&aws, &r.vm, &r.instance_id, &r.user, &key),
+        crate::owner::caller(&aws)
+    );
     let _ = gate.send(pushed.is_ok());
     pushed?;
     ui::log(
