@@ -188,7 +188,23 @@ fn notify_set_show_test_off_over_ssh() {
     let bin = common::sshd::vm_dir("notify-bin");
     std::fs::copy(
         assert_cmd::cargo::cargo_bin("mint-idle"),
+        bin.join("mint-idle.real"),
+    )
+    .unwrap();
+    // Every command line mint-idle is started with, as `ps` on the VM would show it.
+    let argv_log = home.join("argv.log");
+    std::fs::write(
         bin.join("mint-idle"),
+        format!(
+            "#!/bin/sh\necho \"$*\" >>{}\nexec {} \"$@\"\n",
+            argv_log.display(),
+            bin.join("mint-idle.real").display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(
+        bin.join("mint-idle"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
     )
     .unwrap();
     let vm = vm_with(
@@ -212,9 +228,31 @@ fn notify_set_show_test_off_over_ssh() {
     common::assert_clear_error(&out, "mint-connect", "not a URL");
     assert!(!config.exists());
 
+    // Plain http to another machine would send the secret in the clear: refused.
+    let out = mint(&["notify", "set", "http://192.0.2.1/hooks/secret-token"]);
+    common::assert_clear_error(&out, "mint-connect", "plain http");
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("secret-token"));
+
     let url = receiver.url("/hooks/mint");
     let said = ok(mint(&["notify", "set", &url]));
-    assert!(said.contains(&url) && said.contains("Webhook"), "{said}");
+    assert!(
+        said.contains("/***") && !said.contains("/hooks/mint") && said.contains("Webhook"),
+        "{said}"
+    );
+    // The URL is a secret: on no command line on the VM, in no log line.
+    let argv = std::fs::read_to_string(&argv_log).unwrap();
+    assert!(argv.contains("notify set - --kind webhook"), "{argv}");
+    assert!(!argv.contains("/hooks/mint"), "{argv}");
+    let mint_dir = vm.env.home().join(".config/mint");
+    let audit = std::fs::read_to_string(mint_dir.join("audit.log")).unwrap();
+    assert!(
+        audit.contains("notify set http://127.0.0.1") && !audit.contains("/hooks/mint"),
+        "{audit}"
+    );
+    for log in std::fs::read_dir(mint_dir.join("logs")).unwrap() {
+        let text = std::fs::read_to_string(log.unwrap().path()).unwrap();
+        assert!(!text.contains("/hooks/mint"), "{text}");
+    }
     let saved: Value = serde_json::from_str(&std::fs::read_to_string(&config).unwrap()).unwrap();
     assert_eq!(saved, json!({"kind": "webhook", "url": url}));
     assert_eq!(

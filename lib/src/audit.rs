@@ -16,6 +16,28 @@ pub(crate) fn set_vm(vm: &str) {
     let _ = VM.set(vm.to_string());
 }
 
+static SECRETS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+/// A value this process must never write to a log (a notification URL): every log and
+/// audit line shows its scheme and host only.
+pub(crate) fn secret(url: &str) {
+    if let Ok(mut s) = SECRETS.lock() {
+        if !s.iter().any(|x| x == url) {
+            s.push(url.to_string());
+        }
+    }
+}
+
+fn hide_secrets(text: &str) -> String {
+    let mut out = text.to_string();
+    if let Ok(s) = SECRETS.lock() {
+        for url in s.iter() {
+            out = out.replace(url.as_str(), &crate::idle::notify::redacted(url));
+        }
+    }
+    out
+}
+
 /// Appends the line for this command; best-effort, never fails the command.
 pub(crate) fn record(tool: &str, args: &[String], exit_code: u8) {
     write(tool, args, serde_json::json!(exit_code), None);
@@ -34,10 +56,12 @@ fn write(tool: &str, args: &[String], exit_code: serde_json::Value, handed_to: O
     if let Some(dir) = path.parent() {
         let _ = std::fs::create_dir_all(dir);
     }
-    let command = std::iter::once(tool.to_string())
-        .chain(args.iter().map(|a| redact(a)))
-        .collect::<Vec<_>>()
-        .join(" ");
+    let command = hide_secrets(
+        &std::iter::once(tool.to_string())
+            .chain(args.iter().map(|a| redact(a)))
+            .collect::<Vec<_>>()
+            .join(" "),
+    );
     let mut line = serde_json::json!({
         "timestamp": crate::time::rfc3339(&crate::time::now()),
         "command": command,
@@ -63,7 +87,7 @@ fn write(tool: &str, args: &[String], exit_code: serde_json::Value, handed_to: O
 
 /// `redact` for each word of a log message.
 pub(crate) fn redact_words(text: &str) -> String {
-    text.split(' ').map(redact).collect::<Vec<_>>().join(" ")
+    hide_secrets(&text.split(' ').map(redact).collect::<Vec<_>>().join(" "))
 }
 
 /// A URL's password or token (`https://user:token@host/…`, `https://token@host/…`) is

@@ -192,7 +192,7 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
             Ok(())
         }
         Cmd::Notify { action } => {
-            let (target, args) = match action {
+            let (target, args, url) = match action {
                 NotifyCmd::Set { url, kind, target } => {
                     // Checked here, so a bad URL never reaches the VM.
                     let c = crate::idle::notify::channel(&url, kind)?;
@@ -200,22 +200,16 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
                         crate::idle::notify::Kind::Ntfy => "ntfy",
                         crate::idle::notify::Kind::Webhook => "webhook",
                     };
-                    (
-                        target,
-                        vec!["set".to_string(), c.url, "--kind".into(), kind.into()],
-                    )
+                    // The URL goes on stdin, never on a command line (`ps` on the VM).
+                    let args = vec!["set".to_string(), "-".into(), "--kind".into(), kind.into()];
+                    (target, args, Some(c.url))
                 }
-                NotifyCmd::Show { target } => (target, vec!["show".into()]),
-                NotifyCmd::Test { target } => (target, vec!["test".into()]),
-                NotifyCmd::Off { target } => (target, vec!["off".into()]),
+                NotifyCmd::Show { target } => (target, vec!["show".into()], None),
+                NotifyCmd::Test { target } => (target, vec!["test".into()], None),
+                NotifyCmd::Off { target } => (target, vec!["off".into()], None),
             };
             let (_, p) = super::ready(&target, false).await?;
-            let mut command = String::from("mint-idle notify");
-            for a in &args {
-                command.push(' ');
-                command.push_str(&ssh::shell_quote(a));
-            }
-            let said = ssh::remote::run(&p, &command)?;
+            let said = ssh::remote::notify(&p, &args, url.as_deref())?;
             ui::out(said.trim_end())?;
             Ok(())
         }

@@ -82,7 +82,8 @@ enum Cmd {
 enum NotifyAction {
     /// Send notifications to an ntfy topic URL or a webhook
     Set {
-        /// https://ntfy.sh/<topic>, a self-hosted ntfy topic, or any webhook URL
+        /// https://ntfy.sh/<topic>, a self-hosted ntfy topic, or any webhook URL; `-` reads it
+        /// from stdin (how `mint notify set` sends it: off every command line)
         url: String,
         /// How to post (default: ntfy when the host's name says so, else webhook)
         #[arg(long, value_enum)]
@@ -216,9 +217,22 @@ async fn notify(action: NotifyAction) -> Result<()> {
     use idle::notify;
     match action {
         NotifyAction::Set { url, kind } => {
+            let url = if url == "-" {
+                let mut line = String::new();
+                std::io::stdin()
+                    .read_line(&mut line)
+                    .context("cannot read the URL from stdin")?;
+                line.trim().to_string()
+            } else {
+                url
+            };
             let c = notify::channel(&url, kind)?;
             notify::save(&c)?;
-            println!("notifications go to {} ({:?})", c.url, c.kind);
+            println!(
+                "notifications go to {} ({:?})",
+                notify::redacted(&c.url),
+                c.kind
+            );
         }
         NotifyAction::Show { json } => match notify::load()? {
             Some(c) if json => println!("{}", serde_json::to_string(&c)?),

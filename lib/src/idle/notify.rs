@@ -53,7 +53,18 @@ pub(crate) fn channel(url: &str, kind: Option<Kind>) -> Result<Channel> {
     let parsed = reqwest::Url::parse(url)
         .with_context(|| format!("`{url}` is not a URL (e.g. https://ntfy.sh/my-topic)"))?;
     if !matches!(parsed.scheme(), "https" | "http") || parsed.host_str().is_none() {
-        bail!("`{url}` is not an http(s) URL (e.g. https://ntfy.sh/my-topic)");
+        bail!(
+            "`{}` is not an http(s) URL (e.g. https://ntfy.sh/my-topic)",
+            redacted(url)
+        );
+    }
+    // The URL is the secret (an ntfy topic, a webhook's token): never in the clear on the
+    // network, except to a receiver on the same machine.
+    if parsed.scheme() == "http" && !crate::release::is_local_url(&parsed) {
+        bail!(
+            "`{}` is plain http: the URL is the channel's secret and would cross the network in the clear; use https (plain http only to 127.0.0.1 or localhost)",
+            redacted(url)
+        );
     }
     let kind = kind.unwrap_or_else(|| {
         if parsed.host_str().is_some_and(|h| h.contains("ntfy")) {
@@ -65,10 +76,21 @@ pub(crate) fn channel(url: &str, kind: Option<Kind>) -> Result<Channel> {
     if kind == Kind::Ntfy && parsed.path().trim_matches('/').is_empty() {
         bail!("`{url}` names no ntfy topic; add one, e.g. https://ntfy.sh/my-mint-topic");
     }
+    crate::audit::secret(url);
     Ok(Channel {
         kind,
         url: url.to_string(),
     })
+}
+
+/// A channel URL as logs and messages show it: scheme and host only.
+pub(crate) fn redacted(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(u) if u.host_str().is_some() => {
+            format!("{}://{}/***", u.scheme(), u.host_str().unwrap_or_default())
+        }
+        _ => "***".to_string(),
+    }
 }
 
 /// The user's channel, if they set one.
@@ -138,13 +160,15 @@ pub(crate) async fn send(c: &Channel, m: &Message) -> Result<u16> {
             .header("Content-Type", "application/json")
             .body(serde_json::to_string(m)?),
     };
+    // reqwest's errors carry the URL: the journal gets the host only.
     let resp = req
         .send()
         .await
-        .with_context(|| format!("cannot reach {}", c.url))?;
+        .map_err(reqwest::Error::without_url)
+        .with_context(|| format!("cannot reach {}", redacted(&c.url)))?;
     let status = resp.status();
     if !status.is_success() {
-        bail!("{} answered HTTP {}", c.url, status.as_u16());
+        bail!("{} answered HTTP {}", redacted(&c.url), status.as_u16());
     }
     Ok(status.as_u16())
 }
@@ -161,8 +185,21 @@ mod tests {
             Kind::Webhook
         );
         assert_eq!(
-            channel("http://10.0.0.5/t", Some(Kind::Ntfy)).unwrap().kind,
+            channel("http://127.0.0.1:8080/t", Some(Kind::Ntfy))
+                .unwrap()
+                .kind,
             Kind::Ntfy
+        );
+        // Plain http leaves the machine only over https.
+        let e = channel("http://10.0.0.5/t", Some(Kind::Ntfy)).unwrap_err();
+        assert!(e.to_string().contains("plain http"), "{e}");
+        assert!(
+            !e.to_string().contains("/t`"),
+            "the topic is in the message: {e}"
+        );
+        assert_eq!(
+            redacted("https://ntfy.sh/secret-topic"),
+            "https://ntfy.sh/***"
         );
         assert!(channel("https://ntfy.sh/", None).is_err());
         assert!(channel("ftp://x/y", None).is_err());

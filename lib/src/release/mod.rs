@@ -12,6 +12,7 @@ pub(crate) mod notice;
 pub(crate) mod signature;
 pub(crate) mod update;
 
+pub(crate) use http::is_local as is_local_url;
 pub(crate) use http::Http;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;

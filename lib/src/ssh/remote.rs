@@ -106,6 +106,36 @@ pub(crate) fn run(p: &Prepared, script: &str) -> Result<String> {
     Ok(String::from_utf8_lossy(&out.stdout).to_string())
 }
 
+/// `mint-idle notify <args>` on the VM; `input` (a channel URL, a secret) reaches it on
+/// stdin through a here-document of the script bash reads from its own stdin, so it is on
+/// no command line on either machine.
+pub(crate) fn notify(p: &Prepared, args: &[String], input: Option<&str>) -> Result<String> {
+    let mut script = String::from("exec mint-idle notify");
+    for a in args {
+        script.push(' ');
+        script.push_str(&super::shell_quote(a));
+    }
+    match input {
+        Some(text) => {
+            if text.contains('\n') {
+                bail!("the value is more than one line");
+            }
+            script.push_str(&format!(" <<'MINT_INPUT'\n{text}\nMINT_INPUT\n"));
+        }
+        None => script.push_str(" </dev/null\n"),
+    }
+    let out = run_script(p, &script, &[], false)?;
+    if !out.success {
+        bail!(
+            "ssh to {} failed (exit {}): {}",
+            p.alias,
+            out.code.unwrap_or(-1),
+            out.stderr.trim()
+        );
+    }
+    Ok(out.stdout)
+}
+
 /// What a script run on the VM said.
 pub(crate) struct ScriptOutput {
     pub(crate) success: bool,
