@@ -391,3 +391,67 @@ fn recreate_asks_the_vm_about_sessions_and_trusts_the_new_published_host_key() {
         "a key unlike the published one was accepted"
     );
 }
+
+/// The spec's order exists so that "if the query fails, no state has changed": what the new
+/// instance needs (the mint-idle pin from a release, the AMI from SSM) is resolved before the
+/// volume is tagged or the old instance touched. Either failing leaves the VM as it was.
+#[test]
+fn recreate_that_cannot_resolve_the_new_instance_changes_nothing() {
+    let moto = Moto::start();
+    let env = Env::new(&moto);
+    env.init();
+    env.mint(&["up", "--yes"]).assert().success();
+    let before = observe(&moto, "default");
+
+    // No pin in the environment, and a release source nobody answers on.
+    let out = env
+        .mint(&["recreate", "--yes"])
+        .env_remove("MINT_IDLE_URL")
+        .env_remove("MINT_IDLE_SHA256")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("nothing was changed"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let after = observe(&moto, "default");
+    assert_eq!(
+        (&after.instance, &after.state, &after.attached_to),
+        (
+            &before.instance,
+            &"running".to_string(),
+            &Some(before.instance.clone())
+        )
+    );
+
+    // SSM answers with errors (the AMI parameter cannot be read).
+    let ssm = common::receiver::Receiver::start();
+    ssm.answer(common::receiver::Answer::ServerError);
+    let out = env
+        .mint(&["recreate", "--yes"])
+        .env("AWS_ENDPOINT_URL_SSM", ssm.url(""))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("nothing was changed"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!ssm.requests().is_empty(), "SSM was never asked");
+    let after = observe(&moto, "default");
+    assert_eq!(after.instance, before.instance);
+    assert_eq!(after.state, "running");
+}

@@ -194,6 +194,22 @@ pub(crate) async fn execute(
     plan: Plan,
     bootstrap_timeout: std::time::Duration,
 ) -> Result<up::Up> {
+    // What the successor needs (pins, AMI, groups, subnet), before step 3: if any of it
+    // cannot be had, nothing has changed.
+    let launch = match &plan.old {
+        Some(_) => Some(
+            up::resolve_launch(
+                ctx,
+                Some(&plan.availability_zone),
+                &plan.instance_type,
+                plan.address.is_none(),
+            )
+            .await
+            .context("nothing was changed: what the new instance needs could not be resolved")?,
+        ),
+        // The old instance is gone already: `up` resolves what it still needs.
+        None => None,
+    };
     if let Some(old) = &plan.old {
         let pending = Pending {
             old_instance: old.instance_id().map(str::to_string),
@@ -210,7 +226,7 @@ pub(crate) async fn execute(
             tags::set_one(&ctx.ec2, resources, tags::PENDING_ATTACH, &pending.value()).await?;
         }
     }
-    up::up(ctx, &plan.vm, bootstrap_timeout).await
+    up::up_with(ctx, &plan.vm, bootstrap_timeout, launch).await
 }
 
 /// Steps 4 to 6 for the instance a `mint:pending-attach` tag names: stop it, detach the

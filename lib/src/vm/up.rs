@@ -44,6 +44,17 @@ pub(crate) enum Up {
 }
 
 pub(crate) async fn up(ctx: &Ctx, vm: &str, bootstrap_timeout: Duration) -> Result<Up> {
+    up_with(ctx, vm, bootstrap_timeout, None).await
+}
+
+/// `up`, with a launch already resolved by the caller (recreate resolves before it changes
+/// anything); without one, `up` resolves it itself before it retires or launches anything.
+pub(crate) async fn up_with(
+    ctx: &Ctx,
+    vm: &str,
+    bootstrap_timeout: Duration,
+    resolved: Option<Launch>,
+) -> Result<Up> {
     let (ec2, owner) = (&ctx.ec2, ctx.owner.name.as_str());
     let (inst, eips, vols) = tokio::join!(
         discover::live_instance(ec2, owner, vm),
@@ -60,6 +71,17 @@ pub(crate) async fn up(ctx: &Ctx, vm: &str, bootstrap_timeout: Duration) -> Resu
     }
     // A recreate that stopped before its old instance was gone: finish retiring it first.
     let pending = vol.as_ref().and_then(super::recreate::Pending::of);
+    let retiring = matches!((&inst, &pending), (Some(i), Some(p)) if p.old_instance.as_deref() == i.instance_id());
+    // A new instance is needed: resolve all it needs before anything changes.
+    let mut resolved = resolved;
+    if resolved.is_none() && (inst.is_none() || retiring) {
+        let az = vol.as_ref().and_then(|v| v.availability_zone());
+        let ty = pending
+            .as_ref()
+            .and_then(|p| p.instance_type.clone())
+            .unwrap_or_else(|| ctx.config.instance_type.clone());
+        resolved = Some(resolve_launch(ctx, az, &ty, eip.is_none()).await?);
+    }
     let inst = match (inst, &pending, &vol) {
         (Some(i), Some(p), Some(v)) if p.old_instance.as_deref() == i.instance_id() => {
             ui::phase("Finishing an interrupted `mint recreate`...");
@@ -76,13 +98,10 @@ pub(crate) async fn up(ctx: &Ctx, vm: &str, bootstrap_timeout: Duration) -> Resu
     let instance = match inst {
         Some(i) => start_existing(ctx, i).await?,
         // A project volume outliving its instance pins the new one to its AZ; a recreate's
-        // successor keeps the VM's type.
+        // successor keeps the VM's type (both in the resolved launch).
         None => {
-            let az = vol.as_ref().and_then(|v| v.availability_zone());
-            let ty = pending
-                .and_then(|p| p.instance_type)
-                .unwrap_or_else(|| ctx.config.instance_type.clone());
-            launch(ctx, vm, az, &ty, eip.is_none()).await?
+            let l = resolved.context("no launch was resolved for a new instance")?;
+            launch(ctx, vm, l).await?
         }
     };
     let id = instance
@@ -266,13 +285,25 @@ async fn user_security_group(ctx: &Ctx, vpc: &str) -> Result<String> {
         })
 }
 
-async fn launch(
+/// Everything a launch needs, resolved before anything changes: the verified payload and its
+/// pins, the AMI, the access point, the security groups, the subnet, the address quota. A
+/// recreate resolves this before it retires the old instance, so a missing release, a refused
+/// GetParameter or any other lookup failure leaves the VM as it was.
+pub(crate) struct Launch {
+    instance_type: String,
+    ami: String,
+    subnet: String,
+    user_sg: String,
+    efs_sg: String,
+    user_data: String,
+}
+
+pub(crate) async fn resolve_launch(
     ctx: &Ctx,
-    vm: &str,
     az: Option<&str>,
     instance_type: &str,
     check_quota: bool,
-) -> Result<Instance> {
+) -> Result<Launch> {
     // Verify the payload before any AWS call: a tampered build, or one that could not
     // install mint-idle, must not launch anything.
     crate::bootstrap::verify()?;
@@ -282,7 +313,6 @@ async fn launch(
     );
     // mint-idle's problem first, whichever answered first.
     let (idle, efs_utils) = (idle?, efs_utils?);
-    ui::phase("Launching instance...");
     let (ami, (efs_id, efs_access_point), (user_sg, efs_sg), subnets, ()) = tokio::try_join!(
         resolve_ami(ctx),
         async {
@@ -315,7 +345,30 @@ async fn launch(
         idle,
         efs_utils,
     })?;
-    let subnet = subnets[0].subnet_id().context("subnet without an id")?;
+    let subnet = subnets[0]
+        .subnet_id()
+        .context("subnet without an id")?
+        .to_string();
+    Ok(Launch {
+        instance_type: instance_type.to_string(),
+        ami,
+        subnet,
+        user_sg,
+        efs_sg,
+        user_data,
+    })
+}
+
+async fn launch(ctx: &Ctx, vm: &str, l: Launch) -> Result<Instance> {
+    let Launch {
+        instance_type,
+        ami,
+        subnet,
+        user_sg,
+        efs_sg,
+        user_data,
+    } = l;
+    ui::phase("Launching instance...");
     ui::step(&format!(
         "AMI {ami}, subnet {subnet}, security groups {user_sg} {efs_sg}"
     ));
@@ -327,7 +380,7 @@ async fn launch(
         .ec2
         .run_instances()
         .image_id(ami)
-        .instance_type(InstanceType::from(instance_type))
+        .instance_type(InstanceType::from(instance_type.as_str()))
         .min_count(1)
         .max_count(1)
         .subnet_id(subnet)
