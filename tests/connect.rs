@@ -281,11 +281,27 @@ fn changed_host_key_is_refused_until_accepted() {
         )
         .unwrap();
     };
+    let pinned = std::fs::read_to_string(vm.env.home().join(".config/mint/known_hosts")).unwrap();
     set_tag(&other);
+    // A published key that changed with no recreate run here: asked first; without a
+    // terminal and without --accept-new-host-key, refused (exit 4) and nothing re-pinned.
     let out = vm.env.mint(&["ssh", "--", "true"]).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(4),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(
-        !out.status.success(),
-        "a key unlike the published one was accepted"
+        String::from_utf8_lossy(&out.stderr).contains("now publishes another host key")
+            && String::from_utf8_lossy(&out.stderr).contains("--accept-new-host-key"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(vm.env.home().join(".config/mint/known_hosts")).unwrap(),
+        pinned,
+        "the new published key was pinned without asking"
     );
     // ...and the published key is taken without any prompt.
     set_tag(&sshd.host_public_key());

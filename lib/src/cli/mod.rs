@@ -233,7 +233,10 @@ fn exit_code(e: &anyhow::Error) -> u8 {
         if cause.is::<crate::vm::VmNotFound>() || cause.is::<crate::project::ProjectNotFound>() {
             return exit::NOT_FOUND;
         }
-        if cause.is::<ui::NeedsConfirmation>() || cause.is::<ui::NeedsChoice>() {
+        if cause.is::<ui::NeedsConfirmation>()
+            || cause.is::<ui::NeedsChoice>()
+            || cause.is::<ssh::HostKeyChanged>()
+        {
             return exit::NEEDS_CONFIRMATION;
         }
         let aws = cause.downcast_ref::<AwsError>().or_else(|| {
@@ -327,7 +330,29 @@ pub(crate) fn ensure_include(yes: bool) -> Result<bool> {
 /// The VM, running, with ssh prepared; a recreated VM's new host key is accepted only with
 /// `--accept-new-host-key` or a yes on a terminal.
 pub(crate) async fn ready(vm: &VmFlag, accept_new_host_key: bool) -> Result<(VmRecord, Prepared)> {
-    let (rec, p) = ssh::remote::ready(vm.single()?).await?;
+    let target = vm.single()?;
+    if accept_new_host_key {
+        ssh::accept_new_host_key(target.name());
+    }
+    let (rec, p) = match ssh::remote::ready(target.clone()).await {
+        Err(e) if e.downcast_ref::<ssh::HostKeyChanged>().is_some() => {
+            let changed = e
+                .downcast_ref::<ssh::HostKeyChanged>()
+                .map(|c| c.to_string());
+            eprintln!("{}", changed.unwrap_or_default());
+            ui::confirm(
+                "Accept the newly published host key?",
+                false,
+                "accept a new host key",
+                "--accept-new-host-key",
+            )?
+            .then_some(())
+            .context("kept the pinned host key; nothing was changed")?;
+            ssh::accept_new_host_key(target.name());
+            ssh::remote::ready(target).await?
+        }
+        other => other?,
+    };
     if rec.host_key.is_some() {
         // The VM published its key and prepare pinned it: that key is the one to trust, with
         // or without --accept-new-host-key; a key that differs is refused by ssh.

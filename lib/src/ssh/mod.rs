@@ -63,6 +63,41 @@ pub(crate) fn proxy_path() -> Result<PathBuf> {
     Ok(path.canonicalize().unwrap_or(path))
 }
 
+/// A VM's published host key (`mint:host-key`) differs from the one this machine pinned, and
+/// no recreate or launch run here explains it: anyone who can tag the instance can change
+/// the tag, so the new key is taken only once the user says so.
+#[derive(Debug, thiserror::Error)]
+#[error("VM `{vm}` now publishes another host key ({published}) than the one this machine pinned ({pinned}), and no `mint recreate` or `mint up` run here made a new machine. If it was recreated from another machine, accept it with --accept-new-host-key; otherwise someone changed its mint:host-key tag, and ssh stays pinned to the old key")]
+pub(crate) struct HostKeyChanged {
+    pub(crate) vm: String,
+    pub(crate) pinned: String,
+    pub(crate) published: String,
+}
+
+static NEW_HOST_KEY_OK: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+/// This process may pin a new published host key for `vm`: it launched the VM's new
+/// instance (up, recreate), or the user accepted it (`--accept-new-host-key`, a yes).
+pub(crate) fn accept_new_host_key(vm: &str) {
+    if let Ok(mut v) = NEW_HOST_KEY_OK.lock() {
+        v.push(vm.to_string());
+    }
+}
+
+fn new_host_key_ok(vm: &str) -> bool {
+    NEW_HOST_KEY_OK
+        .lock()
+        .map(|v| v.iter().any(|x| x == vm))
+        .unwrap_or(false)
+}
+
+/// `SHA256:…`, as ssh shows a key, or the key's start when it does not parse.
+fn fingerprint(key: &str) -> String {
+    ssh_key::PublicKey::from_openssh(key)
+        .map(|k| k.fingerprint(ssh_key::HashAlg::Sha256).to_string())
+        .unwrap_or_else(|_| key.chars().take(40).collect())
+}
+
 /// Makes everything ssh needs for this VM: the client key (new when `replace_key`), the
 /// host key published by the VM pinned in known_hosts, and the VM's block in Mint's
 /// ssh_config.
@@ -85,7 +120,21 @@ pub(crate) fn prepare(rec: &VmRecord, replace_key: bool) -> Result<Prepared> {
 
     let pinned = match rec.host_key.as_deref() {
         Some(published) => {
-            if known_hosts::get(&known, &name).as_deref() != Some(normalize(published).as_str()) {
+            let stored = known_hosts::get(&known, &name);
+            if let Some(pinned) = stored
+                .as_deref()
+                .filter(|s| *s != normalize(published).as_str())
+            {
+                if !new_host_key_ok(vm) {
+                    return Err(HostKeyChanged {
+                        vm: vm.clone(),
+                        pinned: fingerprint(pinned),
+                        published: fingerprint(published),
+                    }
+                    .into());
+                }
+            }
+            if stored.as_deref() != Some(normalize(published).as_str()) {
                 crate::ui::step(&format!(
                     "pinning {name}'s host key from its mint:host-key tag"
                 ));

@@ -369,6 +369,10 @@ async fn launch(ctx: &Ctx, vm: &str, l: Launch) -> Result<Instance> {
         user_data,
     } = l;
     ui::phase("Launching instance...");
+    // A new machine made here: the old machine's pinned host key means nothing for it, and
+    // the key it publishes is taken as first seen.
+    crate::ssh::accept_new_host_key(vm);
+    crate::ssh::unpin(vm)?;
     ui::step(&format!(
         "AMI {ami}, subnet {subnet}, security groups {user_sg} {efs_sg}"
     ));
