@@ -206,10 +206,30 @@ fn up_refuses_without_a_pinned_mint_idle() {
         .env("MINT_RELEASE_PUBKEY", common::releases::public_key())
         .output()
         .unwrap();
-    if option_env!("MINT_IDLE_URL").is_none() {
-        assert_clear_error(&out, "mint-vm", "is not a released version");
-        assert!(String::from_utf8_lossy(&out.stderr).contains("MINT_IDLE_URL and MINT_IDLE_SHA256"));
-        assert!(live_instances(&ec2(&moto), "default").is_empty());
+    match option_env!("MINT_IDLE_URL") {
+        // A source build of an unreleased version: nothing to pin, nothing launched.
+        None => {
+            assert_clear_error(&out, "mint-vm", "is not a released version");
+            assert!(
+                String::from_utf8_lossy(&out.stderr).contains("MINT_IDLE_URL and MINT_IDLE_SHA256")
+            );
+            assert!(live_instances(&ec2(&moto), "default").is_empty());
+        }
+        // A build with its pin compiled in needs nothing from the environment: it launches
+        // with that pin.
+        Some(url) => {
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let id = live_instances(&ec2(&moto), "default")[0]
+                .instance_id()
+                .unwrap()
+                .to_string();
+            assert!(common::user_data(&moto, &id).contains(&format!("MINT_IDLE_URL='{url}'")));
+            env.mint(&["destroy", "--yes"]).assert().success();
+        }
     }
     let out = env
         .mint(&["up", "--yes"])
