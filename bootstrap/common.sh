@@ -36,11 +36,13 @@ tag_self() {
   aws ec2 create-tags --region "$region" --resources "$id" --tags "${args[@]}"
 }
 
-# sshd reads /etc/ssh/mint-keys/ubuntu before ~/.ssh/authorized_keys (on EFS, shared by your
-# VMs): this refreshes that local copy, bounded, so neither a login nor a boot waits on EFS.
+# sshd reads only /etc/ssh/mint-keys/ubuntu, a local copy of ~/.ssh/authorized_keys (on EFS,
+# shared by your VMs): this refreshes it, bounded, so neither a login nor a boot waits on
+# EFS. The copy always exists and is the user's, so `mint key add` can write it.
 sync_local_keys() {
   local src="$MINT_ROOT/mint/user/home/.ssh/authorized_keys" dst="$MINT_ROOT/etc/ssh/mint-keys/ubuntu"
   [ -d "${dst%/*}" ] || return 0
+  [ -e "$dst" ] || install -m 0600 -o 1000 -g 1000 /dev/null "$dst"
   if timeout 20 cat "$src" >"$dst.new" 2>/dev/null; then
     chown 1000:1000 "$dst.new" && chmod 0600 "$dst.new" && mv "$dst.new" "$dst"
   else

@@ -1,7 +1,8 @@
 #!/bin/bash
 # The VM side of `mint key add`, sent over ssh as `bash -s -- '<public key>'`: the key is
-# appended to ~/.ssh/authorized_keys once, and the local copy sshd reads first (first boot
-# made it, owned by this user) is refreshed. Prints `added` or `present`.
+# appended to ~/.ssh/authorized_keys once (on EFS: every VM of yours gets it at its next
+# boot), and the local copy this VM's sshd reads (first boot made it, owned by this user) is
+# refreshed, so it works here at once. Prints `added` or `present`.
 set -euo pipefail
 
 key=$1
@@ -15,4 +16,5 @@ else
   echo added
 fi
 local_copy="${MINT_LOCAL_KEYS:-/etc/ssh/mint-keys}/$(id -un)"
-if [ -w "$local_copy" ]; then cat ~/.ssh/authorized_keys >"$local_copy"; fi
+[ -w "$local_copy" ] || { echo "cannot write $local_copy, the key list sshd reads" >&2; exit 1; }
+cat ~/.ssh/authorized_keys >"$local_copy"

@@ -99,13 +99,33 @@ impl Sshd {
         .unwrap();
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&akc, std::fs::Permissions::from_mode(0o755)).unwrap();
+        // As on a VM (bootstrap/sshd-mint.conf): keys from a local copy only, never from the
+        // home directory (on a VM, EFS); `mint key add` refreshes it through MINT_LOCAL_KEYS.
+        let local_keys = vm_dir("mint-keys");
+        let local_file = local_keys.join("ubuntu");
+        if !local_file.exists() {
+            std::fs::write(&local_file, "").unwrap();
+        }
+        let chowned = Command::new("chown")
+            .args(["ubuntu:ubuntu"])
+            .arg(&local_file)
+            .status()
+            .unwrap();
+        assert!(chowned.success());
+        std::fs::set_permissions(&local_file, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let mut env = env;
+        env.push((
+            "MINT_LOCAL_KEYS".to_string(),
+            local_keys.display().to_string(),
+        ));
         let cfg = dir.join("sshd_config");
         std::fs::write(
             &cfg,
             format!(
-                "ListenAddress {ip}:41122\nHostKey {hk}\nPidFile {pid}\nAuthorizedKeysCommand {akc} %u\nAuthorizedKeysCommandUser root\nPasswordAuthentication no\nKbdInteractiveAuthentication no\nUsePAM no\nPermitRootLogin no\nStrictModes no\nAcceptEnv LANG LC_*\n{setenv}",
+                "ListenAddress {ip}:41122\nHostKey {hk}\nPidFile {pid}\nAuthorizedKeysFile {keys}/%u\nAuthorizedKeysCommand {akc} %u\nAuthorizedKeysCommandUser root\nPasswordAuthentication no\nKbdInteractiveAuthentication no\nUsePAM no\nPermitRootLogin no\nStrictModes no\nAcceptEnv LANG LC_*\n{setenv}",
                 hk = host_key.display(),
                 pid = dir.join("sshd.pid").display(),
+                keys = local_keys.display(),
                 akc = akc.display(),
                 // sshd takes the first SetEnv line only: every variable goes on one.
                 setenv = if env.is_empty() {
