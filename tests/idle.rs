@@ -198,6 +198,15 @@ fn each_kind_of_activity_flips_the_decision() {
         idle
     )));
 
+    // A connection to sshd nobody logs in on (an internet scanner, a half-open login) is
+    // no activity: only logged-in sessions keep the VM awake.
+    let scanner = std::net::TcpStream::connect((vm.ip.as_str(), 41122)).unwrap();
+    std::io::Write::write_all(&mut &scanner, b"SSH-2.0-scanner\r\n").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let s = status_until(&imds, &vm.env, state.path(), &later, idle);
+    assert_eq!(s["ssh_sessions"], 0, "{s}");
+    drop(scanner);
+
     // An ssh session to the VM's sshd on 41122, through mint-proxy like any user's.
     let session = vm
         .ssh(&["mint-default", "sleep 30"])

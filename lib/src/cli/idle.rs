@@ -13,7 +13,7 @@ use std::process::ExitCode;
     version,
     about = "Auto-stop for a Mint VM: stops the instance when nobody has used it for the idle timeout",
     after_help = "Installed on each VM by the bootstrap and run by mint-idle.timer every 5 minutes.\n\
-Active means: an ssh session on port 41122, a live mosh-server, a tmux client attached,\n\
+Active means: a logged-in ssh session, a live mosh-server, a tmux client attached,\n\
 a `claude` process (containers included), or an extension from `mint extend`.\n\
 Settings come from the instance's tags through instance metadata: mint:idle-timeout\n\
 (minutes) and mint:idle-extended-until (RFC 3339).\n\n\
