@@ -1014,7 +1014,7 @@ _mint__vm() {
             return 0
             ;;
         mint__subcmd__vm__subcmd__up)
-            opts="-y -h --vm --bootstrap-timeout --on-timeout --json --yes --verbose --debug --owner-arn-mismatch-ok --help"
+            opts="-y -h --vm --bootstrap-timeout --on-timeout --instance-type --json --yes --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1030,6 +1030,10 @@ _mint__vm() {
                     ;;
                 --on-timeout)
                     COMPREPLY=($(compgen -W "stop terminate leave" -- "${cur}"))
+                    return 0
+                    ;;
+                --instance-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

@@ -112,6 +112,7 @@ complete -c mint-vm -n "__fish_mint_vm_using_subcommand up" -l bootstrap-timeout
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand up" -l on-timeout -d 'What to do if bootstrap does not finish in time (asked interactively otherwise; without a terminal: stop)' -r -f -a "stop\t'Stop the instance: halts billing, keeps it for debugging'
 terminate\t'Tag it mint:bootstrap=failed, terminate it and clean up its resources'
 leave\t'Leave it running to debug over SSH'"
+complete -c mint-vm -n "__fish_mint_vm_using_subcommand up" -l instance-type -d 'The instance type of a new VM (default: the configured instance_type); `mint resize` changes an existing one\'s' -r
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand up" -l json -d 'Print the VM record as JSON'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand up" -s y -l yes -d 'Approve adding Mint\'s Include line to ~/.ssh/config without asking'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand up" -l verbose -d 'Show progress steps'

@@ -810,7 +810,7 @@ _mint() {
             return 0
             ;;
         mint__subcmd__up)
-            opts="-y -h --vm --bootstrap-timeout --on-timeout --json --yes --verbose --debug --owner-arn-mismatch-ok --help"
+            opts="-y -h --vm --bootstrap-timeout --on-timeout --instance-type --json --yes --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -826,6 +826,10 @@ _mint() {
                     ;;
                 --on-timeout)
                     COMPREPLY=($(compgen -W "stop terminate leave" -- "${cur}"))
+                    return 0
+                    ;;
+                --instance-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

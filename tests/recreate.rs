@@ -140,6 +140,46 @@ fn resize_refuses_an_unknown_or_arm64_type_before_changing_anything() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(3));
+
+    // One check for all three: config set refuses the arm64 type resize refuses...
+    let out = env
+        .mint(&["config", "set", "instance_type", "m7g.large"])
+        .output()
+        .unwrap();
+    assert_clear_error(&out, "mint-vm", "x86_64");
+    // ...and so does `up` for a new VM, before launching anything.
+    let out = env
+        .mint(&["up", "--vm", "arm", "--instance-type", "m7g.large", "--yes"])
+        .output()
+        .unwrap();
+    assert_clear_error(&out, "mint-vm", "x86_64");
+    assert!(live_instances(&ec2(&moto), "arm").is_empty());
+
+    // A new VM of its own type; an existing one is resized, not retyped by `up`.
+    env.mint(&[
+        "up",
+        "--vm",
+        "small",
+        "--instance-type",
+        "m6i.large",
+        "--yes",
+    ])
+    .assert()
+    .success();
+    assert_eq!(observe(&moto, "small").instance_type, "m6i.large");
+    let out = env
+        .mint(&[
+            "up",
+            "--vm",
+            "small",
+            "--instance-type",
+            "m6i.2xlarge",
+            "--yes",
+        ])
+        .output()
+        .unwrap();
+    assert_clear_error(&out, "mint-vm", "mint resize");
+    assert_eq!(observe(&moto, "small").instance_type, "m6i.large");
 }
 
 #[test]

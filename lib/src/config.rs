@@ -1,7 +1,7 @@
 //! `~/.config/mint/config.toml` (spec: Configuration): flat, snake_case keys, validated on
 //! load and on write. Writes go through toml_edit so the user's comments and layout survive.
 
-use crate::aws::{Aws, AwsResult};
+use crate::aws::Aws;
 use serde::Serialize;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -412,33 +412,18 @@ pub(crate) async fn set_checked(path: &Path, key: &str, raw: &str) -> anyhow::Re
     })
 }
 
-/// An instance type must exist in the configured region (spec: validated against the AWS
-/// API on write).
+/// An instance type is checked against the configured region's EC2 API on write (spec), by
+/// the same rule `up` and `resize` apply (exists, x86_64, offered in the region).
 async fn check_instance_type(cfg: &Config, raw: &str) -> anyhow::Result<()> {
     use anyhow::{bail, Context};
     let Some(region) = cfg.region.as_deref() else {
         bail!("set a region first (`mint init --region <region>`): instance types are checked against that region's EC2 API");
     };
     let aws = Aws::load(region).await;
-    match aws
-        .ec2()
-        .describe_instance_types()
-        .instance_types(aws_sdk_ec2::types::InstanceType::from(raw))
-        .send()
+    crate::instance_type::check(&aws.ec2(), region, raw, None)
         .await
-        .aws("DescribeInstanceTypes")
-    {
-        Ok(out) if !out.instance_types().is_empty() => Ok(()),
-        Ok(_) => bail!("invalid value for instance_type: `{raw}` is not offered in {region}"),
-        Err(e)
-            if e.code().is_some_and(|c| {
-                c.starts_with("InvalidInstanceType") || c == "InvalidParameterValue"
-            }) =>
-        {
-            bail!("invalid value for instance_type: `{raw}` is not an EC2 instance type in {region} (e.g. m6i.xlarge)")
-        }
-        Err(e) => Err(e).context("cannot check instance_type against the EC2 API"),
-    }
+        .context("invalid value for instance_type")?;
+    Ok(())
 }
 
 #[cfg(test)]

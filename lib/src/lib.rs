@@ -14,6 +14,7 @@ pub(crate) mod config;
 pub(crate) mod fs;
 pub(crate) mod idle;
 pub(crate) mod init;
+pub(crate) mod instance_type;
 pub(crate) mod last_stop;
 pub(crate) mod owner;
 pub(crate) mod paths;

@@ -61,6 +61,9 @@ enum Cmd {
         /// What to do if bootstrap does not finish in time (asked interactively otherwise; without a terminal: stop)
         #[arg(long, value_enum, value_name = "ACTION")]
         on_timeout: Option<OnTimeoutArg>,
+        /// The instance type of a new VM (default: the configured instance_type); `mint resize` changes an existing one's
+        #[arg(long, value_name = "TYPE")]
+        instance_type: Option<String>,
         /// Print the VM record as JSON
         #[arg(long)]
         json: bool,
@@ -289,6 +292,7 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
             vm,
             bootstrap_timeout,
             on_timeout,
+            instance_type,
             json,
             yes,
         } => {
@@ -296,7 +300,14 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
             let ctx = Ctx::new(cfg).await?;
             for t in targets {
                 let _lock = ctx.lock_vm(t.name())?;
-                let rec = up_one(&ctx, t.name(), bootstrap_timeout, on_timeout).await?;
+                let rec = up_one(
+                    &ctx,
+                    t.name(),
+                    bootstrap_timeout,
+                    on_timeout,
+                    instance_type.as_deref(),
+                )
+                .await?;
                 if let Ok(all) = list::list_known(&ctx).await {
                     warn_running(&all);
                 }
@@ -414,8 +425,9 @@ async fn up_one(
     vm: &str,
     bootstrap_timeout: std::time::Duration,
     on_timeout: Option<OnTimeoutArg>,
+    instance_type: Option<&str>,
 ) -> Result<VmRecord> {
-    let result = up::up(ctx, vm, bootstrap_timeout).await?;
+    let result = up::up(ctx, vm, bootstrap_timeout, instance_type).await?;
     settle(ctx, vm, result, bootstrap_timeout, on_timeout).await
 }
 

@@ -200,6 +200,7 @@ pub(crate) async fn execute(
         Some(_) => Some(
             up::resolve_launch(
                 ctx,
+                &plan.vm,
                 Some(&plan.availability_zone),
                 &plan.instance_type,
                 plan.address.is_none(),
@@ -226,7 +227,7 @@ pub(crate) async fn execute(
             tags::set_one(&ctx.ec2, resources, tags::PENDING_ATTACH, &pending.value()).await?;
         }
     }
-    up::up_with(ctx, &plan.vm, bootstrap_timeout, launch).await
+    up::up_with(ctx, &plan.vm, bootstrap_timeout, launch, None).await
 }
 
 /// Steps 4 to 6 for the instance a `mint:pending-attach` tag names: stop it, detach the

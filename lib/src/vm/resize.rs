@@ -12,23 +12,7 @@ use crate::record::VmRecord;
 use crate::tags;
 use crate::ui;
 use anyhow::{Context, Result};
-use aws_sdk_ec2::types::{
-    ArchitectureType, Filter, Instance, InstanceStateName, InstanceType, LocationType,
-};
-use thiserror::Error;
-
-/// The architecture of the AMI every Mint VM runs.
-const VM_ARCH: &str = "x86_64";
-
-#[derive(Debug, Error)]
-pub(crate) enum TypeRefused {
-    #[error("`{ty}` is not an EC2 instance type in {region}; pick one such as m6i.xlarge (`aws ec2 describe-instance-types` lists them)")]
-    Unknown { ty: String, region: String },
-    #[error("{ty} is an {arch} type, but Mint VMs run the x86_64 Ubuntu AMI: pick an x86_64 type (an m7i rather than an m7g, say)")]
-    Arch { ty: String, arch: String },
-    #[error("{ty} is not offered in {az}, where VM {vm} and its project volume live; `aws ec2 describe-instance-type-offerings --location-type availability-zone --filters Name=location,Values={az}` lists the types that are")]
-    NotInZone { ty: String, az: String, vm: String },
-}
+use aws_sdk_ec2::types::{Instance, InstanceStateName};
 
 /// What a resize will do, decided before anything changes.
 pub(crate) struct Plan {
@@ -55,7 +39,8 @@ pub(crate) async fn plan(ctx: &Ctx, vm: &str, to: &str) -> Result<Plan> {
         .and_then(|p| p.availability_zone())
         .context("the instance has no availability zone")?
         .to_string();
-    check_type(ctx, vm, to, &az).await?;
+    // The project volume cannot move: the type must be offered in the VM's AZ.
+    crate::instance_type::check(&ctx.ec2, ctx.region(), to, Some((&az, vm))).await?;
     let from = inst
         .instance_type()
         .map(|t| t.as_str().to_string())
@@ -78,67 +63,6 @@ pub(crate) async fn plan(ctx: &Ctx, vm: &str, to: &str) -> Result<Plan> {
         restart,
         running: running && changes && !marked,
     })
-}
-
-/// The type exists, runs the VM's x86_64 AMI, and is offered in the VM's AZ (the project
-/// volume cannot move).
-async fn check_type(ctx: &Ctx, vm: &str, ty: &str, az: &str) -> Result<()> {
-    let unknown = || TypeRefused::Unknown {
-        ty: ty.to_string(),
-        region: ctx.region().to_string(),
-    };
-    let found = match ctx
-        .ec2
-        .describe_instance_types()
-        .instance_types(InstanceType::from(ty))
-        .send()
-        .await
-        .aws("DescribeInstanceTypes")
-    {
-        Ok(out) => out.instance_types().first().cloned(),
-        Err(e)
-            if e.code().is_some_and(|c| {
-                c.starts_with("InvalidInstanceType") || c == "InvalidParameterValue"
-            }) =>
-        {
-            None
-        }
-        Err(e) => return Err(e).context("cannot check the instance type against the EC2 API"),
-    };
-    let info = found.ok_or_else(unknown)?;
-    let archs: Vec<&ArchitectureType> = info
-        .processor_info()
-        .map(|p| p.supported_architectures().iter().collect())
-        .unwrap_or_default();
-    if !archs.is_empty() && !archs.iter().any(|a| a.as_str() == VM_ARCH) {
-        return Err(TypeRefused::Arch {
-            ty: ty.to_string(),
-            arch: archs
-                .iter()
-                .map(|a| a.as_str())
-                .collect::<Vec<_>>()
-                .join("/"),
-        }
-        .into());
-    }
-    let offered = ctx
-        .ec2
-        .describe_instance_type_offerings()
-        .location_type(LocationType::AvailabilityZone)
-        .filters(Filter::builder().name("location").values(az).build())
-        .filters(Filter::builder().name("instance-type").values(ty).build())
-        .send()
-        .await
-        .aws("DescribeInstanceTypeOfferings")?;
-    if offered.instance_type_offerings().is_empty() {
-        return Err(TypeRefused::NotInZone {
-            ty: ty.to_string(),
-            az: az.to_string(),
-            vm: vm.to_string(),
-        }
-        .into());
-    }
-    Ok(())
 }
 
 pub(crate) async fn execute(ctx: &Ctx, plan: Plan) -> Result<VmRecord> {

@@ -43,8 +43,14 @@ pub(crate) enum Up {
     },
 }
 
-pub(crate) async fn up(ctx: &Ctx, vm: &str, bootstrap_timeout: Duration) -> Result<Up> {
-    up_with(ctx, vm, bootstrap_timeout, None).await
+/// `instance_type` is a new VM's type (`--instance-type`; default: the configured one).
+pub(crate) async fn up(
+    ctx: &Ctx,
+    vm: &str,
+    bootstrap_timeout: Duration,
+    instance_type: Option<&str>,
+) -> Result<Up> {
+    up_with(ctx, vm, bootstrap_timeout, None, instance_type).await
 }
 
 /// `up`, with a launch already resolved by the caller (recreate resolves before it changes
@@ -54,6 +60,7 @@ pub(crate) async fn up_with(
     vm: &str,
     bootstrap_timeout: Duration,
     resolved: Option<Launch>,
+    instance_type: Option<&str>,
 ) -> Result<Up> {
     let (ec2, owner) = (&ctx.ec2, ctx.owner.name.as_str());
     let (inst, eips, vols) = tokio::join!(
@@ -68,6 +75,10 @@ pub(crate) async fn up_with(
 
     if let Some(i) = &inst {
         ctx.check_owner(vm, i)?;
+        let has = i.instance_type().map(|t| t.as_str()).unwrap_or_default();
+        if let Some(want) = instance_type.filter(|t| *t != has) {
+            bail!("VM {vm} exists as a {has}: --instance-type sets the type of a new VM only; `mint resize --vm {vm} {want}` changes this one's");
+        }
     }
     // A recreate that stopped before its old instance was gone: finish retiring it first.
     let pending = vol.as_ref().and_then(super::recreate::Pending::of);
@@ -79,8 +90,9 @@ pub(crate) async fn up_with(
         let ty = pending
             .as_ref()
             .and_then(|p| p.instance_type.clone())
+            .or_else(|| instance_type.map(str::to_string))
             .unwrap_or_else(|| ctx.config.instance_type.clone());
-        resolved = Some(resolve_launch(ctx, az, &ty, eip.is_none()).await?);
+        resolved = Some(resolve_launch(ctx, vm, az, &ty, eip.is_none()).await?);
     }
     let inst = match (inst, &pending, &vol) {
         (Some(i), Some(p), Some(v)) if p.old_instance.as_deref() == i.instance_id() => {
@@ -300,6 +312,7 @@ pub(crate) struct Launch {
 
 pub(crate) async fn resolve_launch(
     ctx: &Ctx,
+    vm: &str,
     az: Option<&str>,
     instance_type: &str,
     check_quota: bool,
@@ -313,7 +326,7 @@ pub(crate) async fn resolve_launch(
     );
     // mint-idle's problem first, whichever answered first.
     let (idle, efs_utils) = (idle?, efs_utils?);
-    let (ami, (efs_id, efs_access_point), (user_sg, efs_sg), subnets, ()) = tokio::try_join!(
+    let (ami, (efs_id, efs_access_point), (user_sg, efs_sg), subnets, (), offered) = tokio::try_join!(
         resolve_ami(ctx),
         async {
             let fs = account::efs_file_system(&ctx.aws).await?;
@@ -338,6 +351,9 @@ pub(crate) async fn resolve_launch(
                 Ok(())
             }
         },
+        // The one type check (config set and resize apply it too); pinned to the project
+        // volume's AZ when there is one.
+        crate::instance_type::check(&ctx.ec2, ctx.region(), instance_type, az.map(|a| (a, vm))),
     )?;
     let user_data = crate::bootstrap::user_data(&crate::bootstrap::Settings {
         efs_id,
@@ -345,7 +361,16 @@ pub(crate) async fn resolve_launch(
         idle,
         efs_utils,
     })?;
-    let subnet = subnets[0]
+    // A subnet in an AZ that offers the type.
+    let subnet = subnets
+        .iter()
+        .find(|s| s.availability_zone().is_some_and(|a| offered.iter().any(|o| o == a)))
+        .with_context(|| {
+            format!(
+                "{instance_type} is offered only in {}, where you have no default subnet; pick another type",
+                offered.join(", ")
+            )
+        })?
         .subnet_id()
         .context("subnet without an id")?
         .to_string();
