@@ -65,6 +65,19 @@ component_versions() {
   done
 }
 
+# compare_versions RECORDED CURRENT (files of normalized_versions lines): one line per
+# component that changed, "drift NAME OLD -> NEW" when it went missing or its major version
+# changed, "update NAME OLD -> NEW" for a change within the major version (a routine
+# security update: logged, not drift).
+compare_versions() {
+  awk 'NR == FNR { was[$1] = $2; next }
+       { now = $2; old = ($1 in was) ? was[$1] : "missing"
+         if (now == old) next
+         split(old, o, "."); split(now, c, ".")
+         kind = (now == "missing" || old == "missing" || o[1] != c[1]) ? "drift" : "update"
+         print kind, $1, old, "->", now }' "$1" "$2"
+}
+
 # Reads component_versions lines and keeps the version number only ("aws 2.15.0", not the
 # whole `aws --version` line with Python and kernel releases), so routine changes that are
 # not the component's own version do not read as drift. "missing" stays "missing".

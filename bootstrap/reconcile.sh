@@ -19,13 +19,17 @@ if [ "$recorded" != "$MINT_BOOTSTRAP_VERSION" ]; then
   drift=1
 fi
 drifted=()
-while read -r line; do
-  warn "drift: $line"
-  drift=1
-  drifted+=("${line%%:*}")
-done < <(diff <(normalized_versions <"$MINT_STATE/components") <(component_versions | normalized_versions) |
-  sed -n 's/^[<>] //p' |
-  awk '{n=$1; $1=""; if (n in seen) print n ":" seen[n] " ->" $0; else seen[n]=$0}')
+# A missing component or a new major version is drift; a change within the major version
+# (a security update) is logged only.
+while read -r kind name change; do
+  if [ "$kind" = drift ]; then
+    warn "drift: $name: $change"
+    drift=1
+    drifted+=("$name")
+  else
+    log "updated: $name: $change (same major version, not drift)"
+  fi
+done < <(compare_versions <(normalized_versions <"$MINT_STATE/components") <(component_versions | normalized_versions))
 # The instance role as AWS evaluates it now (a changed stack or policy shows here, not at the
 # next idle stop that silently fails).
 if ! "$MINT_ROOT/usr/local/bin/mint-idle" permissions; then

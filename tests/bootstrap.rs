@@ -692,7 +692,8 @@ fn reconcile_tags_health_and_reports_drift() {
 }
 
 /// Only the version number counts: the AWS CLI's line carries the kernel release, which
-/// changes with every kernel update; a Docker minor bump is drift.
+/// changes with every kernel update. A routine update within the major version is logged,
+/// not drift; a new major version or a missing component is.
 #[test]
 fn reconcile_compares_version_numbers_only() {
     let m = Machine::new();
@@ -729,11 +730,26 @@ fn reconcile_compares_version_numbers_only() {
     );
     fake("docker", "Docker version 24.1.0, build 1234567");
     let (_, out, record) = m.run(&script);
+    assert!(record.contains("mint:health=healthy"), "{out}\n{record}");
+    assert!(
+        out.contains("updated: docker: 24.0.7 -> 24.1.0 (same major version, not drift)"),
+        "{out}"
+    );
+    fake("docker", "Docker version 25.0.0, build 1234567");
+    let (_, out, record) = m.run(&script);
     assert!(
         record.contains("mint:health=drift-detected: docker"),
         "{out}\n{record}"
     );
     assert!(!out.contains("drift: aws"), "{out}");
+    // A component gone is drift, whatever was recorded.
+    std::fs::remove_file(m.path("bin/gh")).unwrap();
+    let (_, out, record) = m.run(&script);
+    assert!(
+        record.contains("mint:health=drift-detected: docker gh"),
+        "{out}\n{record}"
+    );
+    assert!(out.contains("drift: gh: 1.0 -> missing"), "{out}");
 }
 
 #[test]
