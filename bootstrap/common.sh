@@ -24,6 +24,40 @@ imds() {
     curl -fsS --max-time 10 -H "X-aws-ec2-metadata-token: $token" "$IMDS/latest/meta-data/$1"
 }
 
+# Bounded, so a stalled server fails the step instead of holding the boot.
+fetch() { curl -fsSL --connect-timeout 10 --max-time 300 --retry 5 -o "$2" "$1"; }
+# pinned URL SHA256 FILE: FILE appears only with the pinned content.
+pinned() {
+  fetch "$1" "$3.download"
+  echo "$2  $3.download" | sha256sum -c --status || die "$1 does not match its pinned SHA256 $2"
+  mv "$3.download" "$3"
+}
+
+# mint-idle from its pin (MINT_IDLE_URL, MINT_IDLE_SHA256 in settings.env), unless the
+# binary there came from that pin (mint-idle.pin) and runs. First boot and `mint doctor
+# --fix` install it this one way.
+install_mint_idle() {
+  local bin="$MINT_ROOT/usr/local/bin/mint-idle"
+  if [ "$(cat "$bin.pin" 2>/dev/null)" = "$MINT_IDLE_SHA256" ] && [ -x "$bin" ]; then return 0; fi
+  pinned "$MINT_IDLE_URL" "$MINT_IDLE_SHA256" "$bin.artifact"
+  case "$MINT_IDLE_URL" in
+    # dist archives hold their files under one top directory.
+    *.tar.gz) tar -xzf "$bin.artifact" -O --wildcards '*/mint-idle' >"$bin.new" ||
+      die "the archive $MINT_IDLE_URL holds no mint-idle" ;;
+    *) cp "$bin.artifact" "$bin.new" ;;
+  esac
+  rm "$bin.artifact"
+  chmod 0755 "$bin.new"
+  mv "$bin.new" "$bin"
+  echo "$MINT_IDLE_SHA256" >"$bin.pin"
+}
+
+# The devcontainer CLI release Mint is tested with.
+DEVCONTAINER_CLI=0.89.0
+install_devcontainer_cli() {
+  npm install -g --fetch-timeout=60000 --fetch-retries=3 "@devcontainers/cli@$DEVCONTAINER_CLI"
+}
+
 # tag_self KEY=VALUE...: one CreateTags on this instance, by mint-idle (installed first, so
 # this works before the AWS CLI is there), else by the AWS CLI.
 tag_self() {
@@ -72,7 +106,7 @@ component_versions() {
 compare_versions() {
   awk 'NR == FNR { was[$1] = $2; next }
        { now = $2; old = ($1 in was) ? was[$1] : "missing"
-         if (now == old) next
+         if (now == old && now != "missing") next
          split(old, o, "."); split(now, c, ".")
          kind = (now == "missing" || old == "missing" || o[1] != c[1]) ? "drift" : "update"
          print kind, $1, old, "->", now }' "$1" "$2"

@@ -15,12 +15,20 @@ package_of() {
   esac
 }
 
-# Components whose version differs from the one first boot recorded: "name|recorded|now".
+# Components that drifted from what first boot recorded (missing, or a new major version):
+# "name|recorded|now".
 drifted() {
   [ -s "$state/components" ] || return 0
-  join -t '|' <(normalized_versions <"$state/components" | sed 's/ /|/' | sort) \
-    <(component_versions | normalized_versions | sed 's/ /|/' | sort) |
-    awk -F'|' '$2 != $3'
+  compare_versions <(normalized_versions <"$state/components") <(component_versions | normalized_versions) |
+    awk '$1 == "drift" { print $2 "|" $3 "|" $5 }'
+}
+
+# As root, the bootstrap's own installer for a component that is not an apt package.
+reinstall() {
+  local lib="$MINT_ROOT/usr/local/lib/mint/bootstrap"
+  # shellcheck disable=SC2016 # expanded by the root shell, after sourcing
+  sudo env MINT_ROOT="$MINT_ROOT" HOME=/root bash -c \
+    '. "$1/common.sh" && . "$1/settings.env" && "$2"' reinstall "$lib" "$1"
 }
 
 active() { systemctl is-active --quiet "$1" && echo active || echo inactive; }
@@ -36,11 +44,24 @@ case "${1:-check}" in
   fix)
     pkgs=()
     while IFS='|' read -r name _ now; do
-      if [ "$now" = missing ] && [ -n "$(package_of "$name")" ]; then pkgs+=("$(package_of "$name")"); fi
+      [ "$now" = missing ] || continue
+      case "$name" in
+        # Each from its pin, as first boot installs it.
+        mint-idle) echo "reinstalling mint-idle from its pinned artifact"; reinstall install_mint_idle || exit 1 ;;
+        devcontainer) echo "reinstalling the devcontainer CLI"; reinstall install_devcontainer_cli || exit 1 ;;
+        aws) echo "reinstalling the AWS CLI"; sudo snap install aws-cli --classic || exit 1 ;;
+        *) [ -z "$(package_of "$name")" ] || pkgs+=("$(package_of "$name")") ;;
+      esac
     done < <(drifted)
     if [ "${#pkgs[@]}" -gt 0 ]; then
       echo "reinstalling ${pkgs[*]}"
       sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q --reinstall "${pkgs[@]}" || exit 1
+    fi
+    # Never recorded, never healthy: what is still missing fails the repair.
+    still=$(component_versions | awk '$2 == "missing" { print $1 }' | tr '\n' ' ')
+    if [ -n "$still" ]; then
+      echo "still missing after the repair: $still"
+      exit 1
     fi
     [ "$(active docker)" = active ] || { echo "starting docker"; sudo systemctl enable --now docker || exit 1; }
     [ "$(active mint-idle.timer)" = active ] ||

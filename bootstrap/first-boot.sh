@@ -17,9 +17,8 @@ export DEBIAN_FRONTEND=noninteractive
 # snap keep their state under it.
 export HOME="${HOME:-/root}"
 home="$MINT_ROOT/home/ubuntu"
-# NodeSource's repository signing key, and the devcontainer CLI release Mint is tested with.
+# NodeSource's repository signing key.
 NODESOURCE_KEY=6F71F525282841EEDAF851B42F59B5F99B1BE0B4
-DEVCONTAINER_CLI=0.89.0
 
 step=start
 failed() {
@@ -33,14 +32,6 @@ failed() {
 }
 trap failed EXIT
 
-# Bounded, so a stalled server fails the step instead of holding the boot.
-fetch() { curl -fsSL --connect-timeout 10 --max-time 300 --retry 5 -o "$2" "$1"; }
-# pinned URL SHA256 FILE: FILE appears only with the pinned content.
-pinned() {
-  fetch "$1" "$3.download"
-  echo "$2  $3.download" | sha256sum -c --status || die "$1 does not match its pinned SHA256 $2"
-  mv "$3.download" "$3"
-}
 # unattended-upgrades holds the dpkg lock for minutes after a first boot: wait for it.
 apt_get() { apt-get -o DPkg::Lock::Timeout=600 "$@"; }
 # daemon.json in place; docker_config_changed=1 when this run wrote it.
@@ -67,21 +58,7 @@ retry() {
 
 step=mint-idle
 log "step 1/8: mint-idle from $MINT_IDLE_URL, its timer, and the retry of this script"
-bin="$MINT_ROOT/usr/local/bin/mint-idle"
-# mint-idle.pin records which pinned artifact the binary came from: a re-run skips the download.
-if [ "$(cat "$bin.pin" 2>/dev/null)" != "$MINT_IDLE_SHA256" ] || [ ! -x "$bin" ]; then
-  pinned "$MINT_IDLE_URL" "$MINT_IDLE_SHA256" "$bin.artifact"
-  case "$MINT_IDLE_URL" in
-    # dist archives hold their files under one top directory.
-    *.tar.gz) tar -xzf "$bin.artifact" -O --wildcards '*/mint-idle' >"$bin.new" ||
-      die "the archive $MINT_IDLE_URL holds no mint-idle" ;;
-    *) cp "$bin.artifact" "$bin.new" ;;
-  esac
-  rm "$bin.artifact"
-  chmod 0755 "$bin.new"
-  mv "$bin.new" "$bin"
-  echo "$MINT_IDLE_SHA256" >"$bin.pin"
-fi
+install_mint_idle
 for unit in mint-idle.service mint-idle.timer mint-reconcile.service mint-bootstrap.service mint-events.service; do
   install -m 0644 "$here/$unit" "$MINT_ROOT/etc/systemd/system/$unit"
 done
@@ -121,8 +98,7 @@ if ! command -v aws >/dev/null; then
   snap wait system seed.loaded
   snap install aws-cli --classic
 fi
-command -v devcontainer >/dev/null ||
-  npm install -g --fetch-timeout=60000 --fetch-retries=3 "@devcontainers/cli@$DEVCONTAINER_CLI"
+command -v devcontainer >/dev/null || install_devcontainer_cli
 
 step=docker
 log "step 3/8: Docker (BuildKit cache stays on the root volume, under /var/lib/docker)"

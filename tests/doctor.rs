@@ -82,7 +82,51 @@ fn local_and_vm_drift_is_found_then_repaired() {
         ),
     );
     std::fs::write(active.join("docker"), "").unwrap();
-    let path = format!("{}:/usr/local/bin:/usr/bin:/bin", bin.display());
+    // mint-idle as first boot installs it, from the pin in settings.env; curl serves the
+    // pinned artifact (and records the download).
+    let idle = b"#!/bin/sh\necho 'mint-idle 0.1.0'\n";
+    let served = work.join("served-mint-idle");
+    std::fs::write(&served, idle).unwrap();
+    let lib = root.join("usr/local/lib/mint/bootstrap");
+    let local_bin = root.join("usr/local/bin");
+    for d in [&lib, &local_bin] {
+        std::fs::create_dir_all(d).unwrap();
+        std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o777)).unwrap();
+    }
+    std::fs::copy(
+        common::repo_root().join("bootstrap/common.sh"),
+        lib.join("common.sh"),
+    )
+    .unwrap();
+    std::fs::write(
+        lib.join("settings.env"),
+        format!(
+            "MINT_IDLE_URL='http://releases.test/mint-idle'\nMINT_IDLE_SHA256='{}'\n",
+            mint::bootstrap::sha256_hex(idle)
+        ),
+    )
+    .unwrap();
+    write_exec(&local_bin, "mint-idle", std::str::from_utf8(idle).unwrap());
+    // The VM's other components (this host may lack them), and installers that only record.
+    for c in ["devcontainer", "gh", "aws", "node"] {
+        write_exec(&bin, c, &format!("#!/bin/sh\necho '{c} 1.0.0'\n"));
+    }
+    for c in ["npm", "snap"] {
+        write_exec(&bin, c, &format!("#!/bin/sh\necho \"{c} $*\" >> '{l}'\n"));
+    }
+    write_exec(
+        &bin,
+        "curl",
+        &format!(
+            "#!/bin/sh\necho \"curl $*\" >> '{l}'\nwhile [ $# -gt 0 ]; do [ \"$1\" = -o ] && cp '{}' \"$2\"; shift; done\n",
+            served.display()
+        ),
+    );
+    let path = format!(
+        "{}:{}:/usr/local/bin:/usr/bin:/bin",
+        bin.display(),
+        local_bin.display()
+    );
 
     // What first boot recorded: the versions as they are, but an older tmux.
     let versions = std::process::Command::new("bash")
@@ -145,6 +189,8 @@ fn local_and_vm_drift_is_found_then_repaired() {
             .unwrap_or_else(|| panic!("{area} {name} not reported: {report}"));
         assert!(f.2.contains("mint doctor --fix"), "{f:?}");
     };
+    // Auto-stop gone: mint-idle was deleted on the VM.
+    std::fs::remove_file(local_bin.join("mint-idle")).unwrap();
     let (code, report, _) = doctor(env, &[]);
     assert_eq!(code, Some(1), "{report}");
     for name in ["health", "component", "mint-idle timer"] {
@@ -160,12 +206,28 @@ fn local_and_vm_drift_is_found_then_repaired() {
         .iter()
         .find(|c| c["name"] == "component")
         .unwrap();
+    let components: Vec<&str> = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["name"] == "component")
+        .map(|c| c["detail"].as_str().unwrap())
+        .collect();
     assert!(
-        component["detail"]
-            .as_str()
+        components
+            .iter()
+            .any(|d| d.contains("tmux: 0.9 at bootstrap")),
+        "{component}: {components:?}"
+    );
+    assert!(
+        report["checks"]
+            .as_array()
             .unwrap()
-            .contains("tmux: 0.9 at bootstrap"),
-        "{component}"
+            .iter()
+            .any(|c| c["name"] == "component"
+                && c["detail"].as_str().unwrap().starts_with("mint-idle: ")
+                && c["detail"].as_str().unwrap().ends_with("now missing")),
+        "a missing mint-idle is not reported: {component}"
     );
 
     // Local damage: a key others can read, and the Include line after a Host block.
@@ -233,7 +295,26 @@ fn local_and_vm_drift_is_found_then_repaired() {
         calls.contains("systemctl start mint-reconcile.service"),
         "{calls}"
     );
-    assert!(!calls.contains("apt-get"), "nothing was missing: {calls}");
+    assert!(
+        !calls.contains("apt-get"),
+        "no apt package was missing: {calls}"
+    );
+    // The repair, not a re-record: mint-idle is back from its pin, and runs.
+    assert!(
+        calls.contains("curl "),
+        "mint-idle was not downloaded: {calls}"
+    );
+    let back = std::process::Command::new(local_bin.join("mint-idle"))
+        .arg("--version")
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&back.stdout).trim(),
+        "mint-idle 0.1.0"
+    );
+    assert!(!std::fs::read_to_string(state.join("components"))
+        .unwrap()
+        .contains("missing"));
     assert!(!std::fs::read_to_string(state.join("components"))
         .unwrap()
         .contains("0.9"));
