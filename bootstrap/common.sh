@@ -87,14 +87,17 @@ sync_local_keys() {
 
 # One "name version" line per component the bootstrap installs; "missing" if absent.
 component_versions() {
-  local c
+  local c run
   for c in docker devcontainer tmux mosh-server git gh node aws mint-idle; do
-    if ! command -v "$c" >/dev/null; then
+    run=$c
+    # mint-idle is where first boot installs it (the units run it from there).
+    [ "$c" = mint-idle ] && run="$MINT_ROOT/usr/local/bin/mint-idle"
+    if ! command -v "$run" >/dev/null; then
       echo "$c missing"
     elif [ "$c" = tmux ]; then
       echo "tmux $(tmux -V)"
     else
-      echo "$c $("$c" --version 2>&1 | head -n1)"
+      echo "$c $("$run" --version 2>&1 | head -n1)"
     fi
   done
 }
