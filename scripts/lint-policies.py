@@ -69,7 +69,7 @@ def policies(template):
         for p in props.get("Policies", []):
             docs.append((f"{name}.Policies.{p.get('PolicyName')}", p["PolicyDocument"]))
         for where, doc in docs:
-            yield where, json.dumps(resolve(doc, resources)), key
+            yield where, json.dumps(resolve(doc, resources))
 
 
 def main(path):
@@ -80,7 +80,7 @@ def main(path):
         return 1
     failed = 0
     count = 0
-    for where, doc, _ in policies(template):
+    for where, doc in policies(template):
         count += 1
         found = analyze_policy_string(doc, include_community_auditors=False)
         for f in found.findings:

@@ -443,55 +443,39 @@ fn recreate_that_cannot_resolve_the_new_instance_changes_nothing() {
     env.mint(&["up", "--yes"]).assert().success();
     let before = observe(&moto, "default");
 
+    // Refused with exit 1 before anything changed: the same instance runs, with its volume.
+    let unchanged = |out: std::process::Output| {
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_clear_error(&out, "mint-vm", "nothing was changed");
+        let after = observe(&moto, "default");
+        assert_eq!(
+            (&after.instance, after.state.as_str(), &after.attached_to),
+            (&before.instance, "running", &Some(before.instance.clone()))
+        );
+    };
+
     // No pin in the environment, and a release source nobody answers on.
-    let out = env
-        .mint(&["recreate", "--yes"])
-        .env_remove("MINT_IDLE_URL")
-        .env_remove("MINT_IDLE_SHA256")
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("nothing was changed"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let after = observe(&moto, "default");
-    assert_eq!(
-        (&after.instance, &after.state, &after.attached_to),
-        (
-            &before.instance,
-            &"running".to_string(),
-            &Some(before.instance.clone())
-        )
+    unchanged(
+        env.mint(&["recreate", "--yes"])
+            .env_remove("MINT_IDLE_URL")
+            .env_remove("MINT_IDLE_SHA256")
+            .output()
+            .unwrap(),
     );
 
     // SSM answers with errors (the AMI parameter cannot be read).
     let ssm = common::receiver::Receiver::start();
     ssm.answer(common::receiver::Answer::ServerError);
-    let out = env
-        .mint(&["recreate", "--yes"])
-        .env("AWS_ENDPOINT_URL_SSM", ssm.url(""))
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("nothing was changed"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    unchanged(
+        env.mint(&["recreate", "--yes"])
+            .env("AWS_ENDPOINT_URL_SSM", ssm.url(""))
+            .output()
+            .unwrap(),
     );
     assert!(!ssm.requests().is_empty(), "SSM was never asked");
-    let after = observe(&moto, "default");
-    assert_eq!(after.instance, before.instance);
-    assert_eq!(after.state, "running");
 }

@@ -335,11 +335,8 @@ pub(crate) async fn ready(vm: &VmFlag, accept_new_host_key: bool) -> Result<(VmR
         ssh::accept_new_host_key(target.name());
     }
     let (rec, p) = match ssh::remote::ready(target.clone()).await {
-        Err(e) if e.downcast_ref::<ssh::HostKeyChanged>().is_some() => {
-            let changed = e
-                .downcast_ref::<ssh::HostKeyChanged>()
-                .map(|c| c.to_string());
-            eprintln!("{}", changed.unwrap_or_default());
+        Err(e) if e.is::<ssh::HostKeyChanged>() => {
+            eprintln!("{e}");
             ui::confirm(
                 "Accept the newly published host key?",
                 false,

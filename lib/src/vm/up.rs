@@ -394,10 +394,6 @@ async fn launch(ctx: &Ctx, vm: &str, l: Launch) -> Result<Instance> {
         user_data,
     } = l;
     ui::phase("Launching instance...");
-    // A new machine made here: the old machine's pinned host key means nothing for it, and
-    // the key it publishes is taken as first seen.
-    crate::ssh::accept_new_host_key(vm);
-    crate::ssh::unpin(vm)?;
     ui::step(&format!(
         "AMI {ami}, subnet {subnet}, security groups {user_sg} {efs_sg}"
     ));
@@ -456,6 +452,11 @@ async fn launch(ctx: &Ctx, vm: &str, l: Launch) -> Result<Instance> {
         .cloned()
         .context("RunInstances returned no instance")?;
     ui::step(&format!("launched {}", inst.instance_id().unwrap_or("?")));
+    // A new machine made here: the old machine's pinned host key means nothing for it, and
+    // the key it publishes is taken as first seen. Only once it exists: a failed launch
+    // keeps the old pin.
+    crate::ssh::accept_new_host_key(vm);
+    crate::ssh::unpin(vm)?;
     settle_race(ctx, vm, inst).await
 }
 
