@@ -161,7 +161,7 @@ complete -c mint -n "__fish_mint_using_subcommand status" -l json -d 'Print the 
 complete -c mint -n "__fish_mint_using_subcommand status" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand status" -l debug -d 'Show every AWS call (service, operation, duration, result)'
 complete -c mint -n "__fish_mint_using_subcommand status" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
-complete -c mint -n "__fish_mint_using_subcommand status" -s h -l help -d 'Print help'
+complete -c mint -n "__fish_mint_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mint -n "__fish_mint_using_subcommand extend" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint -n "__fish_mint_using_subcommand extend" -l json -d 'Print the VM name, instance and new deadline as JSON'
 complete -c mint -n "__fish_mint_using_subcommand extend" -l verbose -d 'Show progress steps'

@@ -186,6 +186,9 @@ fn setup_on_a_bare_account_then_init_and_up_then_teardown() {
         "mint:root-disk-used",
         "mint:last-stop",
         "mint:claude",
+        "mint:heartbeat",
+        "mint:devcontainers",
+        "mint:tmux-sessions",
     ]
     .map(String::from)
     .to_vec();

@@ -265,10 +265,18 @@ fn check_keeps_an_active_vm_up_with_one_call_and_stops_it_once_idle() {
     // Active (a tmux client attached): the heartbeat is the only AWS call.
     let tmux = Tmux::start();
     let client = tmux.attach();
+    let dockerd = common::dockerd::Dockerd::start(
+        state.path(),
+        json!([
+            {"Id": "c1", "State": "running", "Labels": {"devcontainer.local_folder": "/mint/projects/web"}},
+            {"Id": "c2", "State": "running", "Labels": {"devcontainer.local_folder": "/mint/projects/api"}},
+        ]),
+    );
     let start = Instant::now();
     let (record, stderr) = loop {
         let out = imds
             .mint_idle(&env, state.path())
+            .env("DOCKER_HOST", dockerd.host())
             .args(["--debug", "check"])
             .output()
             .unwrap();
@@ -312,14 +320,45 @@ fn check_keeps_an_active_vm_up_with_one_call_and_stops_it_once_idle() {
     let deadline = secs(&t["mint:idle-deadline"]);
     assert!((deadline - secs(&at(3600))).abs() < 120, "{t:?}");
     assert!(t["mint:root-disk-used"].ends_with('%'));
+    // What runs on the VM, for `mint status` without ssh: the devcontainers dockerd listed
+    // (asked for running ones with the devcontainer CLI's label) and every tmux session.
+    assert_eq!(t["mint:devcontainers"], "api,web");
+    let request = dockerd.requests.lock().unwrap()[0].clone();
+    assert!(
+        request.starts_with("GET /containers/json?filters=")
+            && request.contains("devcontainer.local_folder"),
+        "{request}"
+    );
+    assert!(
+        t["mint:tmux-sessions"].split(',').any(|s| s == "work"),
+        "{t:?}"
+    );
+    assert_eq!(
+        t["mint:heartbeat"],
+        record["check_timestamp"].as_str().unwrap()
+    );
+    assert_eq!(record["devcontainers"], json!(["api", "web"]));
 
-    // The client sees why the VM is up.
+    // The client sees why the VM is up, what runs on it, and how old that is.
     let st = &env.json(&["status", "--json"])[0];
     assert_eq!(st["idle"]["active"], json!(["tmux"]));
+    assert_eq!(st["devcontainers"], json!(["api", "web"]));
+    assert_eq!(st["reported_at"], record["check_timestamp"]);
+    assert_eq!(st["root_volume_gb"], 200, "{st}");
+    assert!(st["project_volume_gb"].as_i64().unwrap() > 0, "{st}");
     let text = env.mint(&["status"]).output().unwrap();
     let text = String::from_utf8_lossy(&text.stdout);
+    for line in [
+        "Kept awake by   attached tmux client",
+        "Devcontainers   api, web",
+        "of 200 GiB used",
+        "Reported        ",
+    ] {
+        assert!(text.contains(line), "{line:?} missing from:\n{text}");
+    }
     assert!(
-        text.contains("Kept awake by   attached tmux client"),
+        text.lines()
+            .any(|l| l.starts_with("tmux sessions") && l.split([' ', ',']).any(|w| w == "work")),
         "{text}"
     );
     stop(client);
@@ -337,6 +376,12 @@ fn check_keeps_an_active_vm_up_with_one_call_and_stops_it_once_idle() {
     );
     assert_eq!(r["action_taken"], "none");
     assert_eq!(tags()["mint:idle-active"], "");
+    // No dockerd answering: the VM says it cannot tell, not "none running".
+    assert_eq!(tags()["mint:devcontainers"], "?");
+    assert!(
+        r["warnings"].to_string().contains("cannot ask dockerd"),
+        "{r}"
+    );
     assert_eq!(
         common::live_instances(&ec2, "default")[0]
             .state()

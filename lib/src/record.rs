@@ -152,6 +152,23 @@ pub(crate) struct VmRecord {
     /// `api waiting since 14:02 UTC; web working`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) claude: Option<String>,
+    /// When the VM last published its heartbeat (`mint:heartbeat`): how old the disk use,
+    /// devcontainers and tmux sessions are.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) reported_at: Option<String>,
+    /// Projects whose devcontainer was running at the last heartbeat; absent before the
+    /// first one or when the VM could not ask dockerd.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) devcontainers: Option<Vec<String>>,
+    /// tmux sessions at the last heartbeat.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) tmux_sessions: Option<Vec<String>>,
+    /// Root volume size, GiB (`mint status` only: it asks DescribeVolumes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) root_volume_gb: Option<i32>,
+    /// Project volume size, GiB (`mint status` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) project_volume_gb: Option<i32>,
 }
 
 /// Device name the project volume is attached at (spec: Project EBS).
@@ -227,6 +244,11 @@ impl VmRecord {
                 })
                 .flatten(),
             claude: tags::get(t, tags::CLAUDE).map(str::to_string),
+            reported_at: tags::get(t, tags::HEARTBEAT).map(str::to_string),
+            devcontainers: tags::get(t, tags::DEVCONTAINERS).and_then(tags::parse_list),
+            tmux_sessions: tags::get(t, tags::TMUX_SESSIONS).and_then(tags::parse_list),
+            root_volume_gb: None,
+            project_volume_gb: None,
         }
     }
 }
@@ -321,6 +343,11 @@ mod tests {
             recreating: false,
             last_stop: None,
             claude: None,
+            reported_at: None,
+            devcontainers: None,
+            tmux_sessions: None,
+            root_volume_gb: None,
+            project_volume_gb: None,
         };
         let line = serde_json::to_string(&rec).unwrap();
         let text = format!("{line}\n\n{line}\n");

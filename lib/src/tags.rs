@@ -25,6 +25,14 @@ pub(crate) const LAST_STOP: &str = "mint:last-stop";
 pub(crate) const CLAUDE: &str = "mint:claude";
 /// `true`: a Claude waiting for input longer than the idle timeout, with nobody attached,
 /// no longer keeps the VM awake (config `idle_ignores_waiting_claude`).
+/// When mint-idle last published its heartbeat (RFC 3339): how old the figures below are.
+pub(crate) const HEARTBEAT: &str = "mint:heartbeat";
+/// The projects whose devcontainer was running at the last heartbeat (comma-separated).
+pub(crate) const DEVCONTAINERS: &str = "mint:devcontainers";
+/// The VM's tmux sessions at the last heartbeat (comma-separated).
+pub(crate) const TMUX_SESSIONS: &str = "mint:tmux-sessions";
+/// A heartbeat list the VM could not read (dockerd not answering).
+pub(crate) const UNKNOWN: &str = "?";
 pub(crate) const IDLE_IGNORES_WAITING_CLAUDE: &str = "mint:idle-ignores-waiting-claude";
 pub(crate) const NAME: &str = "Name";
 
@@ -55,6 +63,44 @@ pub(crate) fn standard(owner: &Owner, vm: Option<&str>, component: &str) -> Vec<
         None => tags.push((NAME.to_string(), format!("mint/{}", owner.name))),
     }
     tags
+}
+
+/// EC2's longest tag value.
+const MAX_VALUE: usize = 256;
+
+/// Names as one tag value, comma-separated. A list longer than a tag holds ends in `+N`,
+/// the number of names left out.
+pub(crate) fn list_value(names: &[String]) -> String {
+    let mut out = String::new();
+    for (i, n) in names.iter().enumerate() {
+        let more = format!("+{}", names.len() - i);
+        let sep = if out.is_empty() { "" } else { "," };
+        // Room for this name and, if more follow, the `+N` that would end the list.
+        let tail = if i + 1 < names.len() {
+            more.len() + 1
+        } else {
+            0
+        };
+        if out.len() + sep.len() + n.len() + tail > MAX_VALUE {
+            out.push_str(sep);
+            out.push_str(&more);
+            return out;
+        }
+        out.push_str(sep);
+        out.push_str(n);
+    }
+    out
+}
+
+/// A list tag's names (`+N` included as it is); None when the VM said it could not tell.
+pub(crate) fn parse_list(value: &str) -> Option<Vec<String>> {
+    (value != UNKNOWN).then(|| {
+        value
+            .split(',')
+            .filter(|n| !n.is_empty())
+            .map(str::to_string)
+            .collect()
+    })
 }
 
 pub(crate) fn ec2_tags(tags: &[(String, String)]) -> Vec<Tag> {
@@ -131,4 +177,25 @@ pub(crate) async fn remove(
         .await
         .aws("DeleteTags")?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_list_fits_one_tag_value_and_says_what_it_left_out() {
+        let few: Vec<String> = ["api", "web"].map(String::from).to_vec();
+        assert_eq!(list_value(&few), "api,web");
+        assert_eq!(parse_list("api,web"), Some(few));
+        assert_eq!(parse_list(""), Some(vec![]));
+        assert_eq!(parse_list(UNKNOWN), None);
+        let many: Vec<String> = (0..60).map(|i| format!("session-{i:02}")).collect();
+        let v = list_value(&many);
+        assert!(v.len() <= MAX_VALUE, "{} chars", v.len());
+        let parsed = parse_list(&v).unwrap();
+        let shown = parsed.len() - 1;
+        assert_eq!(parsed.last().unwrap(), &format!("+{}", 60 - shown));
+        assert_eq!(&parsed[..shown], &many[..shown]);
+    }
 }

@@ -92,7 +92,19 @@ pub(crate) fn vm_status(r: &VmRecord, now: i64) -> String {
         ("Kept awake by", kept_awake(r)),
         ("Extended until", or_dash(&r.idle.extended_until)),
         ("Root disk", disk(r)),
-        ("Project volume", or_dash(&r.project_volume_id)),
+        (
+            "Devcontainers",
+            heartbeat_list(r, &r.devcontainers, "none running"),
+        ),
+        ("tmux sessions", heartbeat_list(r, &r.tmux_sessions, "none")),
+        ("Reported", reported(r, now)),
+        (
+            "Project volume",
+            match r.project_volume_gb {
+                Some(gb) => format!("{} ({gb} GiB)", or_dash(&r.project_volume_id)),
+                None => or_dash(&r.project_volume_id),
+            },
+        ),
         ("Elastic IP", or_dash(&r.elastic_ip_allocation_id)),
         ("Region", r.region.clone()),
     ];
@@ -157,12 +169,48 @@ fn kept_awake(r: &VmRecord) -> String {
 }
 
 fn disk(r: &VmRecord) -> String {
+    let of = r
+        .root_volume_gb
+        .map(|gb| format!(" of {gb} GiB"))
+        .unwrap_or_default();
     match r.root_disk_used_percent {
-        None => "-".to_string(),
+        None => r
+            .root_volume_gb
+            .map(|gb| format!("{gb} GiB"))
+            .unwrap_or_else(|| "-".to_string()),
         Some(p) if p >= WARN_PERCENT => format!(
-            "{p}% used: WARNING, over {WARN_PERCENT}%; free space before builds fail (`docker system prune` on the VM)"
+            "{p}%{of} used: WARNING, over {WARN_PERCENT}%; free space before builds fail (`docker system prune` on the VM)"
         ),
-        Some(p) => format!("{p}% used"),
+        Some(p) => format!("{p}%{of} used"),
+    }
+}
+
+/// A list the VM publishes in its heartbeat, as of that heartbeat; nothing runs on a VM
+/// that is not running, whatever it last said.
+fn heartbeat_list(r: &VmRecord, list: &Option<Vec<String>>, empty: &str) -> String {
+    match (r.state, &r.reported_at, list) {
+        (s, _, _) if s != VmState::Running => "-".to_string(),
+        (_, None, _) => "not reported yet (the VM reports every 5 minutes)".to_string(),
+        (_, Some(_), None) => "unknown (the VM could not ask Docker)".to_string(),
+        (_, Some(_), Some(l)) if l.is_empty() => empty.to_string(),
+        (_, Some(_), Some(l)) => l.join(", "),
+    }
+}
+
+/// How old the heartbeat's figures are.
+fn reported(r: &VmRecord, now: i64) -> String {
+    match r.reported_at.as_deref().and_then(parse_rfc3339) {
+        // Three missed checks: mint-idle is not running, so auto-stop is not either.
+        Some(t) if r.state == VmState::Running && now - t.secs() > 15 * 60 => format!(
+            "{} ago: STALE, the VM reports every 5 minutes; `mint doctor` checks its mint-idle timer",
+            human_duration(now - t.secs())
+        ),
+        Some(t) if r.state == VmState::Running => format!(
+            "{} ago (disk, devcontainers and sessions as the VM last saw them)",
+            human_duration(now - t.secs())
+        ),
+        Some(t) => format!("{} ago, before it stopped", human_duration(now - t.secs())),
+        None => "-".to_string(),
     }
 }
 
@@ -312,10 +360,22 @@ pub(crate) fn idle_check(r: &crate::idle::Record) -> String {
     if let Some(p) = r.root_disk_used_percent {
         out += &format!("root disk: {p}% used\n");
     }
+    if let Some(d) = &r.devcontainers {
+        out += &format!("devcontainers running: {}\n", or_none(d));
+    }
+    out += &format!("tmux sessions: {}\n", or_none(&r.tmux_sessions));
     for w in &r.warnings {
         out += &format!("warning: {w}\n");
     }
     out
+}
+
+fn or_none(names: &[String]) -> String {
+    if names.is_empty() {
+        "none".to_string()
+    } else {
+        names.join(", ")
+    }
 }
 
 fn or_dash(v: &Option<String>) -> String {
@@ -507,6 +567,11 @@ mod tests {
             recreating: false,
             last_stop: None,
             claude: None,
+            reported_at: Some("2026-11-23T08:57:00Z".into()),
+            devcontainers: Some(vec!["api".into(), "web".into()]),
+            tmux_sessions: Some(vec!["api".into(), "main".into(), "web".into()]),
+            root_volume_gb: Some(200),
+            project_volume_gb: Some(100),
         }
     }
 
@@ -536,6 +601,15 @@ mod tests {
     }
 
     #[test]
+    fn status_text_with_a_stale_report_and_docker_unknown() {
+        let mut r = rec("default", VmState::Running);
+        r.reported_at = Some("2026-11-23T08:30:00Z".into());
+        r.devcontainers = None;
+        r.tmux_sessions = Some(vec![]);
+        insta::assert_snapshot!(vm_status(&r, NOW));
+    }
+
+    #[test]
     fn status_text_of_a_new_stopped_vm() {
         let mut r = rec("fresh", VmState::Stopped);
         r.bootstrap = None;
@@ -543,6 +617,7 @@ mod tests {
         r.idle.active = None;
         r.idle.deadline = None;
         r.root_disk_used_percent = None;
+        r.reported_at = None;
         insta::assert_snapshot!(vm_status(&r, NOW));
     }
 

@@ -41,6 +41,11 @@ impl Imds {
             .env("AWS_ENDPOINT_URL", &env.endpoint)
             .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", self.endpoint())
             .env("MINT_IDLE_STATE_DIR", state_dir)
+            // No dockerd unless a test serves one (never this machine's own).
+            .env(
+                "DOCKER_HOST",
+                format!("unix://{}", state_dir.join("no-dockerd.sock").display()),
+            )
             .stdin(Stdio::null());
         let mut c = assert_cmd::Command::from_std(c);
         c.timeout(Duration::from_secs(60));

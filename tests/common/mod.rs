@@ -3,6 +3,7 @@
 //! run with assert_cmd, and SDK clients to check what they did through the AWS API.
 #![allow(dead_code)]
 
+pub mod dockerd;
 pub mod imds;
 pub mod receiver;
 pub mod releases;

@@ -137,6 +137,9 @@ enum Cmd {
         json: bool,
     },
     /// Show everything AWS knows about one VM
+    #[command(
+        long_about = "Show everything AWS knows about one VM, without ssh.\n\nState, address, type, bootstrap and health, the idle deadline and what kept the VM awake, the root disk's use and size, the project volume's size, and what ran on the VM at its last heartbeat (devcontainers, tmux sessions, Claude sessions) with how long ago that was. The VM reports every 5 minutes; a report older than 15 minutes on a running VM is flagged STALE."
+    )]
     Status {
         #[command(flatten)]
         vm: VmFlag,

@@ -95,7 +95,11 @@ pub(crate) async fn vm_name() -> Result<String> {
 
 /// The heartbeat: one CreateTags with the deadline, what kept the VM up and the root
 /// disk's use, so `mint list`/`status` can tell all of it without SSH.
-pub(crate) async fn heartbeat(aws: &Aws, id: &str, values: &[(String, String)]) -> Result<()> {
+pub(crate) async fn heartbeat(
+    aws: &Aws,
+    id: &str,
+    values: &[(String, String)],
+) -> Result<(), crate::aws::AwsError> {
     aws.ec2()
         .create_tags()
         .resources(id)

@@ -3,6 +3,7 @@
 
 pub(crate) mod decide;
 pub(crate) mod disk;
+pub(crate) mod docker;
 pub(crate) mod events;
 pub(crate) mod instance;
 pub(crate) mod notify;
@@ -39,6 +40,10 @@ pub(crate) struct Record {
     pub(crate) tmux_attached: u32,
     pub(crate) claude_processes: u32,
     pub(crate) root_disk_used_percent: Option<u32>,
+    /// Projects whose devcontainer is running; absent when dockerd did not answer.
+    pub(crate) devcontainers: Option<Vec<String>>,
+    /// Every tmux session on the VM, attached or not.
+    pub(crate) tmux_sessions: Vec<String>,
     /// `ok`, or why the heartbeat tag could not be written; absent for `status`.
     pub(crate) heartbeat: Option<String>,
     /// What became of this check's notifications (stop warning, stop message, earlier ones
@@ -119,6 +124,13 @@ async fn evaluate() -> Result<Evaluation> {
         boot_time: state::boot_time()?,
     });
     let at = |secs: i64| rfc3339(&DateTime::from_secs(secs));
+    let devcontainers = match docker::running_devcontainers() {
+        Ok(d) => Some(d),
+        Err(e) => {
+            warnings.push(format!("{e:#}"));
+            None
+        }
+    };
     let record = Record {
         check_timestamp: at(now),
         active_criteria_met: decision.active.iter().map(|s| s.to_string()).collect(),
@@ -136,6 +148,8 @@ async fn evaluate() -> Result<Evaluation> {
         tmux_attached: activity.tmux_attached,
         claude_processes: activity.claude_processes,
         root_disk_used_percent: disk::used_percent("/"),
+        devcontainers,
+        tmux_sessions: probe::tmux_sessions(),
         heartbeat: None,
         notify_result: None,
         warnings,
@@ -174,7 +188,7 @@ pub(crate) async fn tag_self(pairs: &[String]) -> Result<()> {
         })
         .collect::<Result<Vec<_>>>()?;
     let inst = instance::from_metadata().await?;
-    instance::heartbeat(&inst.aws().await, &inst.id, &values).await
+    Ok(instance::heartbeat(&inst.aws().await, &inst.id, &values).await?)
 }
 
 /// `mint-idle permissions`: the instance role's DryRun answers for this instance.
@@ -207,9 +221,22 @@ pub(crate) async fn check() -> Result<(Record, Option<anyhow::Error>)> {
     }
     let aws = inst.aws().await;
     let mut beat = vec![
+        (tags::HEARTBEAT.to_string(), record.check_timestamp.clone()),
         (
             tags::IDLE_DEADLINE.to_string(),
             record.idle_deadline.clone(),
+        ),
+        (
+            tags::DEVCONTAINERS.to_string(),
+            record
+                .devcontainers
+                .as_deref()
+                .map(tags::list_value)
+                .unwrap_or_else(|| tags::UNKNOWN.to_string()),
+        ),
+        (
+            tags::TMUX_SESSIONS.to_string(),
+            tags::list_value(&record.tmux_sessions),
         ),
         (
             tags::IDLE_ACTIVE.to_string(),
@@ -250,7 +277,7 @@ pub(crate) async fn check() -> Result<(Record, Option<anyhow::Error>)> {
             }
         }
     }
-    match instance::heartbeat(&aws, &inst.id, &beat).await {
+    match heartbeat(&aws, &inst.id, beat, &mut record.warnings).await {
         Ok(()) => record.heartbeat = Some("ok".to_string()),
         Err(e) => {
             record.heartbeat = Some(format!("error: {e:#}"));
@@ -260,6 +287,35 @@ pub(crate) async fn check() -> Result<(Record, Option<anyhow::Error>)> {
     // Last, and never a failure of the check: the stop has happened, the heartbeat is out.
     record.notify_result = warn::after_check(&vm, &decision, &record, now).await;
     Ok((record, failure))
+}
+
+/// Keys a role deployed before they were added does not allow (its `aws:TagKeys` list).
+const NEWER_KEYS: &[&str] = &[tags::HEARTBEAT, tags::DEVCONTAINERS, tags::TMUX_SESSIONS];
+
+/// One CreateTags. A role from an older `mint admin deploy` refuses the whole call for a key
+/// it does not list; the deadline and the stop reason still go out without those keys, and
+/// the journal says what the admin should do.
+async fn heartbeat(
+    aws: &crate::aws::Aws,
+    id: &str,
+    beat: Vec<(String, String)>,
+    warnings: &mut Vec<String>,
+) -> Result<()> {
+    match instance::heartbeat(aws, id, &beat).await {
+        Err(e) if e.code() == Some("UnauthorizedOperation") => {
+            let older: Vec<_> = beat
+                .into_iter()
+                .filter(|(k, _)| !NEWER_KEYS.contains(&k.as_str()))
+                .collect();
+            instance::heartbeat(aws, id, &older).await?;
+            warnings.push(format!(
+                "the instance role refused the tags {}: it predates this mint-idle; an admin runs `mint admin deploy` so `mint status` can show containers and sessions",
+                NEWER_KEYS.join(", ")
+            ));
+            Ok(())
+        }
+        other => Ok(other?),
+    }
 }
 
 /// The disk warning line for the journal, when the root volume is at or over 80%.

@@ -1,5 +1,6 @@
 //! Activity probes (spec: Auto-Stop): pure reads of /proc and the tmux socket directories,
-//! no subprocesses, so a check every 5 minutes costs a few milliseconds.
+//! no subprocesses, so a check every 5 minutes costs a few milliseconds. Only the session
+//! names the heartbeat publishes are asked of tmux itself.
 
 use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 use std::path::Path;
@@ -47,13 +48,64 @@ impl Activity {
 const TMUX_TMPDIR: &str = "/tmp";
 
 pub(crate) fn probe() -> Activity {
-    let proc = Path::new("/proc");
-    let procs = scan_processes(proc);
+    let procs = scan_processes(Path::new("/proc"));
+    let sockets = tmux_sockets(Path::new(TMUX_TMPDIR), &procs.tmux_server_uids);
     Activity {
         ssh_sessions: procs.ssh_sessions,
         mosh_servers: procs.mosh_servers,
-        tmux_attached: tmux_attached(Path::new(TMUX_TMPDIR), &procs.tmux_server_uids),
+        tmux_attached: sockets.iter().filter(|s| s.attached).count() as u32,
         claude_processes: procs.claude,
+    }
+}
+
+/// The names of every tmux session on the VM (any user's server), sorted, for the
+/// heartbeat. One `tmux list-sessions` per live server: tmux lets root and the server's
+/// owner in.
+pub(crate) fn tmux_sessions() -> Vec<String> {
+    let procs = scan_processes(Path::new("/proc"));
+    let mut names: Vec<String> = tmux_sockets(Path::new(TMUX_TMPDIR), &procs.tmux_server_uids)
+        .iter()
+        .flat_map(|s| list_sessions(&s.path))
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// A server that does not answer within this is skipped, not waited for.
+const TMUX_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3);
+
+fn list_sessions(socket: &Path) -> Vec<String> {
+    use wait_timeout::ChildExt;
+    let child = std::process::Command::new("tmux")
+        .arg("-S")
+        .arg(socket)
+        .args(["list-sessions", "-F", "#{session_name}"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    let Ok(mut child) = child else {
+        return Vec::new();
+    };
+    match child.wait_timeout(TMUX_TIMEOUT) {
+        Ok(Some(status)) if status.success() => {
+            let mut out = String::new();
+            if let Some(mut o) = child.stdout.take() {
+                use std::io::Read;
+                let _ = o.read_to_string(&mut out);
+            }
+            out.lines()
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+                .collect()
+        }
+        Ok(Some(_)) => Vec::new(),
+        _ => {
+            let _ = child.kill();
+            let _ = child.wait();
+            Vec::new()
+        }
     }
 }
 
@@ -130,17 +182,23 @@ fn authenticated_session(cmdline: &[u8]) -> bool {
     first.contains(&b'@') && !rest.contains(&b'[')
 }
 
-/// tmux sets its socket's user-execute bit while any client is attached, so an attached
-/// client is one stat away. A socket left by a killed server keeps its bits, so a socket
-/// only counts when a tmux server of the same uid is alive.
-fn tmux_attached(tmpdir: &Path, server_uids: &[u32]) -> u32 {
+struct TmuxSocket {
+    path: std::path::PathBuf,
+    /// tmux sets its socket's user-execute bit while any client is attached, so an attached
+    /// client is one stat away.
+    attached: bool,
+}
+
+/// The sockets of live tmux servers. A socket left by a killed server keeps its bits, so a
+/// socket only counts when a tmux server of the same uid is alive.
+fn tmux_sockets(tmpdir: &Path, server_uids: &[u32]) -> Vec<TmuxSocket> {
+    let mut out = Vec::new();
     if server_uids.is_empty() {
-        return 0;
+        return out;
     }
     let Ok(dir) = std::fs::read_dir(tmpdir) else {
-        return 0;
+        return out;
     };
-    let mut n = 0;
     for d in dir.flatten() {
         if !d.file_name().as_encoded_bytes().starts_with(b"tmux-") {
             continue;
@@ -150,15 +208,15 @@ fn tmux_attached(tmpdir: &Path, server_uids: &[u32]) -> u32 {
         };
         for s in sockets.flatten() {
             let Ok(meta) = s.metadata() else { continue };
-            if meta.file_type().is_socket()
-                && meta.permissions().mode() & 0o100 != 0
-                && server_uids.contains(&meta.uid())
-            {
-                n += 1;
+            if meta.file_type().is_socket() && server_uids.contains(&meta.uid()) {
+                out.push(TmuxSocket {
+                    path: s.path(),
+                    attached: meta.permissions().mode() & 0o100 != 0,
+                });
             }
         }
     }
-    n
+    out
 }
 
 #[cfg(test)]

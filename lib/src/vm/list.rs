@@ -66,16 +66,17 @@ fn records(all: &[Instance], owner: &str, region: &str) -> Vec<VmRecord> {
 }
 
 /// One VM's record, in one round trip of wall time: the caller identity, the VM's instances,
-/// its addresses and its project volume are asked for at once, and the caller's are picked
-/// by `mint:owner`.
+/// its addresses, its project volume and its root volumes are asked for at once, and the
+/// caller's are picked by `mint:owner`.
 pub(crate) async fn status(config: &Config, vm: &str) -> Result<VmRecord> {
     let aws = super::aws_for(config).await?;
     let ec2 = aws.ec2();
-    let (owner, instances, addresses, volumes) = tokio::try_join!(
+    let (owner, instances, addresses, volumes, roots) = tokio::try_join!(
         crate::owner::caller(&aws),
         async { Ok(discover::instances(&ec2, None, Some(vm)).await?) },
         async { Ok(discover::addresses(&ec2, None, vm).await?) },
         async { Ok(discover::volumes(&ec2, None, vm, component::PROJECT_VOLUME).await?) },
+        async { Ok(discover::volumes(&ec2, None, vm, component::VOLUME).await?) },
     )?;
     let owner = owner.name.as_str();
     let mine: Vec<Instance> = instances
@@ -108,8 +109,18 @@ pub(crate) async fn status(config: &Config, vm: &str) -> Result<VmRecord> {
         .filter(|a| discover::is_owned_by(a.tags(), owner))
         .collect();
     let mut rec = VmRecord::from_instance(&inst, aws.region());
+    // The root volume attached to this instance (a recreate briefly has two).
+    rec.root_volume_gb = roots
+        .iter()
+        .find(|v| {
+            v.attachments()
+                .iter()
+                .any(|a| a.instance_id() == inst.instance_id())
+        })
+        .and_then(|v| v.size());
     if let Some(v) = &volume {
         rec.project_volume_id = v.volume_id().map(str::to_string);
+        rec.project_volume_gb = v.size();
         rec.recreating |= tags::get(v.tags(), tags::PENDING_ATTACH).is_some();
     }
     if let Some(eip) = eips.first() {
