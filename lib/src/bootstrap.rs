@@ -2,7 +2,7 @@
 //! (spec: Bootstrap Verification). `mint up` refuses to launch with bytes that do not
 //! match bootstrap/SHA256SUMS, and a test fails when the sums are stale.
 
-use sha2::{Digest, Sha256};
+use crate::release::sha256_hex;
 use thiserror::Error;
 
 pub struct EmbeddedFile {
@@ -127,11 +127,8 @@ pub const EFS_UTILS: Pin = Pin {
         option_env!("MINT_EFS_UTILS_URL"),
         option_env!("MINT_EFS_UTILS_SHA256"),
     ),
-    asset: || EFS_UTILS_DEB.to_string(),
+    asset: || crate::release::EFS_UTILS_DEB.to_string(),
 };
-
-/// The release asset scripts/build-efs-utils makes (dist uploads it as an extra artifact).
-pub const EFS_UTILS_DEB: &str = "amazon-efs-utils-ubuntu24.04-amd64.deb";
 
 /// Where a pin in use comes from, for `mint version` and `mint doctor`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -288,10 +285,6 @@ pub fn version() -> String {
         env!("CARGO_PKG_VERSION"),
         &sha256_hex(SUMS.as_bytes())[..12]
     )
-}
-
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
 }
 
 /// Checks each file against `sums` (`sha256sum` format: `<hex>  <name>`).

@@ -1,7 +1,6 @@
 //! `~/.config/mint/config.toml` (spec: Configuration): flat, snake_case keys, validated on
 //! load and on write. Writes go through toml_edit so the user's comments and layout survive.
 
-use crate::aws::Aws;
 use serde::Serialize;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -362,68 +361,6 @@ pub(crate) fn set(path: &Path, key: Key, value: &Setting) -> Result<(), ConfigEr
             source,
         }
     })
-}
-
-/// What `mint config set` did.
-pub(crate) struct SetOutcome {
-    pub(crate) key: Key,
-    pub(crate) value: Setting,
-    /// For the settings VMs read from their tags: the VMs whose tag now says the same.
-    pub(crate) retagged: Vec<String>,
-}
-
-/// `mint config set KEY VALUE`: validated (an instance type against the region's EC2 API)
-/// before the file changes; a new idle timeout also reaches every live VM's tag, because
-/// running VMs read their timeout from there.
-pub(crate) async fn set_checked(path: &Path, key: &str, raw: &str) -> anyhow::Result<SetOutcome> {
-    let cfg = Config::load(path)?;
-    let key = Key::parse(key)?;
-    let value = parse_value(key, raw)?;
-    if key == Key::InstanceType {
-        check_instance_type(&cfg, raw).await?;
-    }
-    set(path, key, &value)?;
-    let mut retagged = Vec::new();
-    // Running VMs read these two from their own tags: the new value reaches them too.
-    let vm_tag = match key {
-        Key::IdleTimeoutMinutes => Some(crate::tags::IDLE_TIMEOUT),
-        Key::IdleIgnoresWaitingClaude => Some(crate::tags::IDLE_IGNORES_WAITING_CLAUDE),
-        _ => None,
-    };
-    if let (Some(tag), Some(_)) = (vm_tag, &cfg.region) {
-        let mut cfg = cfg.clone();
-        match &value {
-            Setting::Int(minutes) => cfg.idle_timeout_minutes = *minutes,
-            Setting::Bool(b) => cfg.idle_ignores_waiting_claude = *b,
-            Setting::Text(_) => {}
-        }
-        let retag = async {
-            let ctx = crate::vm::Ctx::new(cfg).await?;
-            crate::vm::idle::retag(&ctx, tag, &value.to_string()).await
-        };
-        retagged = retag.await.map_err(|e| {
-            anyhow::anyhow!("{key} = {value} is saved for new VMs, but your existing VMs keep their old setting: {e:#}. Re-run `mint config set {key} {value}` once AWS is reachable")
-        })?;
-    }
-    Ok(SetOutcome {
-        key,
-        value,
-        retagged,
-    })
-}
-
-/// An instance type is checked against the configured region's EC2 API on write (spec), by
-/// the same rule `up` and `resize` apply (exists, x86_64, offered in the region).
-async fn check_instance_type(cfg: &Config, raw: &str) -> anyhow::Result<()> {
-    use anyhow::{bail, Context};
-    let Some(region) = cfg.region.as_deref() else {
-        bail!("set a region first (`mint init --region <region>`): instance types are checked against that region's EC2 API");
-    };
-    let aws = Aws::load(region).await;
-    crate::instance_type::check(&aws.ec2(), region, raw, None)
-        .await
-        .context("invalid value for instance_type")?;
-    Ok(())
 }
 
 #[cfg(test)]

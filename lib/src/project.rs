@@ -190,6 +190,17 @@ fn default_name(url: &str) -> Option<String> {
 }
 
 /// Project names become folder names, tmux session names and container paths.
+/// The folder on the VM `mint code` opens: a project's, or all of them.
+pub(crate) fn folder(project: Option<&str>) -> Result<String> {
+    match project {
+        Some(name) => {
+            validate_name(name)?;
+            Ok(format!("{ROOT}/{name}"))
+        }
+        None => Ok(ROOT.to_string()),
+    }
+}
+
 pub(crate) fn validate_name(name: &str) -> Result<()> {
     let ok = !name.is_empty()
         && name.len() <= 64

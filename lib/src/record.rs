@@ -253,6 +253,17 @@ impl VmRecord {
     }
 }
 
+impl VmRecord {
+    /// The VM's Elastic IP is its address, whatever the instance reports (nothing while
+    /// stopped, or mid-start): the one place a record takes it.
+    pub(crate) fn with_address(&mut self, eip: &aws_sdk_ec2::types::Address) {
+        self.elastic_ip_allocation_id = eip.allocation_id().map(str::to_string);
+        if let Some(ip) = eip.public_ip() {
+            self.public_ip = Some(ip.to_string());
+        }
+    }
+}
+
 /// Reads VM records from stdin text: one JSON object per line (NDJSON), as `--json` prints.
 pub(crate) fn parse_records(text: &str) -> Result<Vec<VmRecord>> {
     let mut out = Vec::new();

@@ -153,10 +153,19 @@ pub(crate) async fn set_one(
     key: &str,
     value: &str,
 ) -> Result<(), crate::aws::AwsError> {
+    set(ec2, resources, &[(key.to_string(), value.to_string())]).await
+}
+
+/// Sets several tags on `resources` in one CreateTags.
+pub(crate) async fn set(
+    ec2: &aws_sdk_ec2::Client,
+    resources: Vec<String>,
+    values: &[(String, String)],
+) -> Result<(), crate::aws::AwsError> {
     use crate::aws::AwsResult;
     ec2.create_tags()
         .set_resources(Some(resources))
-        .tags(Tag::builder().key(key).value(value).build())
+        .set_tags(Some(ec2_tags(values)))
         .send()
         .await
         .aws("CreateTags")?;

@@ -158,6 +158,10 @@ pub(crate) fn ask(question: &str) -> Result<bool> {
         .interact()?)
 }
 
+/// How a lib operation asks a person to choose (the cli answers): a prompt and the items;
+/// the index chosen, or None when there is nobody to ask (no terminal).
+pub(crate) type Choose<'a> = dyn FnMut(&str, &[&str]) -> Result<Option<usize>> + 'a;
+
 /// A choice among items; only called when a TTY is present.
 pub(crate) fn select(prompt: &str, items: &[&str]) -> Result<usize> {
     Ok(dialoguer::Select::new()

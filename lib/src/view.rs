@@ -305,7 +305,7 @@ pub(crate) fn project_table(projects: &[Project]) -> String {
 
 /// `mint config`: `key = value` lines, as the file would hold them.
 /// `mint version`: one line per tool, then the commit, the mint-idle pin and the release source.
-pub(crate) fn installed(v: &crate::release::Installed) -> String {
+pub(crate) fn installed(v: &crate::version::Installed) -> String {
     let mut s = format!("mint {} (commit {})\n", v.version, v.commit);
     let width = v.tools.iter().map(|t| t.tool.len()).max().unwrap_or(4);
     for t in &v.tools {
@@ -383,8 +383,8 @@ fn or_dash(v: &Option<String>) -> String {
 }
 
 /// `mint doctor`: one line per check, the fix under each warn/fail.
-pub(crate) fn doctor(r: &crate::vm::doctor::Report) -> String {
-    use crate::vm::doctor::Level;
+pub(crate) fn doctor(r: &crate::doctor::Report) -> String {
+    use crate::doctor::Level;
     let mut out = String::new();
     for c in &r.checks {
         let level = match c.level {

@@ -33,6 +33,30 @@ pub(crate) struct Plan {
 }
 
 impl Plan {
+    /// The verb a person confirms (`Create`, `Update`); None when there is nothing to do.
+    pub(crate) fn verb(&self) -> Option<&'static str> {
+        match self.action {
+            Action::Create => Some("Create"),
+            Action::Update => Some("Update"),
+            Action::NoChange | Action::Wait(_) => None,
+        }
+    }
+
+    /// What a create or update makes, and what it costs, for the confirmation.
+    pub(crate) fn describe(&self, verb: &str) -> String {
+        format!(
+            "{verb} stack {} in {}: instance role and profile, mint-user policy, mint-efs security group, encrypted EFS (Elastic throughput) with mount targets in {} ({}).\nAt rest only EFS storage is billed (about $0.30 per GB-month, Standard class); the role, profile, policy and security group are free.",
+            super::STACK_NAME,
+            self.region,
+            self.vpc_id,
+            self.subnets
+                .iter()
+                .map(|(_, az)| az.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    }
+
     fn parameters(&self) -> Vec<(String, String)> {
         let mut p = vec![("VpcId".to_string(), self.vpc_id.clone())];
         for i in 0..MAX_SUBNETS {
@@ -49,6 +73,29 @@ pub(crate) enum Done {
     Created,
     Updated,
     NoChange,
+}
+
+/// The plan once no earlier run's operation is going: a busy stack is watched (its events
+/// streamed) for up to 30 minutes, then planned again.
+pub(crate) async fn plan_settled(aws: &Aws) -> Result<Plan> {
+    let first = plan(aws).await?;
+    let Action::Wait(st) = &first.action else {
+        return Ok(first);
+    };
+    crate::ui::phase(&format!(
+        "Stack {} is {st} from an earlier run; waiting for it...",
+        super::STACK_NAME
+    ));
+    let seen = Default::default();
+    stack::wait(aws, &seen, std::time::Duration::from_secs(30 * 60)).await?;
+    let again = plan(aws).await?;
+    if matches!(again.action, Action::Wait(_)) {
+        anyhow::bail!(
+            "stack {} is still busy; run `mint admin deploy` again later",
+            super::STACK_NAME
+        );
+    }
+    Ok(again)
 }
 
 pub(crate) async fn plan(aws: &Aws) -> Result<Plan> {

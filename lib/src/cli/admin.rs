@@ -228,44 +228,16 @@ async fn deploy_stack(aws: &Aws, yes: bool) -> Result<()> {
         admin::STACK_NAME,
         aws.region()
     ));
-    let mut plan = deploy::plan(aws).await?;
-    if let deploy::Action::Wait(st) = &plan.action {
-        ui::phase(&format!(
-            "Stack {} is {st} from an earlier run; waiting for it...",
-            admin::STACK_NAME
-        ));
-        let seen = Default::default();
-        crate::admin::stack::wait(aws, &seen, std::time::Duration::from_secs(30 * 60)).await?;
-        plan = deploy::plan(aws).await?;
-    }
-    let verb = match plan.action {
-        deploy::Action::NoChange => {
-            ui::out(&format!(
-                "Stack {} in {} is up to date: nothing to change.",
-                admin::STACK_NAME,
-                plan.region
-            ))?;
-            return role_check(aws).await;
-        }
-        deploy::Action::Create => "Create",
-        deploy::Action::Update => "Update",
-        deploy::Action::Wait(_) => bail!(
-            "stack {} is still busy; run `mint admin deploy` again later",
-            admin::STACK_NAME
-        ),
+    let plan = deploy::plan_settled(aws).await?;
+    let Some(verb) = plan.verb() else {
+        ui::out(&format!(
+            "Stack {} in {} is up to date: nothing to change.",
+            admin::STACK_NAME,
+            plan.region
+        ))?;
+        return role_check(aws).await;
     };
-    eprintln!(
-        "{verb} stack {} in {}: instance role and profile, mint-user policy, mint-efs security group, encrypted EFS (Elastic throughput) with mount targets in {} ({}).",
-        admin::STACK_NAME,
-        plan.region,
-        plan.vpc_id,
-        plan.subnets
-            .iter()
-            .map(|(_, az)| az.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    eprintln!("At rest only EFS storage is billed (about $0.30 per GB-month, Standard class); the role, profile, policy and security group are free.");
+    eprintln!("{}", plan.describe(verb));
     if !ui::confirm(
         &format!("{verb} stack {}?", admin::STACK_NAME),
         yes,

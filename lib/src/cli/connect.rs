@@ -234,14 +234,12 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
             target,
             yes,
         } => {
-            if let Some(name) = &project {
-                crate::project::validate_name(name)?;
-            }
+            let folder = crate::project::folder(project.as_deref())?;
             let (_, p) = super::ready(&target, false).await?;
             if !super::ensure_include(yes)? {
                 bail!("VS Code reads ~/.ssh/config, which does not include Mint's entries yet; run `mint code --yes` (or `mint ssh-config --yes`) to add the Include line");
             }
-            exec(ssh::remote::code_command(&p, project.as_deref())?, "code")
+            exec(ssh::remote::code_command(&p, &folder)?, "code")
         }
         Cmd::Key {
             action: KeyAction::Add { public_key, target },

@@ -268,27 +268,15 @@ async fn notify(action: NotifyAction) -> Result<()> {
     Ok(())
 }
 
-/// The forwarder: a pass every 2 seconds (a readdir of a few directories), one journal line
-/// per pass that found events.
+/// The forwarder: one journal line per pass that found events, and one per error.
 async fn events(once: bool) -> Result<()> {
-    // The VM's name is only for the messages' wording: without metadata, say "default".
-    let vm = idle::instance::vm_name().await.unwrap_or_else(|e| {
-        eprintln!(
-            "{}mint-idle: {e:#}; messages name this VM `default`",
-            journal_prefix(4)
-        );
-        "default".into()
-    });
-    loop {
-        let now = idle::state::now()?;
-        match idle::events::forward_once(&vm, now).await {
+    idle::events::run(once, &mut |pass| {
+        match pass {
             Ok(pass) if pass.events > 0 => println!("{}", serde_json::to_string(&pass)?),
             Ok(_) => {}
             Err(e) => eprintln!("{}mint-idle: {e:#}", journal_prefix(4)),
         }
-        if once {
-            return Ok(());
-        }
-        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
-    }
+        Ok(())
+    })
+    .await
 }

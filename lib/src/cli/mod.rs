@@ -15,7 +15,7 @@ use crate::record::VmRecord;
 use crate::ssh::{self, Prepared};
 use crate::ui;
 use crate::vm::target::{self, Target, VmArg};
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use serde::Serialize;
 use std::future::Future;
 use std::process::ExitCode;
@@ -328,49 +328,27 @@ pub(crate) fn ensure_include(yes: bool) -> Result<bool> {
 }
 
 /// The VM, running, with ssh prepared; a recreated VM's new host key is accepted only with
-/// `--accept-new-host-key` or a yes on a terminal.
+/// `--accept-new-host-key` or a yes on a terminal (the rule is `ssh::remote::ready`'s).
 pub(crate) async fn ready(vm: &VmFlag, accept_new_host_key: bool) -> Result<(VmRecord, Prepared)> {
-    let target = vm.single()?;
-    if accept_new_host_key {
-        ssh::accept_new_host_key(target.name());
-    }
-    let (rec, p) = match ssh::remote::ready(target.clone()).await {
-        Err(e) if e.is::<ssh::HostKeyChanged>() => {
-            eprintln!("{e}");
-            ui::confirm(
-                "Accept the newly published host key?",
-                false,
-                "accept a new host key",
-                "--accept-new-host-key",
-            )?
-            .then_some(())
-            .context("kept the pinned host key; nothing was changed")?;
-            ssh::accept_new_host_key(target.name());
-            ssh::remote::ready(target).await?
-        }
-        other => other?,
-    };
-    if rec.host_key.is_some() {
-        // The VM published its key and prepare pinned it: that key is the one to trust, with
-        // or without --accept-new-host-key; a key that differs is refused by ssh.
-    } else if accept_new_host_key {
-        ssh::unpin(&rec.vm)?;
-    } else if p.host_key_changes {
-        eprintln!(
-            "VM `{}` was recreated: it is a new machine with a new host key, and it does not publish one Mint could check.",
-            rec.vm
-        );
-        if !ui::confirm(
-            "Accept the host key it presents?",
+    let rec = vm.single()?.record().await?;
+    ssh::remote::ready(rec, accept_new_host_key, &mut |q| {
+        let question = match q {
+            ssh::remote::HostKeyQuestion::Changed(c) => {
+                eprintln!("{c}");
+                "Accept the newly published host key?"
+            }
+            ssh::remote::HostKeyQuestion::Unpublished { vm } => {
+                eprintln!("VM `{vm}` was recreated: it is a new machine with a new host key, and it does not publish one Mint could check.");
+                "Accept the host key it presents?"
+            }
+        };
+        ui::confirm(
+            question,
             false,
             "accept a new host key",
             "--accept-new-host-key",
-        )? {
-            bail!("kept the old host key; ssh will refuse the new one. Re-run with --accept-new-host-key if you trust it");
-        }
-        ssh::unpin(&rec.vm)?;
-    }
-    Ok((rec, p))
+        )
+    })
 }
 
 /// Parses "7m", "90s", "1h" or a plain number of seconds.

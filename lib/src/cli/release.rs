@@ -63,7 +63,7 @@ pub(crate) async fn update(a: UpdateArgs) -> Result<()> {
 }
 
 pub(crate) fn version(json: bool) -> Result<()> {
-    emit(json, &release::installed(), view::installed)
+    emit(json, &crate::version::installed(), view::installed)
 }
 
 /// Starts the version check beside the command's AWS calls.

@@ -3,7 +3,7 @@
 
 use super::{emit, emit_all, Global, VmFlag};
 use crate::config::Config;
-use crate::record::{VmRecord, VmState};
+use crate::record::VmRecord;
 use crate::vm::{self, destroy, down, list, recreate, resize, up, Ctx};
 use crate::{ui, view};
 use anyhow::{bail, Result};
@@ -256,7 +256,7 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
             action: Some(ConfigAction::Set { key, value }),
             ..
         } => {
-            let done = crate::config::set_checked(&path, &key, &value).await?;
+            let done = crate::vm::settings::set_checked(&path, &key, &value).await?;
             ui::out(&format!("{} = {}", done.key, done.value))?;
             if !done.retagged.is_empty() {
                 let what = match done.key {
@@ -279,15 +279,9 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
             );
             let now = crate::time::now().secs();
             emit_all(json, &listing.vms, &empty, |v| view::vm_table(v, now))?;
-            for r in listing.vms.iter().filter(|r| r.idle.overdue) {
-                ui::warn(&format!(
-                    "VM {} is running past its idle deadline: its auto-stop may have failed. `mint down --vm {}` stops it",
-                    r.vm, r.vm
-                ));
-            }
-            warn_running(&listing.vms);
-            warn_foreign(&listing.vms);
-            warn_recreating(&listing.vms);
+            list::warnings(&listing.vms, true)
+                .iter()
+                .for_each(|w| ui::warn(w));
             super::release::finish_notice(notice).await;
             Ok(())
         }
@@ -311,8 +305,12 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
                     instance_type.as_deref(),
                 )
                 .await?;
-                if let Ok(all) = list::list_known(&ctx).await {
-                    warn_running(&all);
+                if let Some(w) = list::list_known(&ctx)
+                    .await
+                    .ok()
+                    .and_then(|all| list::running_warning(&all))
+                {
+                    ui::warn(&w);
                 }
                 // The VM is up either way; a problem with the local ssh files is a warning.
                 if let Err(e) =
@@ -396,7 +394,7 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
             let targets = vm.targets()?;
             let ctx = Ctx::new(cfg).await?;
             for t in targets {
-                let e = vm::idle::extend(&ctx, t, minutes).await?;
+                let e = vm::extend::extend(&ctx, t, minutes).await?;
                 emit(json, &e, |e| {
                     format!(
                         "VM {} stays up until at least {} ({} min); after that it stops once idle for its timeout.",
@@ -412,8 +410,9 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
             for t in vm.targets()? {
                 let rec = list::status(&cfg, t.name()).await?;
                 emit(json, &rec, |r| view::vm_status(r, now))?;
-                warn_foreign(std::slice::from_ref(&rec));
-                warn_recreating(std::slice::from_ref(&rec));
+                list::warnings(std::slice::from_ref(&rec), false)
+                    .iter()
+                    .for_each(|w| ui::warn(w));
             }
             super::release::finish_notice(notice).await;
             Ok(())
@@ -434,7 +433,7 @@ async fn up_one(
     settle(ctx, vm, result, bootstrap_timeout, on_timeout).await
 }
 
-/// The record of a VM that came up, or the spec's three-way choice on a bootstrap timeout.
+/// `up::settle`, answered from `--on-timeout` or a terminal.
 async fn settle(
     ctx: &Ctx,
     vm: &str,
@@ -442,39 +441,26 @@ async fn settle(
     bootstrap_timeout: std::time::Duration,
     on_timeout: Option<OnTimeoutArg>,
 ) -> Result<VmRecord> {
-    let (instance_id, made_address) = match result {
-        up::Up::Ready(rec) => return Ok(*rec),
-        up::Up::BootstrapTimedOut {
-            instance_id,
-            made_address,
-        } => (instance_id, made_address),
-    };
-    ui::warn(&format!(
-        "bootstrap did not finish within {:.1} minutes on {instance_id}",
-        bootstrap_timeout.as_secs_f64() / 60.0
-    ));
-    let choice = match on_timeout {
-        Some(OnTimeoutArg::Stop) => up::OnTimeout::Stop,
-        Some(OnTimeoutArg::Terminate) => up::OnTimeout::Terminate,
-        Some(OnTimeoutArg::Leave) => up::OnTimeout::Leave,
-        None if ui::stdin_is_tty() => match ui::select(
-            "What should happen to the instance?",
-            &[
-                "Stop it (halts billing, keeps it for debugging)",
-                "Terminate it and clean up its resources",
-                "Leave it running (debug with `mint ssh`)",
-            ],
-        )? {
-            0 => up::OnTimeout::Stop,
-            1 => up::OnTimeout::Terminate,
-            _ => up::OnTimeout::Leave,
+    let choice = on_timeout.map(|c| match c {
+        OnTimeoutArg::Stop => up::OnTimeout::Stop,
+        OnTimeoutArg::Terminate => up::OnTimeout::Terminate,
+        OnTimeoutArg::Leave => up::OnTimeout::Leave,
+    });
+    up::settle(
+        ctx,
+        vm,
+        result,
+        bootstrap_timeout,
+        choice,
+        &mut |prompt, items| {
+            if ui::stdin_is_tty() {
+                ui::select(prompt, items).map(Some)
+            } else {
+                Ok(None)
+            }
         },
-        None => {
-            ui::warn("no terminal to ask on: stopping the instance (choose with --on-timeout stop|terminate|leave)");
-            up::OnTimeout::Stop
-        }
-    };
-    Err(up::after_timeout(ctx, vm, &instance_id, choice, made_address).await)
+    )
+    .await
 }
 
 async fn resize_one(ctx: &Ctx, vm: &str, to: &str, yes: bool) -> Result<VmRecord> {
@@ -482,18 +468,10 @@ async fn resize_one(ctx: &Ctx, vm: &str, to: &str, yes: bool) -> Result<VmRecord
     if plan.is_done() {
         ui::step(&format!("VM {vm} is already {to}"));
     }
-    if plan.running
-        && !ui::confirm(
-            &format!(
-                "Stop VM {vm} to change it from {} to {to}, then start it again?",
-                plan.from
-            ),
-            yes,
-            &format!("stop VM {vm} for the resize"),
-            "--yes",
-        )?
-    {
-        bail!("nothing was changed: you answered no");
+    if let Some(q) = plan.question() {
+        if !ui::confirm(&q, yes, &format!("stop VM {vm} for the resize"), "--yes")? {
+            bail!("nothing was changed: you answered no");
+        }
     }
     resize::execute(ctx, plan).await
 }
@@ -506,30 +484,9 @@ async fn recreate_one(
     bootstrap_timeout: std::time::Duration,
     on_timeout: Option<OnTimeoutArg>,
 ) -> Result<VmRecord> {
-    let plan = recreate::plan(ctx, vm).await?;
-    if plan.resuming {
-        ui::phase(&format!("Finishing the interrupted recreate of VM {vm}..."));
-    } else if let Some(old) = &plan.old {
-        let s = recreate::sessions(ctx, old, plan.address.as_deref()).await;
-        if !s.active.is_empty() {
-            let what = s.active.join(", ");
-            if !force {
-                bail!("VM {vm} is in use ({what}; {}): recreating it would cut them off. End them, or pass --force", s.seen);
-            }
-            ui::warn(&format!(
-                "VM {vm} is in use ({what}); --force recreates it anyway"
-            ));
-        } else {
-            ui::step(&format!("no active sessions ({})", s.seen));
-        }
-        let id = old.instance_id().unwrap_or("?");
-        let question = format!(
-            "Recreate VM {vm}: terminate {id} and its root volume, then launch a fresh {} in {} with project volume {} and the same Elastic IP?",
-            plan.instance_type,
-            plan.availability_zone,
-            plan.volume.volume_id().unwrap_or("?")
-        );
-        if !ui::confirm(&question, yes, &format!("recreate VM {vm}"), "--yes")? {
+    let (plan, question) = recreate::plan_checked(ctx, vm, force).await?;
+    if let Some(q) = question {
+        if !ui::confirm(&q, yes, &format!("recreate VM {vm}"), "--yes")? {
             bail!("nothing was changed: you answered no");
         }
     }
@@ -563,7 +520,7 @@ async fn destroy_one(ctx: &Ctx, name: &str, yes: bool) -> Result<()> {
 }
 
 async fn doctor(cfg: &Config, vm: VmFlag, fix: bool, yes: bool, json: bool) -> Result<()> {
-    use crate::vm::doctor;
+    use crate::doctor;
     let only = match &vm.vm {
         None => None,
         Some(_) => Some(vm.single()?.name().to_string()),
@@ -595,44 +552,11 @@ async fn doctor(cfg: &Config, vm: VmFlag, fix: bool, yes: bool, json: bool) -> R
     doctor_result(&after)
 }
 
-fn doctor_result(r: &crate::vm::doctor::Report) -> Result<()> {
-    use crate::vm::doctor::Level;
+fn doctor_result(r: &crate::doctor::Report) -> Result<()> {
+    use crate::doctor::Level;
     let fails = r.checks.iter().filter(|c| c.level == Level::Fail).count();
     if fails > 0 {
         bail!("{fails} check(s) failed; each names its fix above");
     }
     Ok(())
-}
-
-/// VMs that carry the caller's owner name but another identity's ARN: shown, never acted on.
-fn warn_recreating(recs: &[VmRecord]) {
-    for r in recs.iter().filter(|r| r.recreating) {
-        ui::warn(&format!(
-            "VM {} is in the middle of a recreate that stopped part-way; `mint recreate --vm {}` (or `mint up --vm {}`) finishes it",
-            r.vm, r.vm, r.vm
-        ));
-    }
-}
-
-fn warn_foreign(recs: &[VmRecord]) {
-    for r in recs
-        .iter()
-        .filter(|r| crate::owner::is_foreign(r.owner_arn.as_deref()))
-    {
-        ui::warn(&format!(
-            "VM {} is owned by {}, another identity with your owner name; Mint will not act on it without --owner-arn-mismatch-ok",
-            r.vm,
-            r.owner_arn.as_deref().unwrap_or("?")
-        ));
-    }
-}
-
-/// The spec's soft limit: say so at 3+ running VMs, never refuse.
-fn warn_running(recs: &[VmRecord]) {
-    let running = recs.iter().filter(|r| r.state == VmState::Running).count();
-    if running >= 3 {
-        ui::warn(&format!(
-            "{running} VMs are running; each one is billed. `mint down --vm NAME` stops one"
-        ));
-    }
 }

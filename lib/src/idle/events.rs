@@ -261,6 +261,31 @@ pub(crate) struct Pass {
     pub(crate) notify_result: Vec<String>,
 }
 
+/// The forwarder (the mint-events unit): a pass every 2 seconds (a readdir of a few
+/// directories), each pass's outcome handed to `report`; with `once`, a single pass. The
+/// VM's name is only for the messages' wording: without metadata it is `default`, and
+/// `report` hears why first.
+pub(crate) async fn run(
+    once: bool,
+    report: &mut dyn FnMut(Result<Pass>) -> Result<()>,
+) -> Result<()> {
+    let vm = match super::instance::vm_name().await {
+        Ok(vm) => vm,
+        Err(e) => {
+            report(Err(e.context("messages name this VM `default`")))?;
+            "default".into()
+        }
+    };
+    loop {
+        let now = super::state::now()?;
+        report(forward_once(&vm, now).await)?;
+        if once {
+            return Ok(());
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    }
+}
+
 /// Reads every waiting event, updates the sessions, sends what is due and removes the files.
 pub(crate) async fn forward_once(vm: &str, now: i64) -> Result<Pass> {
     let mut pass = Pass::default();

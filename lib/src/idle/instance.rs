@@ -100,14 +100,7 @@ pub(crate) async fn heartbeat(
     id: &str,
     values: &[(String, String)],
 ) -> Result<(), crate::aws::AwsError> {
-    aws.ec2()
-        .create_tags()
-        .resources(id)
-        .set_tags(Some(tags::ec2_tags(values)))
-        .send()
-        .await
-        .aws("CreateTags")?;
-    Ok(())
+    tags::set(&aws.ec2(), vec![id.to_string()], values).await
 }
 
 pub(crate) async fn stop(aws: &Aws, id: &str) -> Result<String> {

@@ -14,7 +14,7 @@ pub(crate) mod update;
 
 pub(crate) use http::is_local as is_local_url;
 pub(crate) use http::Http;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use thiserror::Error;
 
 pub(crate) const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -36,6 +36,16 @@ const ARCHIVE_PREFIX: &str = "mint-cli";
 
 /// The VMs run the x86_64 Ubuntu AMI; their mint-idle is the static musl build.
 pub(crate) const IDLE_TARGET: &str = "x86_64-unknown-linux-musl";
+
+/// The amazon-efs-utils package each release carries for the VMs (scripts/build-efs-utils;
+/// dist uploads it as an extra artifact).
+pub const EFS_UTILS_DEB: &str = "amazon-efs-utils-ubuntu24.04-amd64.deb";
+
+/// A SHA256 as `sha256sum` writes it.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
 
 #[derive(Debug, Error)]
 pub enum ReleaseError {
@@ -288,83 +298,6 @@ pub(crate) async fn pin(asset: &str) -> Result<(String, String, Source), Release
     Ok((url, sum, source))
 }
 
-/// One tool as installed: where it was found and what its `--version` says.
-#[derive(Debug, Serialize)]
-pub(crate) struct ToolVersion {
-    pub(crate) tool: String,
-    pub(crate) path: Option<String>,
-    pub(crate) version: Option<String>,
-}
-
-/// What `mint version` shows.
-#[derive(Debug, Serialize)]
-pub(crate) struct Installed {
-    pub(crate) version: String,
-    pub(crate) commit: String,
-    pub(crate) tools: Vec<ToolVersion>,
-    /// Where a new VM's mint-idle comes from.
-    pub(crate) idle_pin: String,
-    /// Where a new VM's amazon-efs-utils package comes from.
-    pub(crate) efs_utils_pin: String,
-    pub(crate) releases: String,
-}
-
-/// Every tool's version, asked of the binary the dispatcher would run (next to this one,
-/// else on PATH). Nothing here touches the network.
-pub(crate) fn installed() -> Installed {
-    let me = std::env::current_exe().ok();
-    let tools = TOOLS
-        .iter()
-        .map(|tool| {
-            let path = locate(tool);
-            let version = match &path {
-                // Not run again: this process is that tool.
-                Some(p) if Some(p) == me.as_ref() => Some(VERSION.to_string()),
-                Some(p) => std::process::Command::new(p)
-                    .arg("--version")
-                    .output()
-                    .ok()
-                    .filter(|o| o.status.success())
-                    .and_then(|o| {
-                        String::from_utf8_lossy(&o.stdout)
-                            .split_whitespace()
-                            .nth(1)
-                            .map(str::to_string)
-                    }),
-                None => None,
-            };
-            ToolVersion {
-                tool: tool.to_string(),
-                path: path.map(|p| p.display().to_string()),
-                version,
-            }
-        })
-        .collect();
-    Installed {
-        version: VERSION.to_string(),
-        commit: COMMIT.to_string(),
-        tools,
-        idle_pin: crate::bootstrap::MINT_IDLE.describe(),
-        efs_utils_pin: crate::bootstrap::EFS_UTILS.describe(),
-        releases: match Source::configured() {
-            Ok(s) if s.overridden => format!("{} ({RELEASES_ENV})", s.base),
-            Ok(s) => s.base,
-            Err(e) => e.to_string(),
-        },
-    }
-}
-
-/// A tool next to this executable (an install keeps them together), else on PATH: the
-/// dispatcher's rule, repeated because `cli::dispatch` is compiled alone into `mint`
-/// (no lib) and the lib does not import cli.
-fn locate(tool: &str) -> Option<std::path::PathBuf> {
-    std::env::current_exe()
-        .ok()
-        .and_then(|p| p.parent().map(|d| d.join(tool)))
-        .filter(|p| p.is_file())
-        .or_else(|| which::which(tool).ok())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -484,7 +417,7 @@ mod tests {
             .flat_map(|e| e["artifacts"].as_array().unwrap().iter())
             .map(|a| a.as_str().unwrap())
             .collect();
-        let deb = crate::bootstrap::EFS_UTILS_DEB;
+        let deb = EFS_UTILS_DEB;
         assert!(uploads.contains(&deb), "{uploads:?}");
         assert!(
             uploads.contains(&format!("{deb}.sha256").as_str()),

@@ -129,7 +129,7 @@ pub(crate) async fn download(found: &Found) -> anyhow::Result<Vec<(&'static str,
         url: url.clone(),
         status: 404,
     })?;
-    let actual = crate::bootstrap::sha256_hex(&bytes);
+    let actual = crate::release::sha256_hex(&bytes);
     if actual != expected {
         return Err(ReleaseError::Mismatch {
             name: found.archive.clone(),

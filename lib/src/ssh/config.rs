@@ -49,37 +49,84 @@ pub(crate) fn render(b: &Block) -> String {
     )
 }
 
-/// Splits Mint's file into (alias, block text) in order.
-fn blocks(text: &str) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = Vec::new();
+/// One `Host` block of Mint's file, as `render` wrote it (the one parser of that file).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Parsed {
+    pub(crate) alias: String,
+    /// The block's lines, its `Host` line included.
+    pub(crate) text: String,
+}
+
+impl Parsed {
+    /// The ProxyCommand's words, unquoted as the shell that runs it would.
+    fn proxy_words(&self) -> Option<Vec<String>> {
+        self.text
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("ProxyCommand "))
+            .map(|rest| shlex::split(rest).unwrap_or_default())
+    }
+
+    /// The program the ProxyCommand runs.
+    pub(crate) fn proxy_program(&self) -> Option<String> {
+        self.proxy_words()?.into_iter().next()
+    }
+
+    /// The instance the block was written for (`--instance-id`).
+    pub(crate) fn instance_id(&self) -> Option<String> {
+        let words = self.proxy_words()?;
+        let i = words.iter().position(|w| w == "--instance-id")?;
+        words.get(i + 1).cloned()
+    }
+}
+
+/// Splits Mint's file into its blocks, in order (the header comment before the first is not
+/// a block).
+pub(crate) fn parse(text: &str) -> Vec<Parsed> {
+    let mut out: Vec<Parsed> = Vec::new();
     for line in text.lines() {
         if let Some(name) = line.strip_prefix("Host ") {
-            out.push((name.trim().to_string(), String::new()));
+            out.push(Parsed {
+                alias: name.trim().to_string(),
+                text: String::new(),
+            });
         }
         if let Some(last) = out.last_mut() {
-            last.1.push_str(line);
-            last.1.push('\n');
+            last.text.push_str(line);
+            last.text.push('\n');
         }
     }
     out
+}
+
+/// Mint's file's blocks; none when it cannot be read.
+pub(crate) fn read(file: &Path) -> Vec<Parsed> {
+    std::fs::read_to_string(file)
+        .map(|t| parse(&t))
+        .unwrap_or_default()
 }
 
 /// Puts (or, with None, removes) one VM's block, keeping the others.
 pub(crate) fn upsert(file: &Path, vm: &str, block: Option<&str>) -> Result<()> {
     let text = std::fs::read_to_string(file).unwrap_or_default();
     let name = alias(vm);
-    let mut all = blocks(&text);
-    match (all.iter().position(|(n, _)| *n == name), block) {
-        (Some(i), Some(b)) => all[i].1 = b.to_string(),
+    let mut all = parse(&text);
+    match (all.iter().position(|p| p.alias == name), block) {
+        (Some(i), Some(b)) => all[i].text = b.to_string(),
         (Some(i), None) => {
             all.remove(i);
         }
-        (None, Some(b)) => all.push((name, b.to_string())),
+        (None, Some(b)) => all.push(Parsed {
+            alias: name,
+            text: b.to_string(),
+        }),
         (None, None) => return Ok(()),
     }
     let body = format!(
         "# Written by Mint: one block per VM, replaced by `mint up` and `mint ssh-config`.\n# Edits here are overwritten; put your own settings in ~/.ssh/config.\n\n{}",
-        all.iter().map(|(_, b)| b.as_str()).collect::<Vec<_>>().join("\n")
+        all.iter()
+            .map(|p| p.text.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
     );
     if let Some(dir) = file.parent() {
         std::fs::create_dir_all(dir)?;

@@ -173,23 +173,10 @@ fn normalize(key: &str) -> String {
 
 /// The instance id the VM's current block was written for.
 fn previous_instance(ssh_config: &std::path::Path, alias: &str) -> Option<String> {
-    let text = std::fs::read_to_string(ssh_config).ok()?;
-    let mut in_block = false;
-    for line in text.lines() {
-        if let Some(name) = line.strip_prefix("Host ") {
-            in_block = name.trim() == alias;
-        } else if in_block {
-            if let Some(rest) = line.trim().strip_prefix("ProxyCommand ") {
-                let mut words = rest.split_whitespace();
-                while let Some(w) = words.next() {
-                    if w == "--instance-id" {
-                        return words.next().map(str::to_string);
-                    }
-                }
-            }
-        }
-    }
-    None
+    config::read(ssh_config)
+        .into_iter()
+        .find(|b| b.alias == alias)?
+        .instance_id()
 }
 
 /// Forgets a VM: its block, its pinned host key and its client key.

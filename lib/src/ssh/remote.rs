@@ -1,9 +1,8 @@
 //! Reaching a VM from a command: make sure it runs, prepare ssh, and run commands on it
 //! through Mint's ssh path.
 
-use super::Prepared;
+use super::{HostKeyChanged, Prepared};
 use crate::record::{VmRecord, VmState};
-use crate::vm::target::Target;
 use anyhow::{bail, Context, Result};
 use std::process::{Command, Stdio};
 
@@ -19,13 +18,51 @@ pub(crate) fn require_running(rec: &VmRecord) -> Result<()> {
     Ok(())
 }
 
-/// The target's record, checked to be running, with ssh prepared for it. Whether a changed
-/// host key may be accepted is the caller's question (`Prepared::host_key_changes`).
-pub(crate) async fn ready(target: Target) -> Result<(VmRecord, Prepared)> {
-    let rec = target.record().await?;
+/// What Mint asks before it trusts a VM's new host key. The answer is the caller's (a
+/// terminal prompt); `--accept-new-host-key` answers yes before anything is asked.
+pub(crate) enum HostKeyQuestion<'a> {
+    /// The VM published a key that differs from the pinned one (after a recreate).
+    Changed(&'a HostKeyChanged),
+    /// A recreated VM that publishes no key: accept the one it presents?
+    Unpublished { vm: &'a str },
+}
+
+/// The VM, checked to be the caller's and running, with ssh prepared for it. A key the VM
+/// published is the one to trust; a new key is taken only when `accept_new_host_key` or
+/// `ask` says so.
+pub(crate) fn ready(
+    rec: VmRecord,
+    accept_new_host_key: bool,
+    ask: &mut dyn FnMut(HostKeyQuestion) -> Result<bool>,
+) -> Result<(VmRecord, Prepared)> {
     crate::owner::check(&rec.vm, &rec.owner, rec.owner_arn.as_deref())?;
     require_running(&rec)?;
-    let p = super::prepare(&rec, false)?;
+    if accept_new_host_key {
+        super::accept_new_host_key(&rec.vm);
+    }
+    let p = match super::prepare(&rec, false) {
+        Ok(p) => p,
+        Err(e) => {
+            let Some(changed) = e.downcast_ref::<HostKeyChanged>() else {
+                return Err(e);
+            };
+            if !ask(HostKeyQuestion::Changed(changed))? {
+                bail!("kept the pinned host key; nothing was changed");
+            }
+            super::accept_new_host_key(&rec.vm);
+            super::prepare(&rec, false)?
+        }
+    };
+    // A published key was pinned by prepare: a key that differs is refused by ssh.
+    let unpublished_change = rec.host_key.is_none() && p.host_key_changes;
+    if rec.host_key.is_none() && accept_new_host_key {
+        super::unpin(&rec.vm)?;
+    } else if unpublished_change {
+        if !ask(HostKeyQuestion::Unpublished { vm: &rec.vm })? {
+            bail!("kept the old host key; ssh will refuse the new one. Re-run with --accept-new-host-key if you trust it");
+        }
+        super::unpin(&rec.vm)?;
+    }
     Ok((rec, p))
 }
 
@@ -40,20 +77,13 @@ pub(crate) fn login_command(p: &Prepared, command: &[String]) -> Result<Command>
     Ok(c)
 }
 
-/// `code --remote ssh-remote+mint-<vm> /mint/projects[/<project>]` (spec: `mint code`).
-pub(crate) fn code_command(p: &Prepared, project: Option<&str>) -> Result<Command> {
+/// `code --remote ssh-remote+mint-<vm> <folder>` (spec: `mint code`).
+pub(crate) fn code_command(p: &Prepared, folder: &str) -> Result<Command> {
     let code = crate::tools::find("code").context("VS Code's `code` command is not on PATH, in /usr/local/bin or in VS Code's app bundle: in VS Code, run \"Shell Command: Install 'code' command in PATH\"")?;
-    let path = match project {
-        Some(name) => {
-            crate::project::validate_name(name)?;
-            format!("{}/{name}", crate::project::ROOT)
-        }
-        None => crate::project::ROOT.to_string(),
-    };
     let mut c = Command::new(code);
     c.arg("--remote")
         .arg(format!("ssh-remote+{}", p.alias))
-        .arg(path);
+        .arg(folder);
     Ok(c)
 }
 

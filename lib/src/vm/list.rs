@@ -65,6 +65,52 @@ fn records(all: &[Instance], owner: &str, region: &str) -> Vec<VmRecord> {
     recs
 }
 
+/// What `mint list` (`listing`) or `mint status` warns about these VMs: auto-stop overdue,
+/// another identity's VM, a recreate stopped part-way, and (list only) the spec's soft limit
+/// of 3 running VMs, said and never enforced.
+pub(crate) fn warnings(recs: &[VmRecord], listing: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    if listing {
+        for r in recs.iter().filter(|r| r.idle.overdue) {
+            out.push(format!(
+                "VM {} is running past its idle deadline: its auto-stop may have failed. `mint down --vm {}` stops it",
+                r.vm, r.vm
+            ));
+        }
+        if let Some(w) = running_warning(recs) {
+            out.push(w);
+        }
+    }
+    for r in recs
+        .iter()
+        .filter(|r| crate::owner::is_foreign(r.owner_arn.as_deref()))
+    {
+        out.push(format!(
+            "VM {} is owned by {}, another identity with your owner name; Mint will not act on it without --owner-arn-mismatch-ok",
+            r.vm,
+            r.owner_arn.as_deref().unwrap_or("?")
+        ));
+    }
+    for r in recs.iter().filter(|r| r.recreating) {
+        out.push(format!(
+            "VM {} is in the middle of a recreate that stopped part-way; `mint recreate --vm {}` (or `mint up --vm {}`) finishes it",
+            r.vm, r.vm, r.vm
+        ));
+    }
+    out
+}
+
+/// The spec's soft limit: said at 3+ running VMs, never refused.
+pub(crate) fn running_warning(recs: &[VmRecord]) -> Option<String> {
+    let running = recs
+        .iter()
+        .filter(|r| r.state == crate::record::VmState::Running)
+        .count();
+    (running >= 3).then(|| {
+        format!("{running} VMs are running; each one is billed. `mint down --vm NAME` stops one")
+    })
+}
+
 /// One VM's record, in one round trip of wall time: the caller identity, the VM's instances,
 /// its addresses, its project volume and its root volumes are asked for at once, and the
 /// caller's are picked by `mint:owner`.
@@ -124,11 +170,7 @@ pub(crate) async fn status(config: &Config, vm: &str) -> Result<VmRecord> {
         rec.recreating |= tags::get(v.tags(), tags::PENDING_ATTACH).is_some();
     }
     if let Some(eip) = eips.first() {
-        rec.elastic_ip_allocation_id = eip.allocation_id().map(str::to_string);
-        // The Elastic IP is the VM's address, also while it is stopped.
-        if eip.public_ip().is_some() {
-            rec.public_ip = eip.public_ip().map(str::to_string);
-        }
+        rec.with_address(eip);
     }
     Ok(rec)
 }

@@ -3,13 +3,14 @@
 
 pub(crate) mod destroy;
 pub(crate) mod discover;
-pub(crate) mod doctor;
 pub(crate) mod down;
-pub(crate) mod idle;
+pub(crate) mod extend;
 pub(crate) mod list;
+pub(crate) mod pending_attach;
 pub(crate) mod quota;
 pub(crate) mod recreate;
 pub(crate) mod resize;
+pub(crate) mod settings;
 pub(crate) mod target;
 pub(crate) mod up;
 pub(crate) mod wait;

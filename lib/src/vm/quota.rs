@@ -111,3 +111,66 @@ pub(crate) async fn check_eip_headroom(ctx: &Ctx) -> Result<()> {
     }
     Ok(())
 }
+
+/// Standard vCPUs: what one more VM of a type needs against what runs and the quota.
+pub(crate) struct VcpuHeadroom {
+    pub(crate) need: u32,
+    /// Running and pending instances of the standard families (A, C, D, H, I, M, R, T, Z),
+    /// everyone's: the quota is the account's.
+    pub(crate) used: u32,
+    /// Err with the reason when Service Quotas refused.
+    pub(crate) quota: Result<u32, String>,
+}
+
+pub(crate) async fn vcpu_headroom(
+    ctx: &Ctx,
+    instance_type: &str,
+) -> Result<VcpuHeadroom, crate::aws::AwsError> {
+    let (need, running, quota) = tokio::join!(
+        async {
+            ctx.ec2
+                .describe_instance_types()
+                .instance_types(instance_type.into())
+                .send()
+                .await
+                .aws("DescribeInstanceTypes")
+                .map(|o| {
+                    o.instance_types()
+                        .first()
+                        .and_then(|t| t.v_cpu_info())
+                        .and_then(|v| v.default_v_cpus())
+                        .unwrap_or(0) as u32
+                })
+        },
+        async {
+            ctx.ec2
+                .describe_instances()
+                .filters(crate::tags::filter(
+                    "instance-state-name",
+                    &["pending", "running"],
+                ))
+                .send()
+                .await
+                .aws("DescribeInstances")
+        },
+        service_quota(ctx, STANDARD_VCPU_QUOTA_CODE)
+    );
+    let used = running?
+        .reservations()
+        .iter()
+        .flat_map(|r| r.instances())
+        .filter(|i| {
+            i.instance_type().is_some_and(|t| {
+                t.as_str()
+                    .starts_with(['a', 'c', 'd', 'h', 'i', 'm', 'r', 't', 'z'])
+            })
+        })
+        .filter_map(|i| i.cpu_options())
+        .map(|o| (o.core_count().unwrap_or(0) * o.threads_per_core().unwrap_or(1)) as u32)
+        .sum();
+    Ok(VcpuHeadroom {
+        need: need.unwrap_or(0),
+        used,
+        quota,
+    })
+}

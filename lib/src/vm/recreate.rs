@@ -3,52 +3,15 @@
 //! checked, the project volume's AZ read, the volume tagged `mint:pending-attach`, then the old
 //! instance stopped, the volume detached, the instance terminated; `up` does the rest (a new
 //! instance in that AZ, the same volume and address, the tag removed).
-//!
-//! The tag's value names the instance being replaced and its type
-//! (`instance=i-… type=m6i.xlarge`), so a re-run of `recreate` or of `up` after a kill tells the
-//! old instance from its successor and launches the successor with the VM's type.
+//! The tag and retiring the old instance are `pending_attach`'s, which `up` shares.
 
-use super::{discover, down, up, wait, Ctx};
-use crate::aws::AwsResult;
+use super::pending_attach::Pending;
+use super::{discover, up, Ctx};
 use crate::record::VmRecord;
 use crate::tags::{self, component};
 use crate::ui;
 use anyhow::{bail, Context, Result};
-use aws_sdk_ec2::types::{Instance, InstanceStateName, Volume, VolumeState};
-
-/// What `mint:pending-attach` on a project volume says.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Pending {
-    /// The instance the recreate replaces (absent in a bare, older tag).
-    pub(crate) old_instance: Option<String>,
-    /// The type the new instance gets.
-    pub(crate) instance_type: Option<String>,
-}
-
-impl Pending {
-    pub(crate) fn of(vol: &Volume) -> Option<Pending> {
-        let value = tags::get(vol.tags(), tags::PENDING_ATTACH)?;
-        let field = |key: &str| {
-            value
-                .split_whitespace()
-                .find_map(|w| w.strip_prefix(key))
-                .filter(|v| !v.is_empty())
-                .map(str::to_string)
-        };
-        Some(Pending {
-            old_instance: field("instance="),
-            instance_type: field("type="),
-        })
-    }
-
-    fn value(&self) -> String {
-        format!(
-            "instance={} type={}",
-            self.old_instance.as_deref().unwrap_or(""),
-            self.instance_type.as_deref().unwrap_or("")
-        )
-    }
-}
+use aws_sdk_ec2::types::{Instance, InstanceStateName, Volume};
 
 /// What a recreate will do, decided before anything changes.
 pub(crate) struct Plan {
@@ -131,6 +94,42 @@ pub(crate) struct Sessions {
     /// Active criteria: ssh, mosh, tmux, claude.
     pub(crate) active: Vec<String>,
     pub(crate) seen: String,
+}
+
+/// The plan, with the spec's session rule applied: a VM in use is refused unless `force`.
+/// Returns the plan and, when there is a machine to replace, the question to confirm.
+pub(crate) async fn plan_checked(
+    ctx: &Ctx,
+    vm: &str,
+    force: bool,
+) -> Result<(Plan, Option<String>)> {
+    let plan = plan(ctx, vm).await?;
+    let Some(old) = plan.old.as_ref().filter(|_| !plan.resuming) else {
+        if plan.resuming {
+            ui::phase(&format!("Finishing the interrupted recreate of VM {vm}..."));
+        }
+        return Ok((plan, None));
+    };
+    let s = sessions(ctx, old, plan.address.as_deref()).await;
+    if s.active.is_empty() {
+        ui::step(&format!("no active sessions ({})", s.seen));
+    } else {
+        let what = s.active.join(", ");
+        if !force {
+            bail!("VM {vm} is in use ({what}; {}): recreating it would cut them off. End them, or pass --force", s.seen);
+        }
+        ui::warn(&format!(
+            "VM {vm} is in use ({what}); --force recreates it anyway"
+        ));
+    }
+    let question = format!(
+        "Recreate VM {vm}: terminate {} and its root volume, then launch a fresh {} in {} with project volume {} and the same Elastic IP?",
+        old.instance_id().unwrap_or("?"),
+        plan.instance_type,
+        plan.availability_zone,
+        plan.volume.volume_id().unwrap_or("?")
+    );
+    Ok((plan, Some(question)))
 }
 
 /// Asks the VM (`mint-idle status --json` over ssh) when it answers, else reads the last
@@ -228,71 +227,4 @@ pub(crate) async fn execute(
         }
     }
     up::up_with(ctx, &plan.vm, bootstrap_timeout, launch, None).await
-}
-
-/// Steps 4 to 6 for the instance a `mint:pending-attach` tag names: stop it, detach the
-/// project volume, terminate it (its root volume goes with it) and wait until it is gone.
-pub(crate) async fn retire(ctx: &Ctx, old: Instance, vol: &Volume) -> Result<()> {
-    let id = old
-        .instance_id()
-        .context("instance without an id")?
-        .to_string();
-    let vol_id = vol.volume_id().context("volume without an id")?.to_string();
-    down::stop(ctx, old, "mint recreate").await?;
-    let attached = vol
-        .attachments()
-        .iter()
-        .any(|a| a.instance_id() == Some(id.as_str()));
-    if attached {
-        ui::phase("Detaching the project volume...");
-        ctx.ec2
-            .detach_volume()
-            .volume_id(&vol_id)
-            .instance_id(&id)
-            .send()
-            .await
-            .aws("DetachVolume")?;
-    }
-    wait::volume_state(ctx, &vol_id, VolumeState::Available).await?;
-    ui::phase(&format!("Terminating {id} and its root volume..."));
-    ctx.ec2
-        .terminate_instances()
-        .instance_ids(&id)
-        .send()
-        .await
-        .aws("TerminateInstances")?;
-    wait::instance_state(ctx, &id, InstanceStateName::Terminated).await?;
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use aws_sdk_ec2::types::Tag;
-
-    fn vol(value: Option<&str>) -> Volume {
-        let mut b = Volume::builder();
-        if let Some(v) = value {
-            b = b.tags(Tag::builder().key(tags::PENDING_ATTACH).value(v).build());
-        }
-        b.build()
-    }
-
-    #[test]
-    fn the_pending_tag_names_the_old_instance_and_type() {
-        assert_eq!(Pending::of(&vol(None)), None);
-        let p = Pending {
-            old_instance: Some("i-0abc".into()),
-            instance_type: Some("m6i.large".into()),
-        };
-        assert_eq!(Pending::of(&vol(Some(&p.value()))), Some(p));
-        // A bare tag (presence only) still means "reattach".
-        assert_eq!(
-            Pending::of(&vol(Some(""))),
-            Some(Pending {
-                old_instance: None,
-                instance_type: None
-            })
-        );
-    }
 }

@@ -30,6 +30,16 @@ impl Plan {
     pub(crate) fn is_done(&self) -> bool {
         self.from == self.to && !self.restart
     }
+
+    /// What the user confirms first: stopping a running VM.
+    pub(crate) fn question(&self) -> Option<String> {
+        self.running.then(|| {
+            format!(
+                "Stop VM {} to change it from {} to {}, then start it again?",
+                self.vm, self.from, self.to
+            )
+        })
+    }
 }
 
 pub(crate) async fn plan(ctx: &Ctx, vm: &str, to: &str) -> Result<Plan> {
@@ -104,14 +114,12 @@ pub(crate) async fn execute(ctx: &Ctx, plan: Plan) -> Result<VmRecord> {
         .await?
         .context("the instance disappeared during the resize")?;
     let mut rec = VmRecord::from_instance(&inst, ctx.region());
-    // The Elastic IP is the VM's address throughout; the record shows it even mid-start.
     if let Some(eip) = discover::addresses(&ctx.ec2, Some(&ctx.owner.name), &plan.vm)
         .await?
         .into_iter()
         .next()
     {
-        rec.public_ip = eip.public_ip().map(str::to_string).or(rec.public_ip);
-        rec.elastic_ip_allocation_id = eip.allocation_id().map(str::to_string);
+        rec.with_address(&eip);
     }
     Ok(rec)
 }

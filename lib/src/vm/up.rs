@@ -32,6 +32,50 @@ pub(crate) enum OnTimeout {
     Leave,
 }
 
+/// The choices a bootstrap timeout offers, as a person is asked them (in `OnTimeout`'s order).
+pub(crate) const ON_TIMEOUT_CHOICES: [&str; 3] = [
+    "Stop it (halts billing, keeps it for debugging)",
+    "Terminate it and clean up its resources",
+    "Leave it running (debug with `mint ssh`)",
+];
+
+/// The record of a VM that came up, or the spec's three-way choice on a bootstrap timeout:
+/// `choice` (the flag), else `ask` (a terminal: the index into `ON_TIMEOUT_CHOICES`; None
+/// when there is nobody to ask), else the safe choice, stop.
+pub(crate) async fn settle(
+    ctx: &Ctx,
+    vm: &str,
+    result: Up,
+    bootstrap_timeout: std::time::Duration,
+    choice: Option<OnTimeout>,
+    ask: &mut ui::Choose<'_>,
+) -> Result<VmRecord> {
+    let (instance_id, made_address) = match result {
+        Up::Ready(rec) => return Ok(*rec),
+        Up::BootstrapTimedOut {
+            instance_id,
+            made_address,
+        } => (instance_id, made_address),
+    };
+    ui::warn(&format!(
+        "bootstrap did not finish within {:.1} minutes on {instance_id}",
+        bootstrap_timeout.as_secs_f64() / 60.0
+    ));
+    let choice = match choice {
+        Some(c) => c,
+        None => match ask("What should happen to the instance?", &ON_TIMEOUT_CHOICES)? {
+            Some(0) => OnTimeout::Stop,
+            Some(1) => OnTimeout::Terminate,
+            Some(_) => OnTimeout::Leave,
+            None => {
+                ui::warn("no terminal to ask on: stopping the instance (choose with --on-timeout stop|terminate|leave)");
+                OnTimeout::Stop
+            }
+        },
+    };
+    Err(after_timeout(ctx, vm, &instance_id, choice, made_address).await)
+}
+
 /// How `up` ended.
 pub(crate) enum Up {
     Ready(Box<VmRecord>),
@@ -81,7 +125,7 @@ pub(crate) async fn up_with(
         }
     }
     // A recreate that stopped before its old instance was gone: finish retiring it first.
-    let pending = vol.as_ref().and_then(super::recreate::Pending::of);
+    let pending = vol.as_ref().and_then(super::pending_attach::Pending::of);
     let retiring = matches!((&inst, &pending), (Some(i), Some(p)) if p.old_instance.as_deref() == i.instance_id());
     // A new instance is needed: resolve all it needs before anything changes.
     let mut resolved = resolved;
@@ -97,7 +141,7 @@ pub(crate) async fn up_with(
     let inst = match (inst, &pending, &vol) {
         (Some(i), Some(p), Some(v)) if p.old_instance.as_deref() == i.instance_id() => {
             ui::phase("Finishing an interrupted `mint recreate`...");
-            super::recreate::retire(ctx, i, v).await?;
+            super::pending_attach::retire(ctx, i, v).await?;
             vol = single(
                 discover::volumes(ec2, Some(owner), vm, component::PROJECT_VOLUME).await?,
                 "project volumes",
@@ -152,12 +196,8 @@ pub(crate) async fn up_with(
         }
     };
     let mut rec = VmRecord::from_instance(&inst, ctx.region());
-    rec.elastic_ip_allocation_id = eip.allocation_id().map(str::to_string);
+    rec.with_address(&eip);
     rec.project_volume_id = vol.volume_id().map(str::to_string);
-    // The Elastic IP is the VM's stable address, whatever the instance reports mid-start.
-    if let Some(ip) = eip.public_ip() {
-        rec.public_ip = Some(ip.to_string());
-    }
     Ok(Up::Ready(Box::new(rec)))
 }
 
@@ -238,13 +278,7 @@ pub(crate) async fn start(
     if let Some(s) = noticed {
         values.push((tags::LAST_STOP.to_string(), s.tag_value()));
     }
-    ctx.ec2
-        .create_tags()
-        .resources(id)
-        .set_tags(Some(tags::ec2_tags(&values)))
-        .send()
-        .await
-        .aws("CreateTags")?;
+    tags::set(&ctx.ec2, vec![id.to_string()], &values).await?;
     Ok(())
 }
 
@@ -665,18 +699,13 @@ async fn terminate_failed(
     id: &str,
     made_address: bool,
 ) -> Result<Vec<String>> {
-    ctx.ec2
-        .create_tags()
-        .resources(id)
-        .tags(
-            aws_sdk_ec2::types::Tag::builder()
-                .key(tags::BOOTSTRAP)
-                .value(Bootstrap::Failed.as_str())
-                .build(),
-        )
-        .send()
-        .await
-        .aws("CreateTags")?;
+    tags::set_one(
+        &ctx.ec2,
+        vec![id.to_string()],
+        tags::BOOTSTRAP,
+        Bootstrap::Failed.as_str(),
+    )
+    .await?;
     let mut plan = super::destroy::plan(ctx, vm).await?;
     let launched = plan
         .instances

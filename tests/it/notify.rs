@@ -3,7 +3,7 @@
 //! Code's hook JSON through the events directory to a receiver standing in for ntfy, one
 //! message per event, rate-limited per session; the hooks merged into a user's settings.
 
-mod common;
+use crate::common;
 
 use common::receiver::{Answer, Receiver};
 use common::sshd::vm_with;

@@ -2,7 +2,7 @@
 //! `git daemon` on loopback), real tmux sessions, and `devcontainer`/`docker` replaced on the
 //! VM's PATH by recorders that answer like them (this machine runs no Docker engine).
 
-mod common;
+use crate::common;
 use common::sshd::{private_dir, vm_dir, vm_with, Vm};
 use std::net::TcpListener;
 use std::os::unix::fs::PermissionsExt;

@@ -5,6 +5,7 @@
 
 pub mod dockerd;
 pub mod imds;
+pub mod machine;
 pub mod receiver;
 pub mod releases;
 pub mod sshd;
@@ -37,11 +38,11 @@ pub fn test_pins() -> (mint::bootstrap::Artifact, mint::bootstrap::Artifact) {
     (
         mint::bootstrap::Artifact {
             url: IDLE_URL.into(),
-            sha256: mint::bootstrap::sha256_hex(IDLE_STAND_IN),
+            sha256: mint::release::sha256_hex(IDLE_STAND_IN),
         },
         mint::bootstrap::Artifact {
             url: EFS_UTILS_URL.into(),
-            sha256: mint::bootstrap::sha256_hex(EFS_UTILS_STAND_IN),
+            sha256: mint::release::sha256_hex(EFS_UTILS_STAND_IN),
         },
     )
 }
@@ -166,16 +167,13 @@ impl Env {
             .env("LANG", "C.UTF-8")
             .env("NO_COLOR", "1")
             // The pinned mint-idle a launched VM would download. moto boots nothing, so
-            // nothing fetches it; tests/bootstrap.rs runs the payload against a served file.
+            // nothing fetches it; tests/it/bootstrap.rs runs the payload against a served file.
             .env("MINT_IDLE_URL", IDLE_URL)
-            .env(
-                "MINT_IDLE_SHA256",
-                mint::bootstrap::sha256_hex(IDLE_STAND_IN),
-            )
+            .env("MINT_IDLE_SHA256", mint::release::sha256_hex(IDLE_STAND_IN))
             .env("MINT_EFS_UTILS_URL", EFS_UTILS_URL)
             .env(
                 "MINT_EFS_UTILS_SHA256",
-                mint::bootstrap::sha256_hex(EFS_UTILS_STAND_IN),
+                mint::release::sha256_hex(EFS_UTILS_STAND_IN),
             )
             .env("MINT_RELEASES_URL", NO_RELEASES)
             .stdin(Stdio::null());

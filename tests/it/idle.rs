@@ -3,9 +3,10 @@
 //! `claude`, and `mint extend`; settings and credentials come from a per-VM metadata service
 //! (scripts/imds-server.py) and EC2 calls go to moto.
 //!
-//! The probes see the whole machine, so these tests take a lock: one activity test at a time.
+//! The probes see the whole machine, so these tests hold it alone (`common::machine`): no
+//! other test's session shows up in their probes.
 
-mod common;
+use crate::common;
 
 use aws_smithy_types::date_time::Format;
 use aws_smithy_types::DateTime;
@@ -14,13 +15,10 @@ use common::{block_on, ec2, sshd, tag, Env, Moto};
 use serde_json::{json, Value};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-static MACHINE: Mutex<()> = Mutex::new(());
-
-fn lock() -> std::sync::MutexGuard<'static, ()> {
-    MACHINE.lock().unwrap_or_else(|p| p.into_inner())
+fn lock() -> common::machine::Claim {
+    common::machine::alone()
 }
 
 fn at(offset_secs: i64) -> String {

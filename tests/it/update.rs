@@ -1,8 +1,8 @@
 //! `mint update`, `mint version`, the version notice and a source build's mint-idle pin,
-//! against a release server on loopback (tests/common/releases.rs) that serves archives
+//! against a release server on loopback (tests/it/common/releases.rs) that serves archives
 //! built from this test's own binaries.
 
-mod common;
+use crate::common;
 
 use common::releases::{self, ReleaseServer};
 use common::{assert_clear_error, Env, Moto};
@@ -435,15 +435,15 @@ fn a_source_build_pins_mint_idle_from_its_release() {
         releases::IDLE_ARCHIVE,
         &[("mint-idle", common::IDLE_STAND_IN)],
     );
-    let sum = mint::bootstrap::sha256_hex(&idle);
-    let deb_sum = mint::bootstrap::sha256_hex(common::EFS_UTILS_STAND_IN);
+    let sum = mint::release::sha256_hex(&idle);
+    let deb_sum = mint::release::sha256_hex(common::EFS_UTILS_STAND_IN);
     let version = env!("CARGO_PKG_VERSION");
     server.publish(
         version,
         &[
             (releases::IDLE_ARCHIVE.to_string(), idle),
             (
-                mint::bootstrap::EFS_UTILS_DEB.to_string(),
+                mint::release::EFS_UTILS_DEB.to_string(),
                 common::EFS_UTILS_STAND_IN.to_vec(),
             ),
         ],

@@ -1,7 +1,7 @@
 //! `mint doctor`: each failure produced for real, named with its fix and a non-zero exit;
 //! `--fix --yes` repairs the local files and a drifted loopback VM, and a second run is clean.
 
-mod common;
+use crate::common;
 
 use common::sshd::{vm_dir, vm_with};
 use common::{block_on, sdk_config, Env, Moto, REGION};
@@ -102,7 +102,7 @@ fn local_and_vm_drift_is_found_then_repaired() {
         lib.join("settings.env"),
         format!(
             "MINT_IDLE_URL='http://releases.test/mint-idle'\nMINT_IDLE_SHA256='{}'\n",
-            mint::bootstrap::sha256_hex(idle)
+            mint::release::sha256_hex(idle)
         ),
     )
     .unwrap();

@@ -1,7 +1,7 @@
 //! `mint resize` and `mint recreate` against moto: what changes (type; instance and root
 //! volume) and what must not (project volume, AZ, Elastic IP, tags).
 
-mod common;
+use crate::common;
 use common::*;
 
 struct Vm {

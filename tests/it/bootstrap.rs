@@ -2,7 +2,7 @@
 //! the user data `mint up` sends is the checked-in, hash-verified files, and each script,
 //! run with the system commands it calls replaced by recorders, does what the spec says once.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -334,7 +334,7 @@ impl Machine {
 
 fn settings() -> mint::bootstrap::Settings {
     let (mut idle, efs_utils) = common::test_pins();
-    idle.sha256 = mint::bootstrap::sha256_hex(IDLE_RECORDER);
+    idle.sha256 = mint::release::sha256_hex(IDLE_RECORDER);
     mint::bootstrap::Settings {
         efs_id: "fs-0123".into(),
         efs_access_point: "fsap-0123456789abcdef0".into(),
@@ -595,7 +595,7 @@ fn first_boot_installs_mint_idle_from_a_release_archive() {
     let mut s = settings();
     s.idle = mint::bootstrap::Artifact {
         url: m.idle_url.clone(),
-        sha256: mint::bootstrap::sha256_hex(&archive),
+        sha256: mint::release::sha256_hex(&archive),
     };
     let bundle = mint::bootstrap::bundle(&s).unwrap();
     let (ok, out, _) = m.run(&bundle);

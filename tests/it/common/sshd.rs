@@ -15,6 +15,8 @@ pub struct Sshd {
     pub ip: String,
     pub host_key: PathBuf,
     env: Vec<(String, String)>,
+    /// Its sessions are activity mint-idle's probes would see (dropped after the sshd).
+    _machine: super::machine::Claim,
 }
 
 /// A folder sshd accepts for its AuthorizedKeysCommand: root-owned all the way up and not
@@ -78,6 +80,7 @@ impl Sshd {
         host_key: PathBuf,
         env: Vec<(String, String)>,
     ) -> Sshd {
+        let machine = super::machine::shared();
         assert!(
             Command::new("id")
                 .arg("ubuntu")
@@ -163,6 +166,7 @@ impl Sshd {
             ip: ip.to_string(),
             host_key,
             env,
+            _machine: machine,
         }
     }
 
@@ -184,8 +188,10 @@ impl Sshd {
         keygen(&host_key);
         let ip = self.ip.clone();
         let env = std::mem::take(&mut self.env);
-        std::mem::forget(self);
-        Sshd::start_with(&ip, eic_dir, window_secs, dir, host_key, env)
+        let next = Sshd::start_with(&ip, eic_dir, window_secs, dir, host_key, env);
+        // Its machine claim goes only now, so an idle test never slips in between.
+        drop(self);
+        next
     }
 
     pub fn log(&self) -> String {

@@ -1,6 +1,6 @@
 //! The `mint` dispatcher: finds the tool, passes args and exit codes through, helps.
 
-mod common;
+use crate::common;
 use common::*;
 
 #[test]

@@ -1,7 +1,7 @@
 //! `mint admin`: from an account with nothing but a default VPC (and the AMI parameter) to a
 //! running VM, through the CloudFormation stack moto really runs.
 
-mod common;
+use crate::common;
 
 use common::{block_on, sdk_config, Env, Moto, REGION};
 

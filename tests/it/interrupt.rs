@@ -2,7 +2,7 @@
 //! (counted from the --debug call log) and check AWS holds exactly one of each resource.
 //! moto runs with a realistic per-request latency so the kill lands between calls.
 
-mod common;
+use crate::common;
 use common::*;
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;

@@ -67,7 +67,7 @@ impl ReleaseServer {
     pub fn publish(&self, version: &str, archives: &[(String, Vec<u8>)], latest: bool) {
         let mut assets = Vec::new();
         for (name, bytes) in archives {
-            let sum = mint::bootstrap::sha256_hex(bytes);
+            let sum = mint::release::sha256_hex(bytes);
             let sums = format!("{sum}  {name}\n").into_bytes();
             let sig = sign(&format!("v{version}"), &format!("{name}.sha256"), &sums);
             for (file, body) in [

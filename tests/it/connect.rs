@@ -1,7 +1,7 @@
 //! Connecting for real: ssh → mint-proxy → sshd on the VM's Elastic IP (loopback), with keys
 //! authorized only through Instance Connect pushes; mosh and tmux are the real programs.
 
-mod common;
+use crate::common;
 use common::sshd::{keygen, private_dir, vm, Vm};
 use common::*;
 use std::io::Write;

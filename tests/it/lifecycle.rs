@@ -1,7 +1,7 @@
 //! The VM lifecycle against moto: init, up, list, status, down, restart, destroy, and a
 //! bootstrap that never finishes. State is checked through the AWS API, not just stdout.
 
-mod common;
+use crate::common;
 use common::*;
 
 #[test]

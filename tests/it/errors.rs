@@ -1,6 +1,6 @@
 //! Bad input gets one clear error line and a non-zero exit, never a panic.
 
-mod common;
+use crate::common;
 use common::*;
 
 #[test]

@@ -1,9 +1,7 @@
-//! Client side of auto-stop: `mint extend`, and retagging VMs when the timeout changes.
-//! The VM side is crate::idle.
+//! `mint extend`: the client side of auto-stop's extension. The VM side is crate::idle.
 
 use super::target::Target;
 use super::{discover, Ctx};
-use crate::aws::AwsResult;
 use crate::record::VmState;
 use crate::tags;
 use anyhow::{bail, Context, Result};
@@ -38,18 +36,13 @@ pub(crate) async fn extend(ctx: &Ctx, target: Target, minutes: Option<i64>) -> R
     let extended_until = crate::time::rfc3339(&DateTime::from_secs(
         crate::time::now().secs() + minutes * 60,
     ));
-    ctx.ec2
-        .create_tags()
-        .resources(&instance_id)
-        .tags(
-            aws_sdk_ec2::types::Tag::builder()
-                .key(tags::IDLE_EXTENDED_UNTIL)
-                .value(&extended_until)
-                .build(),
-        )
-        .send()
-        .await
-        .aws("CreateTags")?;
+    tags::set_one(
+        &ctx.ec2,
+        vec![instance_id.clone()],
+        tags::IDLE_EXTENDED_UNTIL,
+        &extended_until,
+    )
+    .await?;
     Ok(Extension {
         vm,
         instance_id,
@@ -71,39 +64,4 @@ async fn running_instance_id(ctx: &Ctx, vm: &str) -> Result<String> {
     inst.instance_id()
         .map(str::to_string)
         .context("EC2 returned an instance without an id")
-}
-
-/// After `config set` of a setting the VMs read from their own tags (`idle_timeout_minutes`
-/// as `mint:idle-timeout`, `idle_ignores_waiting_claude` as
-/// `mint:idle-ignores-waiting-claude`): every live VM of the owner gets the new value
-/// (stopped ones too, for their next start). Returns the VM names.
-pub(crate) async fn retag(ctx: &Ctx, key: &str, value: &str) -> Result<Vec<String>> {
-    let live: Vec<_> = discover::instances(&ctx.ec2, Some(&ctx.owner.name), None)
-        .await?
-        .into_iter()
-        .filter(discover::is_live)
-        .collect();
-    if live.is_empty() {
-        return Ok(Vec::new());
-    }
-    let ids: Vec<String> = live
-        .iter()
-        .filter_map(|i| i.instance_id().map(str::to_string))
-        .collect();
-    ctx.ec2
-        .create_tags()
-        .set_resources(Some(ids))
-        .tags(
-            aws_sdk_ec2::types::Tag::builder()
-                .key(key)
-                .value(value)
-                .build(),
-        )
-        .send()
-        .await
-        .aws("CreateTags")?;
-    Ok(live
-        .iter()
-        .filter_map(|i| tags::get(i.tags(), tags::VM).map(str::to_string))
-        .collect())
 }

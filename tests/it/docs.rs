@@ -1,5 +1,5 @@
 //! completions/ and man/ are generated from the clap definitions and checked in; this test
-//! fails when they are stale. Regenerate with: MINT_BLESS=1 cargo test --test docs
+//! fails when they are stale. Regenerate with: MINT_BLESS=1 cargo test --test it docs::
 
 use clap_complete::Shell;
 use std::path::PathBuf;
@@ -77,7 +77,7 @@ fn completions_and_man_pages_are_fresh() {
         let on_disk = std::fs::read(path).unwrap_or_default();
         assert!(
             &on_disk == bytes,
-            "{} is stale or missing: run `MINT_BLESS=1 cargo test --test docs` and commit",
+            "{} is stale or missing: run `MINT_BLESS=1 cargo test --test it docs::` and commit",
             path.display()
         );
     }
