@@ -303,7 +303,6 @@ pub(crate) fn project_table(projects: &[Project]) -> String {
     table(&["PROJECT", "BRANCH", "CONTAINER", "SESSION", "PATH"], rows)
 }
 
-/// `mint config`: `key = value` lines, as the file would hold them.
 /// `mint version`: one line per tool, then the commit, the mint-idle pin and the release source.
 pub(crate) fn installed(v: &crate::version::Installed) -> String {
     let mut s = format!("mint {} (commit {})\n", v.version, v.commit);
@@ -322,6 +321,7 @@ pub(crate) fn installed(v: &crate::version::Installed) -> String {
     s
 }
 
+/// `mint config`: `key = value` lines, as the file would hold them.
 pub(crate) fn config(cfg: &Config) -> String {
     cfg.entries()
         .into_iter()
@@ -417,7 +417,6 @@ pub(crate) fn doctor(r: &crate::doctor::Report) -> String {
     out
 }
 
-/// `mint admin status`.
 /// The instance role's check by IAM's policy simulator, one line per case.
 pub(crate) fn role_check(c: &crate::admin::simulate::RoleCheck) -> String {
     use crate::admin::simulate::RoleCheck;
@@ -446,6 +445,7 @@ pub(crate) fn role_check(c: &crate::admin::simulate::RoleCheck) -> String {
     }
 }
 
+/// `mint admin status`.
 pub(crate) fn admin_status(s: &crate::admin::status::AdminStatus) -> String {
     let mut out = String::new();
     match &s.stack {
@@ -674,5 +674,204 @@ mod tests {
             "attached tmux client, `mint extend`"
         );
         assert_eq!(active_criteria::<&str>(&[]), "nothing (idle)");
+    }
+
+    #[test]
+    fn vm_summary_line() {
+        insta::assert_snapshot!(vm_summary(&rec("default", VmState::Running)), @"i-0abc1234def567890 at 3.88.1.2 (m6i.xlarge, us-east-1a)");
+        let mut stopped = rec("spare", VmState::Stopped);
+        stopped.public_ip = None;
+        insta::assert_snapshot!(vm_summary(&stopped), @"i-0abc1234def567890 at no public IP (m6i.xlarge, us-east-1a)");
+    }
+
+    #[test]
+    fn claude_sessions_table() {
+        let s = |project: &str, state: &str, ago: i64, message: Option<&str>| {
+            crate::idle::events::Session {
+                session_id: format!("{project}-1"),
+                project: project.into(),
+                state: state.into(),
+                since: NOW - ago,
+                message: message.map(str::to_string),
+                last_notified: None,
+            }
+        };
+        insta::assert_snapshot!(claude_sessions(
+            &[
+                s(
+                    "api",
+                    "waiting",
+                    420,
+                    Some("Claude needs your permission to use Bash")
+                ),
+                s("web", "working", 30, None),
+            ],
+            NOW
+        ));
+    }
+
+    #[test]
+    fn version_lines() {
+        use crate::version::{Installed, ToolVersion};
+        let tool = |name: &str, version: Option<&str>, path: Option<&str>| ToolVersion {
+            tool: name.into(),
+            path: path.map(str::to_string),
+            version: version.map(str::to_string),
+        };
+        insta::assert_snapshot!(installed(&Installed {
+            version: "0.1.0".into(),
+            commit: "4833f1b".into(),
+            tools: vec![
+                tool("mint", Some("0.1.0"), Some("/usr/local/bin/mint")),
+                tool("mint-vm", None, Some("/usr/local/bin/mint-vm")),
+                tool("mint-proxy", None, None),
+            ],
+            idle_pin: "compiled into this build".into(),
+            efs_utils_pin: "MINT_EFS_UTILS_URL and MINT_EFS_UTILS_SHA256 from the environment"
+                .into(),
+            releases: "https://github.com/mint-dev/mint".into(),
+        }));
+    }
+
+    #[test]
+    fn config_lines() {
+        insta::assert_snapshot!("config_default", config(&Config::default()));
+        let cfg = Config {
+            region: Some("eu-west-1".into()),
+            idle_timeout_minutes: 90,
+            ..Config::default()
+        };
+        insta::assert_snapshot!("config_set", config(&cfg));
+    }
+
+    fn idle_record() -> crate::idle::Record {
+        crate::idle::Record {
+            check_timestamp: "2026-11-23T09:00:00Z".into(),
+            active_criteria_met: vec![],
+            idle_elapsed_minutes: 42,
+            idle_since: Some("2026-11-23T08:18:00Z".into()),
+            action_taken: "none".into(),
+            stop_result: None,
+            would_stop: false,
+            instance_id: "i-0abc".into(),
+            timeout_minutes: 60,
+            idle_deadline: "2026-11-23T09:18:00Z".into(),
+            extended_until: None,
+            ssh_sessions: 0,
+            mosh_servers: 0,
+            tmux_attached: 0,
+            claude_processes: 0,
+            root_disk_used_percent: Some(41),
+            devcontainers: Some(vec!["api".into()]),
+            tmux_sessions: vec!["api".into(), "main".into()],
+            heartbeat: None,
+            notify_result: None,
+            warnings: vec![],
+        }
+    }
+
+    #[test]
+    fn idle_check_text() {
+        insta::assert_snapshot!("idle_check_idle", idle_check(&idle_record()));
+        let mut busy = idle_record();
+        busy.active_criteria_met = vec!["ssh".into(), "claude".into()];
+        busy.idle_since = None;
+        busy.extended_until = Some("2026-11-23T12:00:00Z".into());
+        busy.devcontainers = None;
+        busy.tmux_sessions = vec![];
+        busy.warnings =
+            vec!["cannot ask dockerd at /var/run/docker.sock for its containers".into()];
+        insta::assert_snapshot!("idle_check_busy", idle_check(&busy));
+        let mut due = idle_record();
+        due.would_stop = true;
+        insta::assert_snapshot!("idle_check_due", idle_check(&due));
+    }
+
+    #[test]
+    fn doctor_report() {
+        use crate::doctor::{Check, Level, Report};
+        let check = |area: &str, name: &str, level, detail: &str, fix: Option<&str>| Check {
+            area: area.into(),
+            name: name.into(),
+            level,
+            detail: detail.into(),
+            fix: fix.map(str::to_string),
+        };
+        let report = Report {
+            ok: false,
+            checks: vec![
+                check(
+                    "aws",
+                    "credentials",
+                    Level::Ok,
+                    "arn:aws:iam::123456789012:user/ryan",
+                    None,
+                ),
+                check(
+                    "quota",
+                    "vCPUs",
+                    Level::Warn,
+                    "Service Quotas refused (AccessDenied)",
+                    Some("ask your admin to grant servicequotas:GetServiceQuota"),
+                ),
+                check(
+                    "local",
+                    "Include line",
+                    Level::Fail,
+                    "~/.ssh/config does not include ~/.config/mint/ssh_config",
+                    Some("`mint doctor --fix`"),
+                ),
+            ],
+            repairs: vec![crate::doctor::Repair::Include],
+        };
+        insta::assert_snapshot!("doctor_failing", doctor(&report));
+        let clean = Report {
+            ok: true,
+            checks: vec![check("aws", "region", Level::Ok, "us-east-1", None)],
+            repairs: vec![],
+        };
+        insta::assert_snapshot!(doctor(&clean), @r"
+        ok    aws       region            us-east-1
+        All checks passed.
+        ");
+    }
+
+    #[test]
+    fn admin_status_text() {
+        use crate::admin::status::{AdminStatus, Resource, StackInfo};
+        let none = AdminStatus {
+            region: "us-east-1".into(),
+            stack: None,
+            resources: vec![],
+            init_problems: vec![
+                "no instance profile mint-instance-profile".into(),
+                "no EFS file system tagged mint=true".into(),
+            ],
+            init_ready: false,
+            role_check: None,
+        };
+        insta::assert_snapshot!("admin_status_none", admin_status(&none));
+        let deployed = AdminStatus {
+            region: "us-east-1".into(),
+            stack: Some(StackInfo {
+                name: crate::admin::STACK_NAME.into(),
+                status: "UPDATE_COMPLETE".into(),
+                reason: None,
+                template_current: false,
+                outputs: Default::default(),
+            }),
+            resources: vec![Resource {
+                logical_id: "InstanceRole".into(),
+                resource_type: "AWS::IAM::Role".into(),
+                physical_id: Some("mint-instance-role".into()),
+                status: "UPDATE_COMPLETE".into(),
+            }],
+            init_problems: vec![],
+            init_ready: true,
+            role_check: Some(crate::admin::simulate::RoleCheck::Unavailable {
+                why: "SimulateCustomPolicy is not implemented here".into(),
+            }),
+        };
+        insta::assert_snapshot!("admin_status_deployed", admin_status(&deployed));
     }
 }

@@ -82,7 +82,7 @@ fn setup_on_a_bare_account_then_init_and_up_then_teardown() {
     assert_eq!(out.status.code(), Some(4), "{}", text(&out));
 
     let out = admin(&env, &["setup", "--yes", "--user", "dev"]);
-    assert!(out.status.success(), "{}", text(&out));
+    common::assert_ok(&out);
     assert!(
         text(&out).contains("CREATE_COMPLETE"),
         "events stream: {}",
@@ -225,7 +225,7 @@ fn setup_on_a_bare_account_then_init_and_up_then_teardown() {
     // A re-run changes nothing and needs no confirmation.
     let events = stack_events(&moto);
     let out = admin(&env, &["deploy"]);
-    assert!(out.status.success(), "{}", text(&out));
+    common::assert_ok(&out);
     assert!(text(&out).contains("nothing to change"), "{}", text(&out));
     assert_eq!(stack_events(&moto), events);
 
@@ -262,7 +262,7 @@ fn setup_on_a_bare_account_then_init_and_up_then_teardown() {
     let out = admin(&env, &["teardown", "--yes"]);
     assert!(text(&out).contains("EFS access point"), "{}", text(&out));
     let out = admin(&env, &["teardown", "--yes", "--force"]);
-    assert!(out.status.success(), "{}", text(&out));
+    common::assert_ok(&out);
     // The stack retains the file system; --force deletes it after the stack.
     let efs = aws_sdk_efs::Client::new(&sdk_config(&moto.endpoint()));
     let left = block_on(efs.describe_file_systems().send()).unwrap();
@@ -280,7 +280,7 @@ fn bad_input_is_named_with_what_to_do() {
     let moto = Moto::start_with(&["--no-admin"]);
     let env = Env::new(&moto);
     let out = admin(&env, &["setup", "--yes"]);
-    assert!(out.status.success(), "{}", text(&out));
+    common::assert_ok(&out);
 
     let out = admin(&env, &["attach-policy", "--group", "no-such-group"]);
     assert_eq!(out.status.code(), Some(1));
@@ -392,9 +392,9 @@ fn a_rolled_back_stack_says_why_and_how_to_recover() {
     assert!(t.contains("mint admin teardown"), "recovery: {t}");
     // The recovery it names works, and a deploy after it succeeds.
     let out = admin(&env, &["teardown", "--yes"]);
-    assert!(out.status.success(), "{}", text(&out));
+    common::assert_ok(&out);
     let out = admin(&env, &["deploy", "--yes"]);
-    assert!(out.status.success(), "{}", text(&out));
+    common::assert_ok(&out);
 }
 
 /// Under IAM enforcement (users `admin` and `dev`, see the launcher's enforce_iam), a
@@ -425,7 +425,7 @@ fn a_power_user_runs_mint_once_mint_user_is_attached() {
     assert_eq!(out.status.code(), Some(5), "{}", text(&out));
 
     let out = admin(&admin_env, &["setup", "--yes"]);
-    assert!(out.status.success(), "{}", text(&out));
+    common::assert_ok(&out);
 
     let out = dev.mint(&["init", "--region", REGION]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
@@ -436,7 +436,7 @@ fn a_power_user_runs_mint_once_mint_user_is_attached() {
     );
 
     let out = admin(&admin_env, &["attach-policy", "--user", "dev"]);
-    assert!(out.status.success(), "{}", text(&out));
+    common::assert_ok(&out);
     dev.init();
     let rec = &dev.json(&["up", "--json", "--yes"])[0];
     assert_eq!(rec["state"], "running");

@@ -624,12 +624,10 @@ fn code_opens_vs_code_on_the_project() {
 
 #[test]
 fn include_needs_approval_and_destroy_forgets_the_vm() {
-    let moto = Moto::start();
-    let env = Env::new(&moto);
-    env.init();
+    let (_moto, env) = common::initialized();
     // No terminal, no --yes: Mint's own file is written, ~/.ssh/config is left alone.
     let out = env.mint(&["up"]).output().unwrap();
-    assert!(out.status.success());
+    common::assert_ok(&out);
     assert!(String::from_utf8_lossy(&out.stderr).contains("mint ssh-config --yes"));
     assert!(!env.home().join(".ssh/config").exists());
     assert!(env.home().join(".config/mint/ssh_config").exists());

@@ -3,12 +3,21 @@
 use crate::common;
 use common::*;
 
+/// The dispatcher's help as a newcomer reads it: a changed line is a reviewed change.
+#[test]
+fn help_reads_as_it_did() {
+    let env = Env::with_endpoint("http://127.0.0.1:9");
+    let out = env.mint(&["--help"]).output().unwrap();
+    common::assert_ok(&out);
+    insta::assert_snapshot!("mint_help", String::from_utf8_lossy(&out.stdout));
+}
+
 #[test]
 fn help_lists_every_command() {
     let env = Env::with_endpoint("http://127.0.0.1:9");
     for args in [&["help"][..], &[], &["--help"]] {
         let out = env.mint(args).output().unwrap();
-        assert!(out.status.success());
+        common::assert_ok(&out);
         let text = String::from_utf8_lossy(&out.stdout);
         // Every command every tool defines, read from the tools' own clap definitions.
         let mut n = 0;
@@ -59,7 +68,7 @@ fn help_lists_every_command() {
     // `mint help up` and `mint up --help` are mint-vm's own help for `up`.
     for args in [&["help", "up"][..], &["up", "--help"]] {
         let out = env.mint(args).output().unwrap();
-        assert!(out.status.success());
+        common::assert_ok(&out);
         assert!(String::from_utf8_lossy(&out.stdout).contains("--bootstrap-timeout"));
     }
 }
@@ -80,7 +89,7 @@ fn versions_of_all_tools() {
     let env = Env::with_endpoint("http://127.0.0.1:9");
     let v = env!("CARGO_PKG_VERSION");
     let out = env.mint(&["version"]).output().unwrap();
-    assert!(out.status.success());
+    common::assert_ok(&out);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.starts_with(&format!("mint {v} (commit ")), "{text}");
     assert!(text.contains("mint-idle for new VMs: "), "{text}");

@@ -5,9 +5,7 @@ use common::*;
 
 #[test]
 fn unknown_vm_and_bad_names() {
-    let moto = Moto::start();
-    let env = Env::new(&moto);
-    env.init();
+    let (_moto, env) = common::initialized();
     for cmd in [
         &["status", "--vm", "nope"][..],
         &["down", "--vm", "nope"],
@@ -29,11 +27,9 @@ fn unknown_vm_and_bad_names() {
 /// The exit codes a script branches on (README "Exit codes").
 #[test]
 fn exit_codes() {
-    let moto = Moto::start();
-    let env = Env::new(&moto);
-    env.init();
+    let (moto, env) = common::initialized();
     let out = env.mint(&["up", "--json", "--yes"]).output().unwrap();
-    assert!(out.status.success());
+    common::assert_ok(&out);
     // A confirmation with no terminal and no --yes: refused, nothing deleted, exit 4.
     let out = env.mint(&["destroy"]).write_stdin("").output().unwrap();
     assert_clear_error(&out, "mint-vm", "pass --yes to confirm");
@@ -60,9 +56,7 @@ fn exit_codes() {
 
 #[test]
 fn garbage_on_stdin() {
-    let moto = Moto::start();
-    let env = Env::new(&moto);
-    env.init();
+    let (_moto, env) = common::initialized();
     let out = env
         .mint(&["status", "--vm", "-"])
         .write_stdin("hello world\n")
@@ -93,9 +87,7 @@ fn garbage_on_stdin() {
 
 #[test]
 fn config_validation() {
-    let moto = Moto::start();
-    let env = Env::new(&moto);
-    env.init();
+    let (_moto, env) = common::initialized();
     for (args, needle) in [
         (
             &["config", "set", "volume_size_gb", "10"][..],
@@ -161,9 +153,7 @@ fn config_validation() {
 
 #[test]
 fn no_credentials() {
-    let moto = Moto::start();
-    let env = Env::new(&moto);
-    env.init();
+    let (_moto, env) = common::initialized();
     let out = env
         .mint(&["list"])
         .env_remove("AWS_ACCESS_KEY_ID")
@@ -193,9 +183,7 @@ fn aws_unreachable_and_no_region() {
 /// A build with no pinned mint-idle must not launch a VM that could never stop itself.
 #[test]
 fn up_refuses_without_a_pinned_mint_idle() {
-    let moto = Moto::start();
-    let env = Env::new(&moto);
-    env.init();
+    let (moto, env) = common::initialized();
     // This version has no release on the (loopback) release server: nothing to pin.
     let releases = common::releases::ReleaseServer::start();
     let out = env
@@ -281,9 +269,7 @@ fn main_errors_read_the_same() {
 /// and a ProxyCommand is refused before anything is written.
 #[test]
 fn a_record_cannot_smuggle_lines_into_ssh_config() {
-    let moto = Moto::start();
-    let env = Env::new(&moto);
-    env.init();
+    let (_moto, env) = common::initialized();
     let rec = r#"{"schema":"mint.vm/1","vm":"default","owner":"moto","instance_id":"i-0abc1234def567890","state":"running","instance_type":"m6i.xlarge","public_ip":"3.88.1.2\n  ProxyCommand touch /tmp/mint-pwned","availability_zone":"us-east-1a","launch_time":null,"bootstrap":"complete","health":null,"idle":{"timeout_minutes":60,"deadline":null,"overdue":false},"project_volume_id":null,"elastic_ip_allocation_id":null,"region":"us-east-1"}"#;
     let out = env
         .mint(&["ssh-config", "--vm", "-", "--yes"])

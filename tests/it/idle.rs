@@ -11,7 +11,7 @@ use crate::common;
 use aws_smithy_types::date_time::Format;
 use aws_smithy_types::DateTime;
 use common::imds::Imds;
-use common::{block_on, ec2, sshd, tag, Env, Moto};
+use common::{block_on, ec2, sshd, tag, Env};
 use serde_json::{json, Value};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -244,9 +244,7 @@ fn each_kind_of_activity_flips_the_decision() {
 #[test]
 fn check_keeps_an_active_vm_up_with_one_call_and_stops_it_once_idle() {
     let _g = lock();
-    let moto = Moto::start();
-    let env = Env::new(&moto);
-    env.init();
+    let (moto, env) = common::initialized();
     let rec = &env.json(&["up", "--json", "--yes"])[0];
     let id = rec["instance_id"].as_str().unwrap().to_string();
     let imds = Imds::start(&moto, &id);
@@ -407,9 +405,7 @@ fn check_keeps_an_active_vm_up_with_one_call_and_stops_it_once_idle() {
 
 #[test]
 fn extend_is_one_create_tags_and_config_retags_running_vms() {
-    let moto = Moto::start();
-    let env = Env::new(&moto);
-    env.init();
+    let (moto, env) = common::initialized();
     let rec = env.json(&["up", "--json", "--yes"]).remove(0);
     let ec2 = ec2(&moto);
 
@@ -510,9 +506,7 @@ fn mint_idle_off_a_vm_or_with_a_bad_clock_says_so() {
 /// capped at 7 days from now, and the capped time is what the heartbeat publishes.
 #[test]
 fn an_extension_to_2099_is_capped_at_a_week() {
-    let moto = Moto::start();
-    let env = Env::new(&moto);
-    env.init();
+    let (moto, env) = common::initialized();
     let rec = &env.json(&["up", "--json", "--yes"])[0];
     let id = rec["instance_id"].as_str().unwrap().to_string();
     let ec2 = ec2(&moto);
@@ -598,9 +592,7 @@ fn mint_idle_gives_up_on_endpoints_that_never_answer() {
 
     // Metadata answers, AWS does not: the check still ends (StopInstances and the heartbeat
     // each give up after their 20 s operation timeout).
-    let moto = Moto::start();
-    let env = Env::new(&moto);
-    env.init();
+    let (moto, env) = common::initialized();
     let rec = &env.json(&["up", "--json", "--yes"])[0];
     let imds = Imds::start(&moto, rec["instance_id"].as_str().unwrap());
     let started = Instant::now();
@@ -650,9 +642,7 @@ fn idle_since(state: &Path, since: &str) {
 #[test]
 fn the_stop_is_announced_once_then_told_and_recorded() {
     let _g = lock();
-    let moto = Moto::start();
-    let env = Env::new(&moto);
-    env.init();
+    let (moto, env) = common::initialized();
     let rec = &env.json(&["up", "--json", "--yes"])[0];
     let id = rec["instance_id"].as_str().unwrap().to_string();
     let imds = Imds::start(&moto, &id);
@@ -729,9 +719,7 @@ fn the_stop_is_announced_once_then_told_and_recorded() {
 #[test]
 fn an_undeliverable_notification_never_holds_up_the_stop() {
     let _g = lock();
-    let moto = Moto::start();
-    let env = Env::new(&moto);
-    env.init();
+    let (moto, env) = common::initialized();
     let rec = &env.json(&["up", "--json", "--yes"])[0];
     let id = rec["instance_id"].as_str().unwrap().to_string();
     let imds = Imds::start(&moto, &id);

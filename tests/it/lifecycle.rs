@@ -65,7 +65,7 @@ fn init_creates_user_resources_once() {
     // A re-run (region now from the config) finds both and changes nothing.
     let before = std::fs::read_to_string(env.config_file()).unwrap();
     let out = env.mint(&["init"]).output().unwrap();
-    assert!(out.status.success());
+    common::assert_ok(&out);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         stdout.contains("(found)") && !stdout.contains("(created)"),
@@ -206,9 +206,7 @@ fn owner_is_derived_from_each_kind_of_arn() {
 
 #[test]
 fn up_list_down_restart_destroy() {
-    let moto = Moto::start();
-    let env = Env::new(&moto);
-    env.init();
+    let (moto, env) = common::initialized();
     let ec2 = ec2(&moto);
 
     let rec = &env.json(&["up", "--json"])[0];
@@ -397,9 +395,7 @@ fn up_list_down_restart_destroy() {
 
 #[test]
 fn records_on_stdin_select_the_vm() {
-    let moto = Moto::start();
-    let env = Env::new(&moto);
-    env.init();
+    let (moto, env) = common::initialized();
     env.mint(&["up", "--vm", "gpu-box"]).assert().success();
     let status = env
         .mint(&["status", "--vm", "gpu-box", "--json"])
@@ -520,9 +516,7 @@ fn bootstrap_timeout_terminate_tags_failed_and_cleans_up() {
 
 #[test]
 fn elastic_ip_quota_is_checked_before_launch() {
-    let moto = Moto::start();
-    let env = Env::new(&moto);
-    env.init();
+    let (moto, env) = common::initialized();
     let ec2 = ec2(&moto);
     // moto's account attribute says 5; use them all up.
     for _ in 0..5 {
@@ -543,14 +537,12 @@ fn elastic_ip_quota_is_checked_before_launch() {
 
 #[test]
 fn warns_at_three_running_and_flags_overdue_vms() {
-    let moto = Moto::start();
-    let env = Env::new(&moto);
-    env.init();
+    let (moto, env) = common::initialized();
     env.mint(&["up", "--vm", "a"]).assert().success();
     let out = env.mint(&["up", "--vm", "b"]).output().unwrap();
     assert!(!String::from_utf8_lossy(&out.stderr).contains("VMs are running"));
     let out = env.mint(&["up", "--vm", "c"]).output().unwrap();
-    assert!(out.status.success());
+    common::assert_ok(&out);
     assert!(String::from_utf8_lossy(&out.stderr).contains("3 VMs are running"));
 
     // The VM's own heartbeat says it should have stopped an hour ago: auto-stop failed.
@@ -723,9 +715,7 @@ fn two_identities_with_one_owner_name_leave_each_others_vms_alone() {
 /// that need one name `mint destroy`, and destroy lists and removes both.
 #[test]
 fn destroy_removes_duplicate_instances_it_lists() {
-    let moto = Moto::start();
-    let env = Env::new(&moto);
-    env.init();
+    let (moto, env) = common::initialized();
     let rec = &env.json(&["up", "--json", "--yes"])[0];
     let first = rec["instance_id"].as_str().unwrap().to_string();
     let ec2 = ec2(&moto);
@@ -899,9 +889,7 @@ fn a_bootstrap_failure_only_on_the_console_is_reported_within_a_minute() {
 /// `mint status`, and the next `mint up` writes it into `mint:last-stop`.
 #[test]
 fn an_outside_stop_is_told_and_recorded_at_the_next_start() {
-    let moto = Moto::start();
-    let env = Env::new(&moto);
-    env.init();
+    let (moto, env) = common::initialized();
     env.mint(&["up", "--yes"]).assert().success();
     let ec2 = ec2(&moto);
     let id = live_instances(&ec2, "default")[0]
@@ -932,9 +920,7 @@ fn an_outside_stop_is_told_and_recorded_at_the_next_start() {
 /// (config, version) and for a record given on stdin.
 #[test]
 fn every_audit_line_names_the_caller() {
-    let moto = Moto::start();
-    let env = Env::new(&moto);
-    env.init();
+    let (_moto, env) = common::initialized();
     env.mint(&["config"]).assert().success();
     env.mint(&["version"]).assert().success();
     let rec = env.json(&["up", "--json", "--yes"]);

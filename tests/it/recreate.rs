@@ -57,9 +57,7 @@ fn observe(moto: &Moto, vm: &str) -> Vm {
 
 #[test]
 fn resize_changes_the_type_of_a_running_and_of_a_stopped_vm() {
-    let moto = Moto::start();
-    let env = Env::new(&moto);
-    env.init();
+    let (moto, env) = common::initialized();
     env.mint(&["up", "--yes"]).assert().success();
     let before = observe(&moto, "default");
     assert_eq!(before.instance_type, "m6i.xlarge");
@@ -116,9 +114,7 @@ fn resize_changes_the_type_of_a_running_and_of_a_stopped_vm() {
 
 #[test]
 fn resize_refuses_an_unknown_or_arm64_type_before_changing_anything() {
-    let moto = Moto::start();
-    let env = Env::new(&moto);
-    env.init();
+    let (moto, env) = common::initialized();
     env.mint(&["up", "--yes"]).assert().success();
     let out = env
         .mint(&["resize", "m6i.banana", "--yes"])
@@ -184,9 +180,7 @@ fn resize_refuses_an_unknown_or_arm64_type_before_changing_anything() {
 
 #[test]
 fn recreate_replaces_instance_and_root_but_keeps_volume_az_address_and_type() {
-    let moto = Moto::start();
-    let env = Env::new(&moto);
-    env.init();
+    let (moto, env) = common::initialized();
     env.mint(&["up", "--yes"]).assert().success();
     // A type other than the config's default: the successor must keep it.
     env.mint(&["resize", "m6i.large", "--yes"])
@@ -437,9 +431,7 @@ fn recreate_asks_the_vm_about_sessions_and_trusts_the_new_published_host_key() {
 /// volume is tagged or the old instance touched. Either failing leaves the VM as it was.
 #[test]
 fn recreate_that_cannot_resolve_the_new_instance_changes_nothing() {
-    let moto = Moto::start();
-    let env = Env::new(&moto);
-    env.init();
+    let (moto, env) = common::initialized();
     env.mint(&["up", "--yes"]).assert().success();
     let before = observe(&moto, "default");
 

@@ -4,8 +4,8 @@
 
 use crate::common;
 
+use common::assert_clear_error;
 use common::releases::{self, ReleaseServer};
-use common::{assert_clear_error, Env, Moto};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -329,9 +329,7 @@ fn an_install_mint_cannot_write_gets_the_command_to_run() {
 
 #[test]
 fn the_notice_appears_once_per_run_from_a_daily_cache() {
-    let moto = Moto::start();
-    let env = Env::new(&moto);
-    env.init();
+    let (_moto, env) = common::initialized();
     let server = ReleaseServer::start();
     announce_next(&server);
     let list = || {
@@ -376,7 +374,7 @@ fn the_notice_appears_once_per_run_from_a_daily_cache() {
             .env("MINT_NO_UPDATE_CHECK", "1")
             .output()
             .unwrap();
-        assert!(out.status.success());
+        common::assert_ok(&out);
         assert!(!stderr(&out).contains(&notice), "{}", stderr(&out));
     }
 
@@ -396,9 +394,7 @@ fn the_notice_appears_once_per_run_from_a_daily_cache() {
 /// in scripts/bench.)
 #[test]
 fn a_slow_or_unreachable_release_server_holds_nothing_up_and_prints_nothing() {
-    let moto = Moto::start();
-    let env = Env::new(&moto);
-    env.init();
+    let (_moto, env) = common::initialized();
     let server = ReleaseServer::start();
     announce_next(&server);
     server.set_delay(Duration::from_secs(20));
@@ -427,9 +423,7 @@ fn a_source_build_pins_mint_idle_from_its_release() {
     // release: then that is what this test checks.
     let compiled_idle = option_env!("MINT_IDLE_URL").zip(option_env!("MINT_IDLE_SHA256"));
     let compiled_efs = option_env!("MINT_EFS_UTILS_URL").zip(option_env!("MINT_EFS_UTILS_SHA256"));
-    let moto = Moto::start();
-    let env = Env::new(&moto);
-    env.init();
+    let (moto, env) = common::initialized();
     let server = ReleaseServer::start();
     let idle = releases::archive(
         releases::IDLE_ARCHIVE,

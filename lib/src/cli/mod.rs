@@ -2,12 +2,16 @@
 //! one-line calls into these.
 
 mod admin;
+mod config;
 pub mod connect;
 pub mod dispatch;
+mod doctor;
 pub mod idle;
+mod lifecycle;
 pub mod project;
 pub mod proxy;
 mod release;
+mod status;
 pub mod vm;
 
 use crate::aws::AwsError;

@@ -47,6 +47,27 @@ pub fn test_pins() -> (mint::bootstrap::Artifact, mint::bootstrap::Artifact) {
     )
 }
 
+/// The set-up most tests start from: moto as an admin left it, a hermetic HOME, `mint init`
+/// done. Keep the Moto: dropping it stops the server.
+pub fn initialized() -> (Moto, Env) {
+    let moto = Moto::start();
+    let env = Env::new(&moto);
+    env.init();
+    (moto, env)
+}
+
+/// A run that must have succeeded; a failure shows its exit code and both streams.
+#[track_caller]
+pub fn assert_ok(out: &std::process::Output) {
+    assert!(
+        out.status.success(),
+        "exit {:?}\nstdout: {}\nstderr: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }

@@ -1,0 +1,54 @@
+//! `mint list` and `mint status`: what AWS knows about the VMs, without ssh.
+
+use super::{emit, emit_all, VmFlag};
+use crate::config::Config;
+use crate::vm::list;
+use crate::{ui, view};
+use anyhow::Result;
+use clap::Args;
+
+#[derive(Debug, Args)]
+pub(crate) struct ListArgs {
+    /// One JSON VM record per line
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct StatusArgs {
+    #[command(flatten)]
+    vm: VmFlag,
+    /// Print the VM record as JSON
+    #[arg(long)]
+    json: bool,
+}
+
+pub(crate) async fn list(cfg: &Config, args: ListArgs) -> Result<()> {
+    let notice = super::release::start_notice();
+    let listing = list::list(cfg).await?;
+    let empty = format!(
+        "No VMs for {} in {}. `mint up` creates one.",
+        listing.owner.name, listing.region
+    );
+    let now = crate::time::now().secs();
+    emit_all(args.json, &listing.vms, &empty, |v| view::vm_table(v, now))?;
+    list::warnings(&listing.vms, true)
+        .iter()
+        .for_each(|w| ui::warn(w));
+    super::release::finish_notice(notice).await;
+    Ok(())
+}
+
+pub(crate) async fn status(cfg: &Config, args: StatusArgs) -> Result<()> {
+    let notice = super::release::start_notice();
+    let now = crate::time::now().secs();
+    for t in args.vm.targets()? {
+        let rec = list::status(cfg, t.name()).await?;
+        emit(args.json, &rec, |r| view::vm_status(r, now))?;
+        list::warnings(std::slice::from_ref(&rec), false)
+            .iter()
+            .for_each(|w| ui::warn(w));
+    }
+    super::release::finish_notice(notice).await;
+    Ok(())
+}
