@@ -59,14 +59,15 @@ retry() {
 step=mint-idle
 log "step 1/8: mint-idle from $MINT_IDLE_URL, its timer, and the retry of this script"
 install_mint_idle
-for unit in mint-idle.service mint-idle.timer mint-reconcile.service mint-bootstrap.service mint-events.service; do
+for unit in mint-idle.service mint-idle.timer mint-reconcile.service mint-bootstrap.service mint-events.service mint-resume.service; do
   install -m 0644 "$here/$unit" "$MINT_ROOT/etc/systemd/system/$unit"
 done
 # Claude's hooks (in the host and every container) drop their events here.
 install -d -o 1000 -g 1000 -m 0755 "$MINT_ROOT/mint/events"
 systemctl daemon-reload
 systemctl enable --now mint-idle.timer mint-events.service
-systemctl enable mint-bootstrap.service mint-reconcile.service
+# mint-resume runs from the next boot on: at first boot there is nothing to resume.
+systemctl enable mint-bootstrap.service mint-reconcile.service mint-resume.service
 
 step=packages
 log "step 2/8: packages (Docker, Compose, BuildKit, tmux, mosh, git, gh, Node.js LTS, efs-utils)"

@@ -34,6 +34,9 @@ _mint__idle() {
             mint__idle,permissions)
                 cmd="mint__idle__subcmd__permissions"
                 ;;
+            mint__idle,resume)
+                cmd="mint__idle__subcmd__resume"
+                ;;
             mint__idle,sessions)
                 cmd="mint__idle__subcmd__sessions"
                 ;;
@@ -60,6 +63,9 @@ _mint__idle() {
                 ;;
             mint__idle__subcmd__help,permissions)
                 cmd="mint__idle__subcmd__help__subcmd__permissions"
+                ;;
+            mint__idle__subcmd__help,resume)
+                cmd="mint__idle__subcmd__help__subcmd__resume"
                 ;;
             mint__idle__subcmd__help,sessions)
                 cmd="mint__idle__subcmd__help__subcmd__sessions"
@@ -119,7 +125,7 @@ _mint__idle() {
 
     case "${cmd}" in
         mint__idle)
-            opts="-h -V --debug --help --version check status notify events sessions hooks permissions tag help"
+            opts="-h -V --debug --help --version check status notify events sessions hooks permissions resume tag help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -161,7 +167,7 @@ _mint__idle() {
             return 0
             ;;
         mint__subcmd__idle__subcmd__help)
-            opts="check status notify events sessions hooks permissions tag help"
+            opts="check status notify events sessions hooks permissions resume tag help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -301,6 +307,20 @@ _mint__idle() {
             return 0
             ;;
         mint__subcmd__idle__subcmd__help__subcmd__permissions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__help__subcmd__resume)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -534,6 +554,20 @@ _mint__idle() {
             ;;
         mint__subcmd__idle__subcmd__permissions)
             opts="-h --json --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__resume)
+            opts="-h --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

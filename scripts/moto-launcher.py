@@ -286,9 +286,11 @@ def fail_admin_stack(endpoint, region):
     stack.status = "ROLLBACK_COMPLETE"
 
 
-def play_bootstrap(endpoint, regions):
+def play_bootstrap(endpoint, regions, resume=True):
     """Stand in for the VMs' health check: no VM boots in moto, so tag each running Mint
-    instance `mint:bootstrap=complete` the way bootstrap/ does on a real VM."""
+    instance `mint:bootstrap=complete` the way bootstrap/ does on a real VM; and, with
+    `resume`, answer a start's `mint:resume=pending` as mint-resume.service does on a VM
+    with no projects."""
     clients = [client("ec2", endpoint, r) for r in regions]
     while True:
         for ec2 in clients:
@@ -305,6 +307,10 @@ def play_bootstrap(endpoint, regions):
                         ec2.create_tags(Resources=[inst["InstanceId"]], Tags=[
                             {"Key": "mint:bootstrap", "Value": "complete"},
                             {"Key": "mint:health", "Value": "healthy"}])
+                    if resume and tags.get("mint:resume") == "pending":
+                        at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+                        ec2.create_tags(Resources=[inst["InstanceId"]], Tags=[
+                            {"Key": "mint:resume", "Value": f"at={at} ok= failed="}])
         time.sleep(0.2)
 
 
@@ -350,6 +356,8 @@ def main():
                     help="leave a mint-admin stack in ROLLBACK_COMPLETE (implies --no-admin)")
     ap.add_argument("--play-bootstrap", action="store_true",
                     help="tag running Mint instances mint:bootstrap=complete, as a VM would")
+    ap.add_argument("--no-play-resume", action="store_true",
+                    help="with --play-bootstrap, leave mint:resume to a real `mint-idle resume`")
     ap.add_argument("--eic-keys-dir", help="record Instance Connect pushes here (see above)")
     ap.add_argument("--enforce-iam", action="store_true",
                     help="check every call against IAM (users admin and dev, see enforce_iam)")
@@ -382,7 +390,8 @@ def main():
     if args.enforce_iam:
         enforce_iam(endpoint)
     if args.play_bootstrap:
-        threading.Thread(target=play_bootstrap, args=(endpoint, regions), daemon=True).start()
+        threading.Thread(target=play_bootstrap, args=(endpoint, regions, not args.no_play_resume),
+                         daemon=True).start()
 
     print(f"READY {port}", flush=True)
     try:

@@ -23,8 +23,25 @@ pub(crate) struct Aws {
 }
 
 impl Aws {
+    /// The SDK config for `region`, loaded once per process (credentials, profile and
+    /// endpoint resolution are not repeated however many parts of a command ask).
     pub(crate) async fn load(region: &str) -> Aws {
-        Aws::from_loader(aws_config::defaults(BehaviorVersion::latest()), region).await
+        static LOADED: std::sync::Mutex<Vec<(String, SdkConfig)>> =
+            std::sync::Mutex::new(Vec::new());
+        let known = |l: &[(String, SdkConfig)]| {
+            l.iter()
+                .find(|(r, _)| r == region)
+                .map(|(_, sdk)| Aws { sdk: sdk.clone() })
+        };
+        if let Some(aws) = known(&LOADED.lock().unwrap_or_else(|p| p.into_inner())) {
+            return aws;
+        }
+        let aws = Aws::from_loader(aws_config::defaults(BehaviorVersion::latest()), region).await;
+        let mut loaded = LOADED.lock().unwrap_or_else(|p| p.into_inner());
+        if known(&loaded).is_none() {
+            loaded.push((region.to_string(), aws.sdk.clone()));
+        }
+        aws
     }
 
     /// As `load`, with the instance role's credentials instead of the default chain.

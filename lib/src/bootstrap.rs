@@ -30,6 +30,7 @@ pub const FILES: &[EmbeddedFile] = embed!(
     "mint-reconcile.service",
     "mint-bootstrap.service",
     "mint-events.service",
+    "mint-resume.service",
 );
 
 /// Scripts the client runs on the VM over ssh (`bash -s -- ARGS`), never part of the user

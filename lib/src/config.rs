@@ -29,6 +29,35 @@ pub(crate) struct Config {
     /// A Claude waiting for input longer than the idle timeout, with nobody attached, no
     /// longer keeps the VM awake (default false: any Claude keeps it up, as the spec says).
     pub(crate) idle_ignores_waiting_claude: bool,
+    /// Whether connecting (`mint ssh`, `connect`, VS Code's ProxyCommand…) starts a stopped VM.
+    pub(crate) auto_start: AutoStart,
+}
+
+/// `auto_start`: whether a connection starts a stopped VM.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum AutoStart {
+    /// Every connection, except one without a terminal within 15 minutes of a stop (an
+    /// editor reconnecting must not undo auto-stop). The default: what Coder and DevPod do.
+    #[default]
+    Always,
+    /// Only a connection from a terminal.
+    Interactive,
+    /// Never: `mint up` starts a VM.
+    Never,
+}
+
+impl AutoStart {
+    pub(crate) const ALL: [AutoStart; 3] =
+        [AutoStart::Always, AutoStart::Interactive, AutoStart::Never];
+
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            AutoStart::Always => "always",
+            AutoStart::Interactive => "interactive",
+            AutoStart::Never => "never",
+        }
+    }
 }
 
 impl Default for Config {
@@ -40,6 +69,7 @@ impl Default for Config {
             idle_timeout_minutes: DEFAULT_IDLE_TIMEOUT_MINUTES,
             ssh_config_approved: false,
             idle_ignores_waiting_claude: false,
+            auto_start: AutoStart::Always,
         }
     }
 }
@@ -52,16 +82,18 @@ pub(crate) enum Key {
     IdleTimeoutMinutes,
     SshConfigApproved,
     IdleIgnoresWaitingClaude,
+    AutoStart,
 }
 
 impl Key {
-    pub(crate) const ALL: [Key; 6] = [
+    pub(crate) const ALL: [Key; 7] = [
         Key::Region,
         Key::InstanceType,
         Key::VolumeSizeGb,
         Key::IdleTimeoutMinutes,
         Key::SshConfigApproved,
         Key::IdleIgnoresWaitingClaude,
+        Key::AutoStart,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -72,6 +104,7 @@ impl Key {
             Key::IdleTimeoutMinutes => "idle_timeout_minutes",
             Key::SshConfigApproved => "ssh_config_approved",
             Key::IdleIgnoresWaitingClaude => "idle_ignores_waiting_claude",
+            Key::AutoStart => "auto_start",
         }
     }
 
@@ -182,6 +215,11 @@ pub(crate) fn parse_value(key: Key, raw: &str) -> Result<Setting, ConfigError> {
                 Ok(Setting::Int(n))
             }
         }
+        Key::AutoStart => AutoStart::ALL
+            .into_iter()
+            .find(|a| a.as_str() == raw.trim())
+            .map(|a| Setting::Text(a.as_str().to_string()))
+            .ok_or_else(|| invalid(format!("`{raw}` is not always, interactive or never"))),
         Key::SshConfigApproved | Key::IdleIgnoresWaitingClaude => match raw.trim() {
             "true" => Ok(Setting::Bool(true)),
             "false" => Ok(Setting::Bool(false)),
@@ -235,7 +273,9 @@ impl Config {
             };
             let key = Key::parse(name).map_err(|e| bad(e.to_string()))?;
             let raw = match item.as_value() {
-                Some(Value::String(s)) if matches!(key, Key::Region | Key::InstanceType) => {
+                Some(Value::String(s))
+                    if matches!(key, Key::Region | Key::InstanceType | Key::AutoStart) =>
+                {
                     s.value().clone()
                 }
                 Some(Value::Integer(i))
@@ -252,7 +292,7 @@ impl Config {
                     return Err(bad(format!(
                         "{key} has the wrong type (expected {})",
                         match key {
-                            Key::Region | Key::InstanceType => "a quoted string",
+                            Key::Region | Key::InstanceType | Key::AutoStart => "a quoted string",
                             Key::VolumeSizeGb | Key::IdleTimeoutMinutes => "a whole number",
                             Key::SshConfigApproved | Key::IdleIgnoresWaitingClaude => {
                                 "true or false"
@@ -263,6 +303,12 @@ impl Config {
             };
             match parse_value(key, &raw).map_err(|e| bad(e.to_string()))? {
                 Setting::Text(s) if key == Key::Region => cfg.region = Some(s),
+                Setting::Text(s) if key == Key::AutoStart => {
+                    cfg.auto_start = AutoStart::ALL
+                        .into_iter()
+                        .find(|a| a.as_str() == s)
+                        .unwrap_or_default()
+                }
                 Setting::Text(s) => cfg.instance_type = s,
                 Setting::Int(n) if key == Key::VolumeSizeGb => cfg.volume_size_gb = n,
                 Setting::Int(n) => cfg.idle_timeout_minutes = n,
@@ -294,6 +340,10 @@ impl Config {
                 Key::IdleIgnoresWaitingClaude,
                 Setting::Bool(self.idle_ignores_waiting_claude),
             ),
+            (
+                Key::AutoStart,
+                Setting::Text(self.auto_start.as_str().to_string()),
+            ),
         ]
     }
 }
@@ -306,6 +356,20 @@ impl fmt::Display for Setting {
             Setting::Bool(b) => write!(f, "{b}"),
         }
     }
+}
+
+/// The config this process works with, read on first use and again only after this process
+/// writes the file (`set`): the one place commands get their settings from.
+static CURRENT: std::sync::Mutex<Option<Config>> = std::sync::Mutex::new(None);
+
+pub(crate) fn current() -> anyhow::Result<Config> {
+    let mut cached = CURRENT.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(c) = cached.as_ref() {
+        return Ok(c.clone());
+    }
+    let cfg = Config::load(&crate::paths::config_file()?)?;
+    *cached = Some(cfg.clone());
+    Ok(cfg)
 }
 
 /// Writes one key, keeping everything else in the file (comments included) as it was.
@@ -333,6 +397,8 @@ pub(crate) fn set(path: &Path, key: Key, value: &Setting) -> Result<(), ConfigEr
     };
     // Refuse to rewrite a file we could not load: the user's mistake should be fixed by them.
     Config::parse(&text, path)?;
+    // `current()` reads the file again after this write.
+    *CURRENT.lock().unwrap_or_else(|p| p.into_inner()) = None;
     let mut doc: DocumentMut =
         text.parse()
             .map_err(|e: toml_edit::TomlError| ConfigError::Malformed {

@@ -45,9 +45,8 @@ pub(crate) async fn resolve_for_audit() {
     if CALLER_ARN.get().is_some() {
         return;
     }
-    let region = crate::paths::config_file()
+    let region = crate::config::current()
         .ok()
-        .and_then(|p| crate::config::Config::load(&p).ok())
         .and_then(|c| c.region)
         .unwrap_or_else(|| "us-east-1".to_string());
     let ask = async {

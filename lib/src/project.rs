@@ -47,6 +47,65 @@ impl AddRequest {
     }
 }
 
+/// Where project.sh runs: on the VM over ssh (the client's `mint project`), or on the VM
+/// itself as its user (`mint-idle resume` at boot).
+#[derive(Clone, Copy)]
+pub(crate) enum Host<'a> {
+    Remote { rec: &'a VmRecord, p: &'a Prepared },
+    Local { vm: &'a str, user: &'a str },
+}
+
+impl Host<'_> {
+    fn vm(&self) -> &str {
+        match self {
+            Host::Remote { rec, .. } => &rec.vm,
+            Host::Local { vm, .. } => vm,
+        }
+    }
+
+    fn run(&self, script: &str, args: &[&str]) -> Result<ScriptOutput> {
+        match self {
+            Host::Remote { p, .. } => remote::run_script(p, script, args, ui::verbose()),
+            Host::Local { user, .. } => run_local(user, script, args),
+        }
+    }
+}
+
+/// `bash -s -- ARGS…` on this machine as `user` (through runuser when run as root), the
+/// script on stdin as over ssh. The environment passes through, HOME becomes the user's.
+fn run_local(user: &str, script: &str, args: &[&str]) -> Result<ScriptOutput> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let me = unsafe { libc::geteuid() };
+    let mut cmd = if me == 0 {
+        let mut c = Command::new("runuser");
+        c.args(["-u", user, "--", "bash", "-s", "--"]);
+        c
+    } else {
+        let mut c = Command::new("bash");
+        c.args(["-s", "--"]);
+        c
+    };
+    let mut child = cmd
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .context("cannot run bash as the VM's user")?;
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin.write_all(script.as_bytes())?;
+    }
+    let out = child.wait_with_output()?;
+    Ok(ScriptOutput {
+        success: out.status.success(),
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    })
+}
+
 /// A project whose container is up and whose tmux session runs in it.
 pub(crate) struct Ready {
     pub(crate) name: String,
@@ -56,40 +115,44 @@ pub(crate) struct Ready {
 /// Clones, builds the devcontainer and opens the tmux session; every step is a no-op when a
 /// previous run did it, so a failed add is finished by running it again.
 pub(crate) fn add(rec: &VmRecord, p: &Prepared, req: &AddRequest) -> Result<Ready> {
+    let host = Host::Remote { rec, p };
     let name = req.name.as_str();
     ui::phase(&format!("Cloning {}...", req.url));
     let out = step(
-        rec,
-        p,
+        host,
         &["clone", &req.url, req.branch.as_deref().unwrap_or(""), name],
         "cloning",
     )?;
     ui::step(out.stdout.trim());
     ui::phase("Building the devcontainer...");
-    let up = build(rec, p, name, false)?;
+    let up = build(host, name, false)?;
     ui::phase("Starting the tmux session...");
-    session(rec, p, name, &up, false)
+    session(host, name, &up, false)
+}
+
+/// A project brought back after a boot: its existing container started (no rebuild; the
+/// devcontainer CLI runs its postStartCommand), and its tmux session made again as `add`
+/// made it, unless it is there. Running it twice changes nothing.
+pub(crate) fn resume(host: Host, name: &str) -> Result<Ready> {
+    validate_name(name)?;
+    let up = build(host, name, false)?;
+    session(host, name, &up, false)
 }
 
 /// Tears down and rebuilds the project's devcontainer, keeping the repo, and replaces its
 /// tmux session with one in the new container.
 pub(crate) fn rebuild(rec: &VmRecord, p: &Prepared, name: &str) -> Result<Ready> {
     validate_name(name)?;
+    let host = Host::Remote { rec, p };
     ui::phase(&format!("Rebuilding the devcontainer of {name}..."));
-    let up = build(rec, p, name, true)?;
+    let up = build(host, name, true)?;
     ui::phase("Recreating the tmux session...");
-    session(rec, p, name, &up, true)
+    session(host, name, &up, true)
 }
 
 /// The project's tmux session, its shell in the container as the devcontainer's user; kept
 /// if there is one, unless `replace`.
-fn session(
-    rec: &VmRecord,
-    p: &Prepared,
-    name: &str,
-    up: &ContainerUp,
-    replace: bool,
-) -> Result<Ready> {
+fn session(host: Host, name: &str, up: &ContainerUp, replace: bool) -> Result<Ready> {
     let session = tmux::session_name(name);
     let mut args = vec![
         "session",
@@ -107,7 +170,7 @@ fn session(
     } else {
         "starting the tmux session"
     };
-    step(rec, p, &args, doing)?;
+    step(host, &args, doing)?;
     Ok(Ready {
         name: name.to_string(),
         container_id: up.container_id.clone(),
@@ -115,15 +178,19 @@ fn session(
 }
 
 pub(crate) fn list(rec: &VmRecord, p: &Prepared) -> Result<Vec<Project>> {
+    list_on(Host::Remote { rec, p })
+}
+
+pub(crate) fn list_on(host: Host) -> Result<Vec<Project>> {
     Ok(parse_list(
-        &step(rec, p, &["list"], "listing projects")?.stdout,
+        &step(host, &["list"], "listing projects")?.stdout,
     ))
 }
 
 /// Runs one step of the VM-side script; a failure names the step and keeps what is done.
-fn step(rec: &VmRecord, p: &Prepared, args: &[&str], doing: &str) -> Result<ScriptOutput> {
+fn step(host: Host, args: &[&str], doing: &str) -> Result<ScriptOutput> {
     let script = crate::bootstrap::remote_script("project.sh")?;
-    let out = remote::run_script(p, script, args, ui::verbose())?;
+    let out = host.run(script, args)?;
     for note in remote_notes(&out.stdout) {
         ui::warn(&note);
     }
@@ -132,7 +199,7 @@ fn step(rec: &VmRecord, p: &Prepared, args: &[&str], doing: &str) -> Result<Scri
             .unwrap_or_else(|| format!("the VM said: {}", out.stderr.trim()));
         if out.code == Some(4) {
             return Err(ProjectNotFound {
-                vm: rec.vm.clone(),
+                vm: host.vm().to_string(),
                 message: why,
             }
             .into());
@@ -142,12 +209,12 @@ fn step(rec: &VmRecord, p: &Prepared, args: &[&str], doing: &str) -> Result<Scri
     Ok(out)
 }
 
-fn build(rec: &VmRecord, p: &Prepared, name: &str, rebuild: bool) -> Result<ContainerUp> {
+fn build(host: Host, name: &str, rebuild: bool) -> Result<ContainerUp> {
     let mut args = vec!["container", name];
     if rebuild {
         args.push("rebuild");
     }
-    let out = step(rec, p, &args, "building the devcontainer")?;
+    let out = step(host, &args, "building the devcontainer")?;
     parse_up(&out.stdout)
 }
 

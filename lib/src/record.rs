@@ -163,6 +163,13 @@ pub(crate) struct VmRecord {
     /// tmux sessions at the last heartbeat.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) tmux_sessions: Option<Vec<String>>,
+    /// What the VM's projects did at its last boot (`mint:resume`): which came back, which
+    /// failed and why. Absent before a VM's first resume and while one is pending.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) resumed: Option<crate::idle::resume::Outcome>,
+    /// Started, and the VM has not yet reported its projects back.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) resume_pending: bool,
     /// Root volume size, GiB (`mint status` only: it asks DescribeVolumes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) root_volume_gb: Option<i32>,
@@ -247,6 +254,8 @@ impl VmRecord {
             reported_at: tags::get(t, tags::HEARTBEAT).map(str::to_string),
             devcontainers: tags::get(t, tags::DEVCONTAINERS).and_then(tags::parse_list),
             tmux_sessions: tags::get(t, tags::TMUX_SESSIONS).and_then(tags::parse_list),
+            resumed: tags::get(t, tags::RESUME).and_then(crate::idle::resume::Outcome::parse),
+            resume_pending: tags::get(t, tags::RESUME) == Some(crate::idle::resume::PENDING),
             root_volume_gb: None,
             project_volume_gb: None,
         }
@@ -357,6 +366,8 @@ mod tests {
             reported_at: None,
             devcontainers: None,
             tmux_sessions: None,
+            resumed: None,
+            resume_pending: false,
             root_volume_gb: None,
             project_volume_gb: None,
         };

@@ -31,6 +31,9 @@ pub(crate) const HEARTBEAT: &str = "mint:heartbeat";
 pub(crate) const DEVCONTAINERS: &str = "mint:devcontainers";
 /// The VM's tmux sessions at the last heartbeat (comma-separated).
 pub(crate) const TMUX_SESSIONS: &str = "mint:tmux-sessions";
+/// What the last boot's resume did (`idle::resume::Outcome`), or `pending` from `mint up`'s
+/// start until the VM reports.
+pub(crate) const RESUME: &str = "mint:resume";
 /// A heartbeat list the VM could not read (dockerd not answering).
 pub(crate) const UNKNOWN: &str = "?";
 pub(crate) const IDLE_IGNORES_WAITING_CLAUDE: &str = "mint:idle-ignores-waiting-claude";
@@ -66,7 +69,7 @@ pub(crate) fn standard(owner: &Owner, vm: Option<&str>, component: &str) -> Vec<
 }
 
 /// EC2's longest tag value.
-const MAX_VALUE: usize = 256;
+pub(crate) const MAX_VALUE: usize = 256;
 
 /// Names as one tag value, comma-separated. A list longer than a tag holds ends in `+N`,
 /// the number of names left out.

@@ -108,6 +108,12 @@ pub(crate) fn stdin_is_tty() -> bool {
     std::io::stdin().is_terminal()
 }
 
+/// A person is at this command: its stdin or stderr is a terminal. A ProxyCommand's stdin is
+/// ssh's pipe, but its stderr is the terminal ssh runs in (under VS Code, a pipe too).
+pub(crate) fn interactive() -> bool {
+    std::io::stdin().is_terminal() || std::io::stderr().is_terminal()
+}
+
 /// Writes to stdout; a closed pipe surfaces as an io::Error the binary edge treats as success.
 pub(crate) fn out(text: &str) -> std::io::Result<()> {
     let mut stdout = std::io::stdout().lock();

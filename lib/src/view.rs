@@ -29,10 +29,14 @@ pub(crate) fn vm_table(recs: &[VmRecord], now: i64) -> String {
                 or_dash(&r.instance_type),
                 uptime(r, now),
                 idle(r, now),
+                projects_column(r),
             ]
         })
         .collect();
-    table(&["VM", "STATE", "IP", "TYPE", "UPTIME", "IDLE"], rows)
+    table(
+        &["VM", "STATE", "IP", "TYPE", "UPTIME", "IDLE", "PROJECTS"],
+        rows,
+    )
 }
 
 /// One line about a VM that is up: instance, address, type, zone.
@@ -98,6 +102,7 @@ pub(crate) fn vm_status(r: &VmRecord, now: i64) -> String {
         ),
         ("tmux sessions", heartbeat_list(r, &r.tmux_sessions, "none")),
         ("Reported", reported(r, now)),
+        ("Resumed", resumed(r)),
         (
             "Project volume",
             match r.project_volume_gb {
@@ -194,6 +199,38 @@ fn heartbeat_list(r: &VmRecord, list: &Option<Vec<String>>, empty: &str) -> Stri
         (_, Some(_), None) => "unknown (the VM could not ask Docker)".to_string(),
         (_, Some(_), Some(l)) if l.is_empty() => empty.to_string(),
         (_, Some(_), Some(l)) => l.join(", "),
+    }
+}
+
+/// What came back at the VM's last boot.
+fn resumed(r: &VmRecord) -> String {
+    if r.resume_pending && r.state == VmState::Running {
+        return "pending: the VM is bringing its projects back".to_string();
+    }
+    let Some(o) = &r.resumed else {
+        return "-".to_string();
+    };
+    let mut out = if o.ok.is_empty() {
+        format!("at {}: no projects", o.at)
+    } else {
+        format!("at {}: {}", o.at, o.ok.join(", "))
+    };
+    for f in &o.failed {
+        out.push_str(&format!("; FAILED {}: {}", f.project, f.reason));
+    }
+    out
+}
+
+/// The list's PROJECTS column: how the last resume went, in a few words.
+fn projects_column(r: &VmRecord) -> String {
+    if r.state != VmState::Running {
+        return "-".to_string();
+    }
+    match (&r.resumed, r.resume_pending) {
+        (_, true) => "resuming".to_string(),
+        (Some(o), _) if o.failed.is_empty() => format!("{} resumed", o.ok.len()),
+        (Some(o), _) => format!("{} resumed, {} FAILED", o.ok.len(), o.failed.len()),
+        (None, _) => "-".to_string(),
     }
 }
 
@@ -570,6 +607,12 @@ mod tests {
             reported_at: Some("2026-11-23T08:57:00Z".into()),
             devcontainers: Some(vec!["api".into(), "web".into()]),
             tmux_sessions: Some(vec!["api".into(), "main".into(), "web".into()]),
+            resumed: Some(crate::idle::resume::Outcome {
+                at: "2026-11-23T07:01:30Z".into(),
+                ok: vec!["api".into(), "web".into()],
+                failed: vec![],
+            }),
+            resume_pending: false,
             root_volume_gb: Some(200),
             project_volume_gb: Some(100),
         }
@@ -580,7 +623,17 @@ mod tests {
         let idle = rec("default", VmState::Running);
         let mut busy = rec("gpu-box", VmState::Running);
         busy.idle.active = Some(vec!["ssh".into(), "tmux".into(), "extended".into()]);
+        busy.resumed = None;
+        busy.resume_pending = true;
         let mut overdue = rec("old", VmState::Running);
+        overdue.resumed = Some(crate::idle::resume::Outcome {
+            at: "2026-11-23T07:01:30Z".into(),
+            ok: vec!["api".into()],
+            failed: vec![crate::idle::resume::Failure {
+                project: "web".into(),
+                reason: "devcontainer up failed".into(),
+            }],
+        });
         overdue.idle.deadline = Some("2026-11-23T07:30:00Z".into());
         overdue.idle.overdue = true;
         let mut stopped = rec("spare", VmState::Stopped);

@@ -189,6 +189,7 @@ fn setup_on_a_bare_account_then_init_and_up_then_teardown() {
         "mint:heartbeat",
         "mint:devcontainers",
         "mint:tmux-sessions",
+        "mint:resume",
     ]
     .map(String::from)
     .to_vec();

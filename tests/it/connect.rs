@@ -551,23 +551,90 @@ fn key_add_is_idempotent_and_the_key_works() {
 fn proxy_errors_name_the_fix() {
     let vm = vm(60);
     let log_dir = vm.env.home().join(".config/mint/logs");
-    // Stopped VM: the push is refused.
+    // Auto-stopped 5 minutes ago: a connection without a terminal (VS Code's ProxyCommand)
+    // starts nothing, so an editor's reconnects cannot undo auto-stop.
     vm.env.mint(&["down"]).assert().success();
+    let ec2 = ec2(&vm.moto);
+    let five_min_ago = aws_smithy_types::DateTime::from_secs(
+        aws_smithy_types::DateTime::from(std::time::SystemTime::now()).secs() - 300,
+    )
+    .fmt(aws_smithy_types::date_time::Format::DateTime)
+    .unwrap();
+    block_on(
+        ec2.create_tags()
+            .resources(&vm.id)
+            .tags(
+                aws_sdk_ec2::types::Tag::builder()
+                    .key("mint:last-stop")
+                    .value(format!("at={five_min_ago} by=auto-stop idle=60"))
+                    .build(),
+            )
+            .send(),
+    )
+    .unwrap();
+    let state = |ec2: &aws_sdk_ec2::Client| {
+        common::live_instances(ec2, "default")[0]
+            .state()
+            .and_then(|s| s.name())
+            .map(|n| n.as_str().to_string())
+            .unwrap()
+    };
     let out = vm.ssh(&["mint-default", "true"]).output().unwrap();
     assert!(!ok(&out));
     let err = stderr(&out);
     assert!(
-        err.contains("mint-proxy: VM `default` is not running")
+        err.contains("mint-proxy: VM `default` is stopped (")
+            && err.contains("a connection without a terminal")
             && err.contains("mint up --vm default"),
         "{err}"
     );
-    // mint ssh says so before trying.
+    assert_eq!(state(&ec2), "stopped", "the ProxyCommand started the VM");
+    // mint ssh from a script: the same.
     let out = vm.env.mint(&["ssh", "--", "true"]).output().unwrap();
     assert_clear_error(&out, "mint-connect", "is stopped");
+    assert_eq!(state(&ec2), "stopped");
+    // From a terminal, `mint ssh` starts it, says so, and goes on.
+    let mint = assert_cmd::cargo::cargo_bin("mint");
+    let out = vm
+        .env
+        .program("script")
+        .args([
+            "-qec",
+            &format!("{} ssh -- echo hello-from-vm", mint.display()),
+            "/dev/null",
+        ])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("default is stopped; starting it"), "{said}");
+    assert!(said.contains("hello-from-vm"), "{said}");
+    assert_eq!(state(&ec2), "running");
+    // `auto_start = never`: not even from a terminal.
+    vm.env
+        .mint(&["config", "set", "auto_start", "never"])
+        .assert()
+        .success();
+    vm.env.mint(&["down"]).assert().success();
+    let out = vm
+        .env
+        .program("script")
+        .args([
+            "-qec",
+            &format!("{} ssh -- true", mint.display()),
+            "/dev/null",
+        ])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !out.status.success() && said.contains("auto_start = never"),
+        "{said}"
+    );
+    assert_eq!(state(&ec2), "stopped");
 
     // A stale instance id (the VM was replaced behind the config's back).
     vm.env.mint(&["up"]).assert().success();
-    let ec2 = ec2(&vm.moto);
     block_on(ec2.terminate_instances().instance_ids(&vm.id).send()).unwrap();
     let out = vm.ssh(&["mint-default", "true"]).output().unwrap();
     let err = stderr(&out);

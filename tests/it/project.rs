@@ -3,7 +3,7 @@
 //! VM's PATH by recorders that answer like them (this machine runs no Docker engine).
 
 use crate::common;
-use common::sshd::{private_dir, vm_dir, vm_with, Vm};
+use common::sshd::{private_dir, vm_dir, Vm};
 use std::net::TcpListener;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -16,6 +16,12 @@ struct Fixture {
     url: String,
     projects: PathBuf,
     log: PathBuf,
+    /// The recorders' containers (see `recorders`).
+    state: PathBuf,
+    /// Where the recorders are: first on the VM's PATH.
+    bin: PathBuf,
+    shared: PathBuf,
+    events: PathBuf,
 }
 
 struct GitDaemon(Child);
@@ -112,14 +118,28 @@ fn serve_repos() -> (GitDaemon, String) {
 
 /// `devcontainer` and `docker` stand-ins: they log each call and answer as the real ones do
 /// (a container id in devcontainer's JSON result; `docker ps` by the devcontainer label).
+/// The state file holds `<folder> <running|exited> <id>` lines, the last one per folder
+/// current; a reboot turns each `running` into `exited`.
 fn recorders(log: &Path, state: &Path) -> PathBuf {
     let dir = vm_dir("recorders");
     let devcontainer = format!(
         r#"#!/bin/sh
 echo "devcontainer $*" >> '{log}'
-ws=""; prev=""
-for a in "$@"; do [ "$prev" = --workspace-folder ] && ws=$a; prev=$a; done
-id=$(printf '%s' "$ws$(date +%s%N)" | sha256sum | cut -c1-12)
+ws=""; prev=""; fresh=""
+for a in "$@"; do
+  [ "$prev" = --workspace-folder ] && ws=$a
+  [ "$a" = --remove-existing-container ] && fresh=1
+  prev=$a
+done
+# As the real CLI: the folder's existing container is used (started if it had stopped,
+# which runs its postStartCommand) unless asked to remove it.
+last=$(grep "^$ws " '{state}' | tail -n 1)
+if [ -n "$last" ] && [ -z "$fresh" ]; then
+  id=${{last##* }}
+  case "$last" in "$ws exited "*) echo "postStartCommand in $id" >> '{log}' ;; esac
+else
+  id=$(printf '%s' "$ws$(date +%s%N)" | sha256sum | cut -c1-12)
+fi
 echo "$ws running $id" >> '{state}'
 echo '{{"outcome":"success","containerId":"'"$id"'","remoteUser":"vscode","remoteWorkspaceFolder":"/workspaces/'"${{ws##*/}}"'"}}'
 "#,
@@ -132,7 +152,7 @@ echo "docker $*" >> '{log}'
 case "$1" in
   ps)
     for a in "$@"; do case "$a" in label=devcontainer.local_folder=*) f=${{a#label=devcontainer.local_folder=}} ;; esac; done
-    grep "^$f running " '{state}' | tail -n 1 | cut -d' ' -f2 ;;
+    grep "^$f " '{state}' | tail -n 1 | cut -d' ' -f2 ;;
   # The tmux shell (-it) becomes a shell; the one-off exec that links the shared state
   # only runs its command.
   exec) case " $* " in *" -it "*) echo "inside the container: $*"; exec sh ;; esac ;;
@@ -149,6 +169,11 @@ esac
 }
 
 fn fixture() -> Fixture {
+    fixture_with(&[])
+}
+
+/// As `fixture`, with more arguments for the moto launcher.
+fn fixture_with(moto_args: &[&str]) -> Fixture {
     let (git, url) = serve_repos();
     let work = vm_dir("project");
     let log = work.join("calls.log");
@@ -175,8 +200,9 @@ fn fixture() -> Fixture {
     std::os::unix::fs::chown(&events, Some(uid), Some(uid)).unwrap();
     let bin = recorders(&log, &state);
     // The VM's environment: the recorders first on PATH, and this test's projects folder.
-    let vm = vm_with(
+    let vm = common::sshd::vm_launched_with(
         60,
+        moto_args,
         &[
             (
                 "PATH".into(),
@@ -193,6 +219,10 @@ fn fixture() -> Fixture {
         url,
         projects,
         log,
+        state,
+        bin,
+        shared,
+        events,
     }
 }
 
@@ -445,4 +475,173 @@ fn dotted_project_names_work_end_to_end() {
     ok(&f.mint(&["project", "rebuild", "next.js"]));
     assert_eq!(session_of(&f), Some(serde_json::json!("next_js")));
     f.kill_sessions();
+}
+
+/// After a stop and start (the daily auto-stop, `mint down`/`up`), the VM's boot brings each
+/// project back by itself: the same container started (its postStartCommand run), the same
+/// session made again; `mint up` waits for it and says so, `mint status` shows it; a second
+/// run changes nothing.
+#[test]
+fn a_start_resumes_every_project_and_its_session() {
+    let f = fixture_with(&["--no-play-resume"]);
+    let names = ["resume-a", "resume.b"];
+    let sessions: Vec<String> = names.iter().map(|n| n.replace('.', "_")).collect();
+    // Sessions of these names left by an earlier, crashed run would be (rightly) kept.
+    for s in &sessions {
+        tmux_as_ubuntu(&["kill-session", "-t", &format!("={s}")]);
+    }
+    for (repo, name) in [("dc", names[0]), ("plain", names[1])] {
+        let url = format!("{}/{repo}.git", f.url);
+        ok(&f.mint(&["project", "add", &url, "--name", name]));
+    }
+    let containers_before = std::fs::read_to_string(&f.state).unwrap();
+
+    // Stopped, then the loopback VM loses what a reboot loses: its tmux sessions and running
+    // containers.
+    ok(&f.mint(&["down"]));
+    for s in &sessions {
+        tmux_as_ubuntu(&["kill-session", "-t", &format!("={s}")]);
+        assert!(!tmux_as_ubuntu(&["has-session", "-t", &format!("={s}")]));
+    }
+    let rebooted = containers_before.replace(" running ", " exited ");
+    std::fs::write(&f.state, &rebooted).unwrap();
+    let calls_before = f.calls().lines().count();
+
+    // `mint up` starts the VM and waits for the resume; the VM's boot runs it.
+    let up =
+        f.vm.env
+            .std_cmd("mint")
+            .args(["up", "--yes"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+    let ec2 = common::ec2(&f.vm.moto);
+    let start = Instant::now();
+    while common::live_instances(&ec2, "default")[0]
+        .state()
+        .and_then(|s| s.name())
+        .map(|n| n.as_str())
+        != Some("running")
+    {
+        assert!(start.elapsed() < Duration::from_secs(60), "never started");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let imds = common::imds::Imds::start(&f.vm.moto, &f.vm.id);
+    let idle_state = tempfile::tempdir().unwrap();
+    let resume = |imds: &common::imds::Imds| {
+        let out = imds
+            .mint_idle(&f.vm.env, idle_state.path())
+            .env(
+                "PATH",
+                format!(
+                    "{}:{}",
+                    f.bin.display(),
+                    std::env::var("PATH").unwrap_or_default()
+                ),
+            )
+            .env("MINT_PROJECTS", &f.projects)
+            .env("MINT_USER_HOME", &f.shared)
+            .env("MINT_EVENTS_DIR", &f.events)
+            .arg("resume")
+            .output()
+            .unwrap();
+        common::assert_ok(&out);
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let outcome = resume(&imds);
+    assert_eq!(
+        outcome["ok"],
+        serde_json::json!(["resume-a", "resume.b"]),
+        "{outcome}"
+    );
+    assert_eq!(outcome["failed"], serde_json::json!([]), "{outcome}");
+    let up = up.wait_with_output().unwrap();
+    common::assert_ok(&up);
+    let said = String::from_utf8_lossy(&up.stderr);
+    assert!(said.contains("Resumed: resume-a, resume.b"), "{said}");
+
+    // The same containers, started (postStartCommand), not rebuilt; the sessions are back,
+    // their shells in those containers.
+    let calls: Vec<String> = f
+        .calls()
+        .lines()
+        .skip(calls_before)
+        .map(str::to_string)
+        .collect();
+    assert!(
+        !calls
+            .iter()
+            .any(|c| c.contains("--remove-existing-container")),
+        "{calls:?}"
+    );
+    let ids: Vec<String> = containers_before
+        .lines()
+        .map(|l| l.rsplit(' ').next().unwrap().to_string())
+        .collect();
+    for id in &ids {
+        assert!(
+            calls
+                .iter()
+                .any(|c| c == &format!("postStartCommand in {id}")),
+            "{id} was not started again: {calls:?}"
+        );
+    }
+    for s in &sessions {
+        assert!(
+            tmux_as_ubuntu(&["has-session", "-t", &format!("={s}")]),
+            "{s}"
+        );
+    }
+    let execs = f.execs(4);
+    assert_eq!(execs.len(), 4, "two sessions before, two after: {execs:?}");
+    for id in &ids {
+        assert!(
+            execs[2..]
+                .iter()
+                .any(|e| e.ends_with(&format!("{id} bash -l"))),
+            "no new shell in {id}: {execs:?}"
+        );
+    }
+
+    // `mint status` says so without ssh.
+    let st = &f.vm.env.json(&["status", "--json"])[0];
+    assert_eq!(
+        st["resumed"]["ok"],
+        serde_json::json!(["resume-a", "resume.b"]),
+        "{st}"
+    );
+    let text = ok(&f.mint(&["status"]));
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("Resumed") && l.contains("resume-a, resume.b")),
+        "{text}"
+    );
+
+    // A second run changes nothing: no new session, no new container.
+    let again = resume(&imds);
+    assert_eq!(again["ok"], outcome["ok"]);
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(f.execs(5).len(), 4, "a session was made twice");
+    assert_eq!(
+        std::fs::read_to_string(&f.state)
+            .unwrap()
+            .lines()
+            .filter_map(|l| l.rsplit(' ').next())
+            .collect::<std::collections::BTreeSet<_>>(),
+        ids.iter().map(String::as_str).collect(),
+        "no new container"
+    );
+    f.kill_sessions();
+}
+
+/// tmux as the VM's user, on its default server (the one `project add` and resume use).
+fn tmux_as_ubuntu(args: &[&str]) -> bool {
+    Command::new("runuser")
+        .args(["-u", "ubuntu", "--", "tmux"])
+        .args(args)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap()
+        .success()
 }

@@ -28,7 +28,7 @@ pub(crate) struct ConfigArgs {
 enum ConfigAction {
     /// Set a value, validated first (instance_type against the EC2 API)
     #[command(
-        after_help = "Keys: region, instance_type, volume_size_gb (>= 50), idle_timeout_minutes (15 to 10080, a week), ssh_config_approved (true/false), idle_ignores_waiting_claude (true/false: a Claude waiting for input longer than the idle timeout, with nobody attached, no longer keeps the VM up)"
+        after_help = "Keys: region, instance_type, volume_size_gb (>= 50), idle_timeout_minutes (15 to 10080, a week), ssh_config_approved (true/false), idle_ignores_waiting_claude (true/false: a Claude waiting for input longer than the idle timeout, with nobody attached, no longer keeps the VM up), auto_start (always | interactive | never: whether connecting starts a stopped VM; default always, except a connection without a terminal within 15 minutes of a stop)"
     )]
     Set {
         /// The key (snake_case)
@@ -59,7 +59,7 @@ pub(crate) async fn config(path: &Path, cfg: &Config, args: ConfigArgs) -> Resul
     let Some(ConfigAction::Set { key, value }) = args.action else {
         return emit(args.json, cfg, view::config);
     };
-    let done = crate::vm::settings::set_checked(path, &key, &value).await?;
+    let done = crate::vm::settings::set_checked(path, cfg, &key, &value).await?;
     ui::out(&format!("{} = {}", done.key, done.value))?;
     if !done.retagged.is_empty() {
         let what = match done.key {

@@ -70,6 +70,8 @@ enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// Start each project's container again and make its tmux session again (mint-resume.service runs this at boot)
+    Resume,
     /// Tag this instance (mint:bootstrap, mint:health, mint:host-key), for the bootstrap scripts
     Tag {
         /// KEY=VALUE pairs, e.g. mint:bootstrap=complete
@@ -141,6 +143,7 @@ pub fn main() -> ExitCode {
                 super::emit(json, &r, crate::view::idle_check)
             }
             Cmd::Tag { pairs } => idle::tag_self(&pairs).await,
+            Cmd::Resume => resume().await,
             Cmd::Permissions { json } => permissions(json).await,
             Cmd::Notify { action } => notify(action).await,
             Cmd::Events { once } => events(once).await,
@@ -266,6 +269,22 @@ async fn notify(action: NotifyAction) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// One journal line with the outcome; a project that failed is a warning, not a failure of
+/// the unit (the others resumed). Only a resume that could not run or report fails it.
+async fn resume() -> Result<()> {
+    let (outcome, published) = idle::resume().await?;
+    println!("{}", serde_json::to_string(&outcome)?);
+    for f in &outcome.failed {
+        eprintln!(
+            "{}mint-idle: project {} did not resume: {}",
+            journal_prefix(4),
+            f.project,
+            f.reason
+        );
+    }
+    published.context("resumed, but cannot write the mint:resume tag")
 }
 
 /// The forwarder: one journal line per pass that found events, and one per error.

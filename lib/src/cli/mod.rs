@@ -334,7 +334,14 @@ pub(crate) fn ensure_include(yes: bool) -> Result<bool> {
 /// The VM, running, with ssh prepared; a recreated VM's new host key is accepted only with
 /// `--accept-new-host-key` or a yes on a terminal (the rule is `ssh::remote::ready`'s).
 pub(crate) async fn ready(vm: &VmFlag, accept_new_host_key: bool) -> Result<(VmRecord, Prepared)> {
-    let rec = vm.single()?.record().await?;
+    let mut rec = vm.single()?.record().await?;
+    if matches!(
+        rec.state,
+        crate::record::VmState::Stopped | crate::record::VmState::Stopping
+    ) {
+        crate::owner::check(&rec.vm, &rec.owner, rec.owner_arn.as_deref())?;
+        rec = crate::vm::auto_start::start_for_connection(&rec, ui::interactive()).await?;
+    }
     ssh::remote::ready(rec, accept_new_host_key, &mut |q| {
         let question = match q {
             ssh::remote::HostKeyQuestion::Changed(c) => {

@@ -2,7 +2,6 @@
 //! config, version, update.
 
 use super::{emit, Global, VmFlag};
-use crate::config::Config;
 use crate::vm::{self, Ctx};
 use anyhow::Result;
 use clap::{CommandFactory, Parser, Subcommand};
@@ -111,7 +110,7 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
         other => other,
     };
     let path = crate::paths::config_file()?;
-    let cfg = Config::load(&path)?;
+    let cfg = crate::config::current()?;
     match cmd {
         Cmd::Version { .. } | Cmd::Update(_) => unreachable!("answered above"),
         Cmd::Init(args) => super::config::init(&path, &cfg, args).await,

@@ -8,6 +8,7 @@ pub(crate) mod events;
 pub(crate) mod instance;
 pub(crate) mod notify;
 pub(crate) mod probe;
+pub(crate) mod resume;
 pub(crate) mod state;
 pub(crate) mod warn;
 
@@ -189,6 +190,25 @@ pub(crate) async fn tag_self(pairs: &[String]) -> Result<()> {
         .collect::<Result<Vec<_>>>()?;
     let inst = instance::from_metadata().await?;
     Ok(instance::heartbeat(&inst.aws().await, &inst.id, &values).await?)
+}
+
+/// `mint-idle resume`: every project back, then the outcome in `mint:resume` (the second
+/// value is whether that tag was written).
+pub(crate) async fn resume() -> Result<(resume::Outcome, Result<()>)> {
+    let inst = instance::from_metadata().await?;
+    let vm = inst
+        .tags
+        .get(tags::VM)
+        .cloned()
+        .unwrap_or_else(|| "default".into());
+    let at = rfc3339(&DateTime::from_secs(state::now()?));
+    let user = crate::ssh::SSH_USER;
+    let outcome = tokio::task::spawn_blocking(move || resume::resume_all(&vm, user, at)).await??;
+    let value = vec![(tags::RESUME.to_string(), outcome.tag_value())];
+    let published = instance::heartbeat(&inst.aws().await, &inst.id, &value)
+        .await
+        .map_err(anyhow::Error::from);
+    Ok((outcome, published))
 }
 
 /// `mint-idle permissions`: the instance role's DryRun answers for this instance.

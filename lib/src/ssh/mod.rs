@@ -211,7 +211,7 @@ pub(crate) fn include_status() -> Result<Include> {
     if config::has_include(&user, &mint)? {
         return Ok(Include::Present);
     }
-    let cfg = crate::config::Config::load(&crate::paths::config_file()?)?;
+    let cfg = crate::config::current()?;
     if cfg.ssh_config_approved {
         return Ok(Include::Approved);
     }
@@ -228,7 +228,7 @@ pub(crate) fn add_include() -> Result<()> {
     let mint = crate::paths::mint_ssh_config()?;
     config::add_include(&user, &mint)?;
     let cfg_path = crate::paths::config_file()?;
-    let cfg = crate::config::Config::load(&cfg_path)?;
+    let cfg = crate::config::current()?;
     if !cfg.ssh_config_approved {
         crate::config::set(
             &cfg_path,

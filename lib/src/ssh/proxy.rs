@@ -23,8 +23,40 @@ pub(crate) struct Request {
     pub(crate) fdpass: bool,
 }
 
+/// One connection; a stopped VM is started first when `auto_start` allows it (the push says
+/// it is stopped, so a running VM's connection pays nothing for this).
 pub(crate) async fn run(r: Request) -> Result<()> {
     crate::audit::set_vm(&r.vm);
+    let err = match attempt(&r).await {
+        Err(e) => e,
+        ok => return ok,
+    };
+    let Some(stopped) = err.downcast_ref::<Stopped>() else {
+        return Err(err);
+    };
+    let handshake_began = stopped.handshake_began;
+    let aws = Aws::load(&r.region).await;
+    let inst = crate::vm::discover::instance_by_id(&aws.ec2(), &r.instance_id)
+        .await?
+        .context("the instance is gone")?;
+    let rec = crate::record::VmRecord::from_instance(&inst, aws.region());
+    crate::vm::auto_start::start_for_connection(&rec, ui::interactive()).await?;
+    if handshake_began {
+        // ssh's version line went to the stopped VM's address already; this connection
+        // cannot start over, but the next one finds the VM up.
+        anyhow::bail!("VM `{}` is running again; connect again", r.vm);
+    }
+    attempt(&r).await
+}
+
+/// The push found the VM stopped; whether ssh's handshake had begun on the connection.
+#[derive(Debug, thiserror::Error)]
+#[error("VM is stopped")]
+struct Stopped {
+    handshake_began: bool,
+}
+
+async fn attempt(r: &Request) -> Result<()> {
     let key = super::keys::public(&r.vm)?;
     let addr = (r.host.as_str(), r.port)
         .to_socket_addrs()
@@ -40,12 +72,20 @@ pub(crate) async fn run(r: Request) -> Result<()> {
     // while this one pushes.
     let (gate, gated) = std::sync::mpsc::channel();
     let fdpass = r.fdpass;
-    let connection = std::thread::spawn(move || -> Result<Option<TcpStream>> {
-        let stream = connect(addr)?;
+    // Set once a push fails: a connection made after that hands nothing over.
+    let abandoned = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let given_up = abandoned.clone();
+    let connection = std::thread::spawn(move || -> Result<Option<TcpStream>, Connection> {
+        let stream = connect(addr).map_err(Connection::NotMade)?;
+        if given_up.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(Connection::NotMade(anyhow::anyhow!("abandoned")));
+        }
         if fdpass {
             return Ok(Some(stream));
         }
-        super::relay::relay_stdio(stream, gated).context("connection to the VM broke")?;
+        super::relay::relay_stdio(stream, gated).map_err(|e| {
+            Connection::Broke(anyhow::Error::from(e).context("connection to the VM broke"))
+        })?;
         Ok(None)
     });
     let aws = Aws::load(&r.region).await;
@@ -57,6 +97,13 @@ pub(crate) async fn run(r: Request) -> Result<()> {
         crate::owner::caller(&aws)
     );
     let _ = gate.send(pushed.is_ok());
+    if let Err(super::push::PushError::NotRunning { .. }) = &pushed {
+        abandoned.store(true, std::sync::atomic::Ordering::SeqCst);
+        // The relay ends on the failed gate; a connection still being made is dropped.
+        let made = connection.join();
+        let handshake_began = !matches!(made, Ok(Err(Connection::NotMade(_))));
+        return Err(Stopped { handshake_began }.into());
+    }
     pushed?;
     ui::log(
         "step",
@@ -65,12 +112,21 @@ pub(crate) async fn run(r: Request) -> Result<()> {
     let stream = connection
         .join()
         .map_err(|_| anyhow::anyhow!("the connection thread panicked"))?
+        .map_err(|c| match c {
+            Connection::NotMade(e) | Connection::Broke(e) => e,
+        })
         .context(unreachable)?;
     match stream {
         Some(s) => super::relay::pass_fd(&s)
             .context("cannot hand the connection to ssh (is ProxyUseFdpass set?)"),
         None => Ok(()),
     }
+}
+
+/// How the connection thread ended without handing ssh a connection.
+enum Connection {
+    NotMade(anyhow::Error),
+    Broke(anyhow::Error),
 }
 
 fn connect(addr: SocketAddr) -> Result<TcpStream> {

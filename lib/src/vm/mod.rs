@@ -1,6 +1,7 @@
 //! The VM lifecycle: which VM (target), discovery by tags, waiting, up, down, destroy,
 //! list, status, extend, resize and recreate.
 
+pub(crate) mod auto_start;
 pub(crate) mod destroy;
 pub(crate) mod discover;
 pub(crate) mod down;

@@ -20,12 +20,16 @@ pub(crate) struct SetOutcome {
 /// `mint config set KEY VALUE`: validated (an instance type against the region's EC2 API)
 /// before the file changes; a new idle timeout also reaches every live VM's tag, because
 /// running VMs read their timeout from there.
-pub(crate) async fn set_checked(path: &Path, key: &str, raw: &str) -> Result<SetOutcome> {
-    let cfg = Config::load(path)?;
+pub(crate) async fn set_checked(
+    path: &Path,
+    cfg: &Config,
+    key: &str,
+    raw: &str,
+) -> Result<SetOutcome> {
     let key = Key::parse(key)?;
     let value = parse_value(key, raw)?;
     if key == Key::InstanceType {
-        check_instance_type(&cfg, raw).await?;
+        check_instance_type(cfg, raw).await?;
     }
     set(path, key, &value)?;
     let mut retagged = Vec::new();

@@ -3,7 +3,6 @@
 //! to the command itself (`mint ssh < script.sh`).
 
 use super::list;
-use crate::config::Config;
 use crate::record::{self, VmRecord};
 use anyhow::{bail, Context, Result};
 use std::io::{IsTerminal, Read};
@@ -63,7 +62,7 @@ impl Target {
         match self {
             Target::Record(r) => Ok(*r),
             Target::Name(name) => {
-                let config = Config::load(&crate::paths::config_file()?)?;
+                let config = crate::config::current()?;
                 list::status(&config, &name).await
             }
         }

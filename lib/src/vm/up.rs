@@ -151,13 +151,13 @@ pub(crate) async fn up_with(
         }
         (i, _, _) => i,
     };
-    let instance = match inst {
+    let (instance, started) = match inst {
         Some(i) => start_existing(ctx, i).await?,
         // A project volume outliving its instance pins the new one to its AZ; a recreate's
         // successor keeps the VM's type (both in the resolved launch).
         None => {
             let l = resolved.context("no launch was resolved for a new instance")?;
-            launch(ctx, vm, l).await?
+            (launch(ctx, vm, l).await?, false)
         }
     };
     let id = instance
@@ -195,6 +195,14 @@ pub(crate) async fn up_with(
             }
         }
     };
+    // A started VM brings its projects back at boot: up ends once they are (or once it is
+    // clear they will not be).
+    let inst = if started {
+        ui::phase("Waiting for the projects to resume...");
+        wait::resume(ctx, &id).await?
+    } else {
+        inst
+    };
     let mut rec = VmRecord::from_instance(&inst, ctx.region());
     rec.with_address(&eip);
     rec.project_volume_id = vol.volume_id().map(str::to_string);
@@ -214,7 +222,8 @@ fn single<T>(mut found: Vec<T>, what: &str, id: impl Fn(&T) -> Option<&str>) -> 
     Ok(found.pop())
 }
 
-async fn start_existing(ctx: &Ctx, inst: Instance) -> Result<Instance> {
+/// Starts the instance if it is stopped (or stopping); returns it and whether it started it.
+async fn start_existing(ctx: &Ctx, inst: Instance) -> Result<(Instance, bool)> {
     let id = inst.instance_id().unwrap_or_default().to_string();
     let state = discover::state(&inst).cloned();
     if Bootstrap::of(&inst) == Some(Bootstrap::Failed) {
@@ -240,6 +249,7 @@ async fn start_existing(ctx: &Ctx, inst: Instance) -> Result<Instance> {
             ui::phase("Waiting for the instance to finish stopping...");
             wait::instance_state(ctx, &id, InstanceStateName::Stopped).await?;
             start(ctx, &id, None).await?;
+            return Ok((inst, true));
         }
         Some(InstanceStateName::Stopped) => {
             // A stop Mint did not record (console, API, a shutdown on the VM) is noticed
@@ -249,14 +259,15 @@ async fn start_existing(ctx: &Ctx, inst: Instance) -> Result<Instance> {
                 crate::last_stop::LastStop::of_stopped(recorded, inst.state_transition_reason())
                     .filter(|s| s.by == crate::last_stop::OUTSIDE)
                     .filter(|s| recorded != Some(s.tag_value().as_str()));
-            start(ctx, &id, outside.as_ref()).await?
+            start(ctx, &id, outside.as_ref()).await?;
+            return Ok((inst, true));
         }
         _ => ui::step(&format!(
             "instance {id} is already {}",
             state.as_ref().map(|s| s.as_str()).unwrap_or("?")
         )),
     }
-    Ok(inst)
+    Ok((inst, false))
 }
 
 /// Starts a stopped instance; `noticed` is an unrecorded earlier stop to write down.
@@ -266,19 +277,25 @@ pub(crate) async fn start(
     noticed: Option<&crate::last_stop::LastStop>,
 ) -> Result<()> {
     ui::phase("Starting instance...");
+    // Tagged before the start, so nothing the VM writes at boot is overwritten: the last
+    // heartbeat is from before the stop, so the idle clock restarts (`mint list` must not
+    // flag the fresh start as an auto-stop failure), and the last resume is marked pending
+    // until this boot's reports.
+    let mut values = idle_tags(ctx);
+    values.push((
+        tags::RESUME.to_string(),
+        crate::idle::resume::PENDING.to_string(),
+    ));
+    if let Some(s) = noticed {
+        values.push((tags::LAST_STOP.to_string(), s.tag_value()));
+    }
+    tags::set(&ctx.ec2, vec![id.to_string()], &values).await?;
     ctx.ec2
         .start_instances()
         .instance_ids(id)
         .send()
         .await
         .aws("StartInstances")?;
-    // The last heartbeat is from before the stop; restart the idle clock so `mint list`
-    // does not flag the fresh start as an auto-stop failure.
-    let mut values = idle_tags(ctx);
-    if let Some(s) = noticed {
-        values.push((tags::LAST_STOP.to_string(), s.tag_value()));
-    }
-    tags::set(&ctx.ec2, vec![id.to_string()], &values).await?;
     Ok(())
 }
 

@@ -138,6 +138,46 @@ pub(crate) async fn bootstrap(
     .await
 }
 
+/// How long a start waits for the VM to report its projects resumed: devcontainer starts and
+/// their postStartCommands take a while; a VM that says nothing (one made before Mint had
+/// resume) is not waited on forever.
+const RESUME_TIMEOUT: Duration = Duration::from_secs(5 * 60);
+
+/// Waits for this boot's `mint:resume` (anything but `pending`), and says what resumed.
+/// Returns the instance as last read; a VM that does not report is a warning, not an error:
+/// it runs.
+pub(crate) async fn resume(ctx: &Ctx, id: &str) -> Result<Instance> {
+    use crate::idle::resume::{Outcome, PENDING};
+    let reported = poll(RESUME_TIMEOUT, "the mint:resume tag", || async {
+        let inst = discover::instance_by_id(&ctx.ec2, id).await?;
+        Ok(inst.filter(|i| {
+            crate::tags::get(i.tags(), crate::tags::RESUME).is_some_and(|v| v != PENDING)
+        }))
+    })
+    .await?;
+    let Some(inst) = reported else {
+        crate::ui::warn("the VM has not reported resuming its projects (a VM made before Mint resumed projects has no mint-resume unit: `mint recreate` gives it one); `mint project list` shows them");
+        return discover::instance_by_id(&ctx.ec2, id)
+            .await?
+            .context("the instance disappeared while starting");
+    };
+    match crate::tags::get(inst.tags(), crate::tags::RESUME).and_then(Outcome::parse) {
+        Some(o) => {
+            if !o.ok.is_empty() {
+                crate::ui::phase(&format!("Resumed: {}", o.ok.join(", ")));
+            }
+            for f in &o.failed {
+                crate::ui::warn(&format!(
+                    "project {} did not resume: {}; `mint project rebuild {}` builds it again",
+                    f.project, f.reason, f.project
+                ));
+            }
+        }
+        None => crate::ui::warn("the VM's mint:resume tag is not one Mint wrote"),
+    }
+    Ok(inst)
+}
+
 /// The failure the VM's bootstrap wrote to its serial console in this boot, if any. A console
 /// that cannot be read is no verdict (the tags still are): the wait goes on.
 async fn console_failure(ctx: &Ctx, id: &str) -> Option<String> {

@@ -223,8 +223,15 @@ pub fn vm(window_secs: u64) -> Vm {
 
 /// As `vm`, with `env` in every ssh session on the VM.
 pub fn vm_with(window_secs: u64, vm_env: &[(String, String)]) -> Vm {
+    vm_launched_with(window_secs, &[], vm_env)
+}
+
+/// As `vm_with`, with more arguments for the moto launcher (e.g. `--no-play-resume`).
+pub fn vm_launched_with(window_secs: u64, moto_args: &[&str], vm_env: &[(String, String)]) -> Vm {
     let eic = private_dir("eic");
-    let moto = Moto::start_with(&["--play-bootstrap", "--eic-keys-dir", eic.to_str().unwrap()]);
+    let mut args = vec!["--play-bootstrap", "--eic-keys-dir", eic.to_str().unwrap()];
+    args.extend_from_slice(moto_args);
+    let moto = Moto::start_with(&args);
     let env = Env::new(&moto);
     env.init();
     let rec = &env.json(&["up", "--json", "--yes"])[0];
