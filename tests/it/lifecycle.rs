@@ -841,6 +841,19 @@ fn a_failed_bootstrap_is_reported_at_once_and_retried_by_stop_then_up() {
     });
     assert_eq!(same, id, "the same instance is retried");
     tag_as_the_vm(&ec2, &id, "complete");
+    // The same boot's mint-resume.service answers the start (no projects yet).
+    block_on(
+        ec2.create_tags()
+            .resources(&id)
+            .tags(
+                aws_sdk_ec2::types::Tag::builder()
+                    .key("mint:resume")
+                    .value("at=2026-12-03T00:00:00Z ok= failed=")
+                    .build(),
+            )
+            .send(),
+    )
+    .unwrap();
     let out = up.wait_with_output().unwrap();
     assert!(
         out.status.success(),

@@ -13,10 +13,22 @@ use std::time::{Duration, Instant};
 /// How long an instance or volume may take to change state before we give up.
 const STATE_TIMEOUT: Duration = Duration::from_secs(10 * 60);
 
-/// Polls `check` with a growing interval (0.25 s up to 5 s) until it yields a value or
+/// The longest pause between two looks at an instance or volume state: a start or stop
+/// is over within a second of EC2 saying so, so Mint adds at most one second to it.
+const STATE_EVERY: Duration = Duration::from_secs(1);
+
+/// Between two looks at a tag the VM writes (its bootstrap takes minutes).
+const TAG_EVERY: Duration = Duration::from_secs(5);
+
+/// Polls `check` with a growing interval (0.25 s up to `every`) until it yields a value or
 /// `max` passes. AWS state changes take seconds to minutes, and moto's are instant, so a
 /// fast start and a capped backoff serve both.
-pub(crate) async fn poll<T, F, Fut>(max: Duration, what: &str, mut check: F) -> Result<Option<T>>
+pub(crate) async fn poll<T, F, Fut>(
+    max: Duration,
+    every: Duration,
+    what: &str,
+    mut check: F,
+) -> Result<Option<T>>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<Option<T>>>,
@@ -35,7 +47,7 @@ where
             return Ok(None);
         }
         tokio::time::sleep(delay.min(max.saturating_sub(start.elapsed()))).await;
-        delay = (delay * 2).min(Duration::from_secs(5));
+        delay = (delay * 2).min(every);
     }
 }
 
@@ -46,6 +58,7 @@ pub(crate) async fn instance_state(
 ) -> Result<Instance> {
     let got = poll(
         STATE_TIMEOUT,
+        STATE_EVERY,
         &format!("{id} to be {}", want.as_str()),
         || async {
             let inst = discover::instance_by_id(&ctx.ec2, id).await?;
@@ -65,6 +78,7 @@ pub(crate) async fn instance_state(
 pub(crate) async fn volume_state(ctx: &Ctx, id: &str, want: VolumeState) -> Result<()> {
     let got = poll(
         STATE_TIMEOUT,
+        STATE_EVERY,
         &format!("{id} to be {}", want.as_str()),
         || async {
             let out = ctx
@@ -99,7 +113,7 @@ pub(crate) async fn bootstrap(
     max: Duration,
 ) -> Result<Option<Instance>> {
     let console_read = std::sync::Mutex::new(None::<Instant>);
-    poll(max, "the mint:bootstrap tag", || async {
+    poll(max, TAG_EVERY, "the mint:bootstrap tag", || async {
         let inst = discover::instance_by_id(&ctx.ec2, id).await?;
         let failure = match inst.as_ref().and_then(Bootstrap::of) {
             Some(Bootstrap::Complete) => return Ok(inst),
@@ -148,12 +162,17 @@ const RESUME_TIMEOUT: Duration = Duration::from_secs(5 * 60);
 /// it runs.
 pub(crate) async fn resume(ctx: &Ctx, id: &str) -> Result<Instance> {
     use crate::idle::resume::{Outcome, PENDING};
-    let reported = poll(RESUME_TIMEOUT, "the mint:resume tag", || async {
-        let inst = discover::instance_by_id(&ctx.ec2, id).await?;
-        Ok(inst.filter(|i| {
-            crate::tags::get(i.tags(), crate::tags::RESUME).is_some_and(|v| v != PENDING)
-        }))
-    })
+    let reported = poll(
+        RESUME_TIMEOUT,
+        STATE_EVERY,
+        "the mint:resume tag",
+        || async {
+            let inst = discover::instance_by_id(&ctx.ec2, id).await?;
+            Ok(inst.filter(|i| {
+                crate::tags::get(i.tags(), crate::tags::RESUME).is_some_and(|v| v != PENDING)
+            }))
+        },
+    )
     .await?;
     let Some(inst) = reported else {
         crate::ui::warn("the VM has not reported resuming its projects (a VM made before Mint resumed projects has no mint-resume unit: `mint recreate` gives it one); `mint project list` shows them");
