@@ -178,6 +178,10 @@ pub(crate) struct VmRecord {
     pub(crate) project_volume_gb: Option<i32>,
 }
 
+/// A running VM's heartbeat this old means mint-idle missed three checks: auto-stop is not
+/// running either.
+pub(crate) const REPORT_STALE_SECS: i64 = 15 * 60;
+
 /// Device name the project volume is attached at (spec: Project EBS).
 pub(crate) const PROJECT_DEVICE: &str = "/dev/sdf";
 
@@ -263,6 +267,12 @@ impl VmRecord {
 }
 
 impl VmRecord {
+    /// How long ago a running VM last reported, when that is past `REPORT_STALE_SECS`.
+    pub(crate) fn stale_report(&self, now: i64) -> Option<i64> {
+        let at = crate::time::parse_rfc3339(self.reported_at.as_deref()?)?.secs();
+        (self.state == VmState::Running && now - at > REPORT_STALE_SECS).then_some(now - at)
+    }
+
     /// The VM's Elastic IP is its address, whatever the instance reports (nothing while
     /// stopped, or mid-start): the one place a record takes it.
     pub(crate) fn with_address(&mut self, eip: &aws_sdk_ec2::types::Address) {
@@ -331,6 +341,26 @@ mod tests {
         assert_eq!(Bootstrap::failure(&with("failed")), None);
         assert_eq!(Bootstrap::of(&with("complete")), Some(Bootstrap::Complete));
         assert_eq!(Bootstrap::of(&with("failedish")), None);
+    }
+
+    #[test]
+    fn a_running_vm_silent_for_15_minutes_has_a_stale_report() {
+        let mut rec = parse_records(&format!(
+            "{{\"schema\":\"{SCHEMA}\",\"vm\":\"d\",\"owner\":\"r\",\"instance_id\":null,\"state\":\"running\",\"instance_type\":null,\"public_ip\":null,\"availability_zone\":null,\"launch_time\":null,\"bootstrap\":null,\"health\":null,\"idle\":{{\"timeout_minutes\":60,\"deadline\":null,\"overdue\":false}},\"project_volume_id\":null,\"elastic_ip_allocation_id\":null,\"region\":\"us-east-1\",\"reported_at\":\"2026-11-23T09:00:00Z\"}}"
+        ))
+        .unwrap()
+        .remove(0);
+        let at = crate::time::parse_rfc3339("2026-11-23T09:00:00Z")
+            .unwrap()
+            .secs();
+        assert_eq!(rec.stale_report(at + 14 * 60), None);
+        assert_eq!(rec.stale_report(at + 16 * 60), Some(16 * 60));
+        rec.state = VmState::Stopped;
+        assert_eq!(
+            rec.stale_report(at + 60 * 60),
+            None,
+            "a stopped VM reports nothing"
+        );
     }
 
     #[test]

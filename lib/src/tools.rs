@@ -6,6 +6,17 @@
 
 use std::path::{Path, PathBuf};
 
+/// One of Mint's own tools: next to this executable (an install keeps them together), else
+/// on PATH. The dispatcher's rule, repeated because `cli::dispatch` is compiled alone into
+/// `mint` (no lib) and the lib does not import cli.
+pub(crate) fn mint_tool(tool: &str) -> Option<PathBuf> {
+    std::env::current_exe()
+        .ok()
+        .and_then(|p| p.parent().map(|d| d.join(tool)))
+        .filter(|p| p.is_file())
+        .or_else(|| which::which(tool).ok())
+}
+
 /// The places, after PATH, where `name` is installed by its usual installer.
 fn known_places(name: &str, home: Option<&Path>) -> Vec<PathBuf> {
     let mut v = Vec::new();

@@ -33,7 +33,7 @@ pub(crate) fn installed() -> Installed {
     let tools = TOOLS
         .iter()
         .map(|tool| {
-            let path = locate(tool);
+            let path = crate::tools::mint_tool(tool);
             let version = match &path {
                 // Not run again: this process is that tool.
                 Some(p) if Some(p) == me.as_ref() => Some(VERSION.to_string()),
@@ -69,15 +69,4 @@ pub(crate) fn installed() -> Installed {
             Err(e) => e.to_string(),
         },
     }
-}
-
-/// A tool next to this executable (an install keeps them together), else on PATH: the
-/// dispatcher's rule, repeated because `cli::dispatch` is compiled alone into `mint`
-/// (no lib) and the lib does not import cli.
-fn locate(tool: &str) -> Option<std::path::PathBuf> {
-    std::env::current_exe()
-        .ok()
-        .and_then(|p| p.parent().map(|d| d.join(tool)))
-        .filter(|p| p.is_file())
-        .or_else(|| which::which(tool).ok())
 }

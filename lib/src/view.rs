@@ -236,12 +236,13 @@ fn projects_column(r: &VmRecord) -> String {
 
 /// How old the heartbeat's figures are.
 fn reported(r: &VmRecord, now: i64) -> String {
-    match r.reported_at.as_deref().and_then(parse_rfc3339) {
-        // Three missed checks: mint-idle is not running, so auto-stop is not either.
-        Some(t) if r.state == VmState::Running && now - t.secs() > 15 * 60 => format!(
+    if let Some(ago) = r.stale_report(now) {
+        return format!(
             "{} ago: STALE, the VM reports every 5 minutes; `mint doctor` checks its mint-idle timer",
-            human_duration(now - t.secs())
-        ),
+            human_duration(ago)
+        );
+    }
+    match r.reported_at.as_deref().and_then(parse_rfc3339) {
         Some(t) if r.state == VmState::Running => format!(
             "{} ago (disk, devcontainers and sessions as the VM last saw them)",
             human_duration(now - t.secs())

@@ -77,6 +77,17 @@ fn tag_checks(c: &mut Checks, rec: &VmRecord) {
             deadline.map_or("no deadline yet".into(), |d| format!("idle deadline {d}")),
         );
     }
+    if let Some(ago) = rec.stale_report(crate::time::now().secs()) {
+        c.warn(
+            area,
+            "heartbeat",
+            format!(
+                "last report {} ago; the VM reports every 5 minutes, so mint-idle (and auto-stop) may not be running",
+                crate::time::human_duration(ago)
+            ),
+            &format!("`mint ssh --vm {vm} -- systemctl status mint-idle.timer`; `mint doctor --fix --vm {vm}` re-enables it"),
+        );
+    }
     let prune = format!("free space: `mint ssh --vm {vm} -- docker system prune`");
     match rec.root_disk_used_percent {
         Some(p) if p >= 90 => c.fail(area, "root disk", format!("{p}% used"), &prune),

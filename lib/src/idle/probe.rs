@@ -189,13 +189,15 @@ struct TmuxSocket {
     attached: bool,
 }
 
-/// The sockets of live tmux servers. A socket left by a killed server keeps its bits, so a
-/// socket only counts when a tmux server of the same uid is alive.
+/// The sockets of live tmux servers. A socket left by a killed server keeps its file and
+/// bits, so a socket counts only when a tmux server of the same uid is alive and something
+/// is bound to it (/proc/net/unix lists every bound path).
 fn tmux_sockets(tmpdir: &Path, server_uids: &[u32]) -> Vec<TmuxSocket> {
     let mut out = Vec::new();
     if server_uids.is_empty() {
         return out;
     }
+    let bound = bound_unix_paths();
     let Ok(dir) = std::fs::read_dir(tmpdir) else {
         return out;
     };
@@ -208,7 +210,8 @@ fn tmux_sockets(tmpdir: &Path, server_uids: &[u32]) -> Vec<TmuxSocket> {
         };
         for s in sockets.flatten() {
             let Ok(meta) = s.metadata() else { continue };
-            if meta.file_type().is_socket() && server_uids.contains(&meta.uid()) {
+            let live = bound.as_ref().is_none_or(|b| b.contains(&s.path()));
+            if meta.file_type().is_socket() && server_uids.contains(&meta.uid()) && live {
                 out.push(TmuxSocket {
                     path: s.path(),
                     attached: meta.permissions().mode() & 0o100 != 0,
@@ -217,6 +220,20 @@ fn tmux_sockets(tmpdir: &Path, server_uids: &[u32]) -> Vec<TmuxSocket> {
         }
     }
     out
+}
+
+/// Paths of bound Unix sockets, from /proc/net/unix (its last column); None when it cannot
+/// be read, and then every socket file counts.
+fn bound_unix_paths() -> Option<std::collections::HashSet<std::path::PathBuf>> {
+    let text = std::fs::read_to_string("/proc/net/unix").ok()?;
+    Some(
+        text.lines()
+            .skip(1)
+            .filter_map(|l| l.split_whitespace().nth(7))
+            .filter(|p| p.starts_with('/'))
+            .map(std::path::PathBuf::from)
+            .collect(),
+    )
 }
 
 #[cfg(test)]

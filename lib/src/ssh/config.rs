@@ -378,6 +378,30 @@ mod tests {
     }
 
     #[test]
+    fn the_parser_reads_back_what_render_writes() {
+        // The proxy's path holds a space: render quotes it for the shell, the parser unquotes.
+        let text = format!(
+            "# header\n\n{}\n{}",
+            render(&block("a", "1.1.1.1")),
+            render(&block("b", "2.2.2.2"))
+        );
+        let blocks = parse(&text);
+        assert_eq!(
+            blocks.iter().map(|b| b.alias.as_str()).collect::<Vec<_>>(),
+            ["mint-a", "mint-b"]
+        );
+        assert_eq!(
+            blocks[0].proxy_program().as_deref(),
+            Some("/opt/mint bin/mint-proxy")
+        );
+        assert_eq!(blocks[1].instance_id().as_deref(), Some("i-0abc"));
+        assert!(blocks[0].text.starts_with("Host mint-a\n"));
+        let bare = parse("Host mint-c\n  HostName 3.3.3.3\n");
+        assert_eq!(bare[0].proxy_program(), None);
+        assert_eq!(bare[0].instance_id(), None);
+    }
+
+    #[test]
     fn upsert_keeps_other_vms_and_removes() {
         let dir = tempfile::tempdir().unwrap();
         let f = dir.path().join("ssh_config");

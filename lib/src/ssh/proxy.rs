@@ -40,7 +40,7 @@ pub(crate) async fn run(r: Request) -> Result<()> {
         .await?
         .context("the instance is gone")?;
     let rec = crate::record::VmRecord::from_instance(&inst, aws.region());
-    crate::vm::auto_start::start_for_connection(&rec, ui::interactive()).await?;
+    crate::vm::auto_start::start_with_mint_vm(&rec, ui::interactive())?;
     if handshake_began {
         // ssh's version line went to the stopped VM's address already; this connection
         // cannot start over, but the next one finds the VM up.

@@ -9,7 +9,8 @@ use crate::config::AutoStart;
 use crate::last_stop::LastStop;
 use crate::record::VmRecord;
 use crate::ui;
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
+use std::os::fd::AsFd;
 
 /// How long after a stop a connection without a terminal leaves the VM stopped.
 pub(crate) const GUARD_SECS: i64 = 15 * 60;
@@ -51,9 +52,8 @@ pub(crate) fn refusal(
     })
 }
 
-/// Starts the stopped VM for a connection, as `mint up` would (bootstrap and resume
-/// waited for), or says why not. Said on stderr: the connection's own output is stdout.
-pub(crate) async fn start_for_connection(rec: &VmRecord, interactive: bool) -> Result<VmRecord> {
+/// Whether this connection may start the stopped VM (`auto_start` and the 15-minute guard).
+fn allowed(rec: &VmRecord, interactive: bool) -> Result<crate::config::Config> {
     let config = crate::config::current()?;
     let now = crate::time::now().secs();
     if let Some(why) = refusal(
@@ -65,6 +65,13 @@ pub(crate) async fn start_for_connection(rec: &VmRecord, interactive: bool) -> R
     ) {
         bail!(why);
     }
+    Ok(config)
+}
+
+/// Starts the stopped VM for a connection, as `mint up` would (bootstrap and resume
+/// waited for), or says why not. Said on stderr: the connection's own output is stdout.
+pub(crate) async fn start_for_connection(rec: &VmRecord, interactive: bool) -> Result<VmRecord> {
+    let config = allowed(rec, interactive)?;
     ui::phase(&format!("{} is stopped; starting it...", rec.vm));
     let ctx = Ctx::new(config).await?;
     let _lock = ctx.lock_vm(&rec.vm)?;
@@ -76,6 +83,27 @@ pub(crate) async fn start_for_connection(rec: &VmRecord, interactive: bool) -> R
             rec.vm
         ),
     }
+}
+
+/// As `start_for_connection`, for mint-proxy: the start is `mint-vm up`'s, run as a child,
+/// so the ProxyCommand does not link the whole lifecycle. Its stdout is ssh's channel, so
+/// the child's output all goes to stderr.
+pub(crate) fn start_with_mint_vm(rec: &VmRecord, interactive: bool) -> Result<()> {
+    allowed(rec, interactive)?;
+    ui::phase(&format!("{} is stopped; starting it...", rec.vm));
+    let mint_vm = crate::tools::mint_tool("mint-vm")
+        .context("mint-vm is neither next to mint-proxy nor on PATH; `mint up` starts the VM")?;
+    let stderr = std::io::stderr().as_fd().try_clone_to_owned()?;
+    let status = std::process::Command::new(mint_vm)
+        .args(["up", "--vm", &rec.vm, "--on-timeout", "leave"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::from(stderr))
+        .status()
+        .context("cannot run mint-vm up")?;
+    if !status.success() {
+        bail!("starting VM `{}` failed (see above)", rec.vm);
+    }
+    Ok(())
 }
 
 #[cfg(test)]
