@@ -51,6 +51,10 @@ impl AutoStart {
     pub(crate) const ALL: [AutoStart; 3] =
         [AutoStart::Always, AutoStart::Interactive, AutoStart::Never];
 
+    pub(crate) fn parse(s: &str) -> Option<AutoStart> {
+        AutoStart::ALL.into_iter().find(|a| a.as_str() == s.trim())
+    }
+
     pub(crate) fn as_str(self) -> &'static str {
         match self {
             AutoStart::Always => "always",
@@ -215,9 +219,7 @@ pub(crate) fn parse_value(key: Key, raw: &str) -> Result<Setting, ConfigError> {
                 Ok(Setting::Int(n))
             }
         }
-        Key::AutoStart => AutoStart::ALL
-            .into_iter()
-            .find(|a| a.as_str() == raw.trim())
+        Key::AutoStart => AutoStart::parse(raw)
             .map(|a| Setting::Text(a.as_str().to_string()))
             .ok_or_else(|| invalid(format!("`{raw}` is not always, interactive or never"))),
         Key::SshConfigApproved | Key::IdleIgnoresWaitingClaude => match raw.trim() {
@@ -303,11 +305,9 @@ impl Config {
             };
             match parse_value(key, &raw).map_err(|e| bad(e.to_string()))? {
                 Setting::Text(s) if key == Key::Region => cfg.region = Some(s),
+                // parse_value accepted it: it is one of the three.
                 Setting::Text(s) if key == Key::AutoStart => {
-                    cfg.auto_start = AutoStart::ALL
-                        .into_iter()
-                        .find(|a| a.as_str() == s)
-                        .unwrap_or_default()
+                    cfg.auto_start = AutoStart::parse(&s).unwrap_or_default()
                 }
                 Setting::Text(s) => cfg.instance_type = s,
                 Setting::Int(n) if key == Key::VolumeSizeGb => cfg.volume_size_gb = n,

@@ -69,7 +69,7 @@ struct Evaluation {
 async fn evaluate() -> Result<Evaluation> {
     let now = state::now()?;
     let inst = instance::from_metadata().await?;
-    let mut activity = probe::probe();
+    let (mut activity, tmux_sockets) = probe::probe();
     let boot_id = state::boot_id();
     let (timeout, timeout_warning) =
         decide::timeout_from_tag(inst.tags.get(tags::IDLE_TIMEOUT).map(String::as_str));
@@ -150,7 +150,7 @@ async fn evaluate() -> Result<Evaluation> {
         claude_processes: activity.claude_processes,
         root_disk_used_percent: disk::used_percent("/"),
         devcontainers,
-        tmux_sessions: probe::tmux_sessions(),
+        tmux_sessions: probe::tmux_sessions(&tmux_sockets),
         heartbeat: None,
         notify_result: None,
         warnings,

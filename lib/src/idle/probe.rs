@@ -47,26 +47,25 @@ impl Activity {
 /// not set, would move them).
 const TMUX_TMPDIR: &str = "/tmp";
 
-pub(crate) fn probe() -> Activity {
+/// What the probes saw, and the live tmux servers' sockets (for `tmux_sessions`, so the
+/// heartbeat does not scan /proc and the socket directories a second time).
+pub(crate) fn probe() -> (Activity, Vec<std::path::PathBuf>) {
     let procs = scan_processes(Path::new("/proc"));
     let sockets = tmux_sockets(Path::new(TMUX_TMPDIR), &procs.tmux_server_uids);
-    Activity {
+    let activity = Activity {
         ssh_sessions: procs.ssh_sessions,
         mosh_servers: procs.mosh_servers,
         tmux_attached: sockets.iter().filter(|s| s.attached).count() as u32,
         claude_processes: procs.claude,
-    }
+    };
+    (activity, sockets.into_iter().map(|s| s.path).collect())
 }
 
 /// The names of every tmux session on the VM (any user's server), sorted, for the
-/// heartbeat. One `tmux list-sessions` per live server: tmux lets root and the server's
-/// owner in.
-pub(crate) fn tmux_sessions() -> Vec<String> {
-    let procs = scan_processes(Path::new("/proc"));
-    let mut names: Vec<String> = tmux_sockets(Path::new(TMUX_TMPDIR), &procs.tmux_server_uids)
-        .iter()
-        .flat_map(|s| list_sessions(&s.path))
-        .collect();
+/// heartbeat. One `tmux list-sessions` per live server socket: tmux lets root and the
+/// server's owner in.
+pub(crate) fn tmux_sessions(sockets: &[std::path::PathBuf]) -> Vec<String> {
+    let mut names: Vec<String> = sockets.iter().flat_map(|s| list_sessions(s)).collect();
     names.sort();
     names.dedup();
     names

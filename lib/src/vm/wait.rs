@@ -175,6 +175,9 @@ pub(crate) async fn resume(ctx: &Ctx, id: &str) -> Result<Instance> {
     )
     .await?;
     let Some(inst) = reported else {
+        // No answer is not "still resuming": `mint list` must not say so forever. A late
+        // answer from the VM still lands.
+        crate::tags::remove(&ctx.ec2, id, crate::tags::RESUME).await?;
         crate::ui::warn("the VM has not reported resuming its projects (a VM made before Mint resumed projects has no mint-resume unit: `mint recreate` gives it one); `mint project list` shows them");
         return discover::instance_by_id(&ctx.ec2, id)
             .await?
