@@ -88,6 +88,9 @@ _mint__idle() {
             mint__idle__subcmd__help__subcmd__notify,test)
                 cmd="mint__idle__subcmd__help__subcmd__notify__subcmd__test"
                 ;;
+            mint__idle__subcmd__help__subcmd__notify,wake-url)
+                cmd="mint__idle__subcmd__help__subcmd__notify__subcmd__wake__subcmd__url"
+                ;;
             mint__idle__subcmd__notify,help)
                 cmd="mint__idle__subcmd__notify__subcmd__help"
                 ;;
@@ -103,6 +106,9 @@ _mint__idle() {
             mint__idle__subcmd__notify,test)
                 cmd="mint__idle__subcmd__notify__subcmd__test"
                 ;;
+            mint__idle__subcmd__notify,wake-url)
+                cmd="mint__idle__subcmd__notify__subcmd__wake__subcmd__url"
+                ;;
             mint__idle__subcmd__notify__subcmd__help,help)
                 cmd="mint__idle__subcmd__notify__subcmd__help__subcmd__help"
                 ;;
@@ -117,6 +123,9 @@ _mint__idle() {
                 ;;
             mint__idle__subcmd__notify__subcmd__help,test)
                 cmd="mint__idle__subcmd__notify__subcmd__help__subcmd__test"
+                ;;
+            mint__idle__subcmd__notify__subcmd__help,wake-url)
+                cmd="mint__idle__subcmd__notify__subcmd__help__subcmd__wake__subcmd__url"
                 ;;
             *)
                 ;;
@@ -237,7 +246,7 @@ _mint__idle() {
             return 0
             ;;
         mint__subcmd__idle__subcmd__help__subcmd__notify)
-            opts="set show test off"
+            opts="set show test off wake-url"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -293,6 +302,20 @@ _mint__idle() {
             return 0
             ;;
         mint__subcmd__idle__subcmd__help__subcmd__notify__subcmd__test)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__help__subcmd__notify__subcmd__wake__subcmd__url)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -395,7 +418,7 @@ _mint__idle() {
             return 0
             ;;
         mint__subcmd__idle__subcmd__notify)
-            opts="-h --debug --help set show test off help"
+            opts="-h --debug --help set show test off wake-url help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -409,7 +432,7 @@ _mint__idle() {
             return 0
             ;;
         mint__subcmd__idle__subcmd__notify__subcmd__help)
-            opts="set show test off help"
+            opts="set show test off wake-url help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -492,6 +515,20 @@ _mint__idle() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mint__subcmd__idle__subcmd__notify__subcmd__help__subcmd__wake__subcmd__url)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mint__subcmd__idle__subcmd__notify__subcmd__off)
             opts="-h --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -545,6 +582,24 @@ _mint__idle() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__notify__subcmd__wake__subcmd__url)
+            opts="-h --vm --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

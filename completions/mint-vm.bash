@@ -61,6 +61,9 @@ _mint__vm() {
             mint__vm,version)
                 cmd="mint__vm__subcmd__version"
                 ;;
+            mint__vm,wake-url)
+                cmd="mint__vm__subcmd__wake__subcmd__url"
+                ;;
             mint__vm__subcmd__admin,attach-policy)
                 cmd="mint__vm__subcmd__admin__subcmd__attach__subcmd__policy"
                 ;;
@@ -160,6 +163,9 @@ _mint__vm() {
             mint__vm__subcmd__help,version)
                 cmd="mint__vm__subcmd__help__subcmd__version"
                 ;;
+            mint__vm__subcmd__help,wake-url)
+                cmd="mint__vm__subcmd__help__subcmd__wake__subcmd__url"
+                ;;
             mint__vm__subcmd__help__subcmd__admin,attach-policy)
                 cmd="mint__vm__subcmd__help__subcmd__admin__subcmd__attach__subcmd__policy"
                 ;;
@@ -188,7 +194,7 @@ _mint__vm() {
 
     case "${cmd}" in
         mint__vm)
-            opts="-h -V --verbose --debug --owner-arn-mismatch-ok --help --version init admin up down resize recreate destroy list status extend doctor version update config help"
+            opts="-h -V --verbose --debug --owner-arn-mismatch-ok --help --version init admin up down resize recreate destroy list status extend wake-url doctor version update config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -598,7 +604,7 @@ _mint__vm() {
             return 0
             ;;
         mint__subcmd__vm__subcmd__help)
-            opts="init admin up down resize recreate destroy list status extend doctor version update config help"
+            opts="init admin up down resize recreate destroy list status extend wake-url doctor version update config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -919,6 +925,20 @@ _mint__vm() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mint__subcmd__vm__subcmd__help__subcmd__wake__subcmd__url)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mint__subcmd__vm__subcmd__init)
             opts="-h --region --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1068,6 +1088,24 @@ _mint__vm() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__vm__subcmd__wake__subcmd__url)
+            opts="-h --vm --rotate --json --verbose --debug --owner-arn-mismatch-ok --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

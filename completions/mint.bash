@@ -88,6 +88,9 @@ _mint() {
             mint,version)
                 cmd="mint__subcmd__version"
                 ;;
+            mint,wake-url)
+                cmd="mint__subcmd__wake__subcmd__url"
+                ;;
             mint__subcmd__admin,attach-policy)
                 cmd="mint__subcmd__admin__subcmd__attach__subcmd__policy"
                 ;;
@@ -140,7 +143,7 @@ _mint() {
 
     case "${cmd}" in
         mint)
-            opts="-h -V --verbose --debug --owner-arn-mismatch-ok --help --version init admin up down resize recreate destroy list status extend doctor version update config ssh mosh connect sessions notify ssh-config code key project help"
+            opts="-h -V --verbose --debug --owner-arn-mismatch-ok --help --version init admin up down resize recreate destroy list status extend wake-url doctor version update config ssh mosh connect sessions notify ssh-config code key project help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -864,6 +867,24 @@ _mint() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__wake__subcmd__url)
+            opts="-h --vm --rotate --json --verbose --debug --owner-arn-mismatch-ok --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -39,6 +39,7 @@ complete -c mint -n "__fish_mint_needs_command" -f -a "destroy" -d 'Delete a VM:
 complete -c mint -n "__fish_mint_needs_command" -f -a "list" -d 'List your VMs: state, IP, type, uptime, idle timer'
 complete -c mint -n "__fish_mint_needs_command" -f -a "status" -d 'Show everything AWS knows about one VM'
 complete -c mint -n "__fish_mint_needs_command" -f -a "extend" -d 'Reset a running VM\'s idle auto-stop timer: it stays up at least MINUTES from now'
+complete -c mint -n "__fish_mint_needs_command" -f -a "wake-url" -d 'Print a URL that starts the VM from a phone, with no AWS keys on it; --rotate replaces it'
 complete -c mint -n "__fish_mint_needs_command" -f -a "doctor" -d 'Check credentials, admin setup, quotas, ssh files and VM health; --fix repairs drift'
 complete -c mint -n "__fish_mint_needs_command" -f -a "version" -d 'Print the version of every Mint tool, the commit, and the mint-idle new VMs get'
 complete -c mint -n "__fish_mint_needs_command" -f -a "update" -d 'Replace the Mint tools with the latest release'
@@ -168,6 +169,13 @@ complete -c mint -n "__fish_mint_using_subcommand extend" -l verbose -d 'Show pr
 complete -c mint -n "__fish_mint_using_subcommand extend" -l debug -d 'Show every AWS call (service, operation, duration, result)'
 complete -c mint -n "__fish_mint_using_subcommand extend" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint -n "__fish_mint_using_subcommand extend" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mint -n "__fish_mint_using_subcommand wake-url" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
+complete -c mint -n "__fish_mint_using_subcommand wake-url" -l rotate -d 'Make a new secret; the old URL stops working'
+complete -c mint -n "__fish_mint_using_subcommand wake-url" -l json -d 'Print the VM, instance, URL and what was done as one JSON object (no QR code)'
+complete -c mint -n "__fish_mint_using_subcommand wake-url" -l verbose -d 'Show progress steps'
+complete -c mint -n "__fish_mint_using_subcommand wake-url" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand wake-url" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
+complete -c mint -n "__fish_mint_using_subcommand wake-url" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mint -n "__fish_mint_using_subcommand doctor" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint -n "__fish_mint_using_subcommand doctor" -l fix -d 'Repair what drifted (asks first)'
 complete -c mint -n "__fish_mint_using_subcommand doctor" -s y -l yes -d 'Do not ask before repairing'

@@ -130,6 +130,48 @@ def refuse_sso_role_changes():
     IAMBackend.attach_role_policy = attach_role_policy
 
 
+def serve_function_urls():
+    """moto's CloudFormation has no AWS::Lambda::Url (the admin stack's wake endpoint): this
+    model makes it through moto's own CreateFunctionUrlConfig, with FunctionUrl to GetAtt.
+    A CloudFormationModel subclass is registered by existing, before the first stack."""
+    from moto.awslambda.models import lambda_backends
+    from moto.core.common_models import CloudFormationModel
+
+    class FunctionUrl(CloudFormationModel):
+        # moto files every model under the service its module names.
+        __module__ = "moto.awslambda.models"
+
+        def __init__(self, url, function_name):
+            self.url, self.function_name = url, function_name
+            self.physical_resource_id = url
+
+        @staticmethod
+        def cloudformation_name_type():
+            return ""
+
+        @staticmethod
+        def cloudformation_type():
+            return "AWS::Lambda::Url"
+
+        @classmethod
+        def create_from_cloudformation_json(cls, resource_name, cloudformation_json,
+                                            account_id, region_name, **kwargs):
+            props = cloudformation_json["Properties"]
+            name = props["TargetFunctionArn"].split(":")[-1]
+            config = lambda_backends[account_id][region_name].create_function_url_config(
+                name, {"AuthType": props.get("AuthType", "AWS_IAM")})
+            return cls(config.url, name)
+
+        @classmethod
+        def has_cfn_attr(cls, attr):
+            return attr in ("FunctionUrl", "FunctionArn")
+
+        def get_cfn_attribute(self, attribute_name):
+            return self.url if attribute_name == "FunctionUrl" else self.function_name
+
+    return FunctionUrl
+
+
 def seed_ami_parameter(regions):
     from moto.ssm.models import ssm_backends
 
@@ -373,6 +415,7 @@ def main():
 
     serve_console()
     refuse_sso_role_changes()
+    serve_function_urls()
     if args.eic_keys_dir:
         serve_instance_connect(args.eic_keys_dir)
     server = Server(args.latency_ms, ip_address="127.0.0.1", port=args.port, verbose=False)

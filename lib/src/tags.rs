@@ -36,6 +36,9 @@ pub(crate) const TMUX_SESSIONS: &str = "mint:tmux-sessions";
 pub(crate) const RESUME: &str = "mint:resume";
 /// A heartbeat list the VM could not read (dockerd not answering).
 pub(crate) const UNKNOWN: &str = "?";
+/// The SHA-256 of the VM's wake secret (`mint wake-url`): the wake endpoint finds the VM by it.
+/// Set by the user's own credentials; the instance role may not write it.
+pub(crate) const WAKE_HASH: &str = "mint:wake-hash";
 pub(crate) const IDLE_IGNORES_WAITING_CLAUDE: &str = "mint:idle-ignores-waiting-claude";
 pub(crate) const NAME: &str = "Name";
 

@@ -442,8 +442,10 @@ fn a_power_user_runs_mint_once_mint_user_is_attached() {
     let rec = &dev.json(&["up", "--json", "--yes"])[0];
     assert_eq!(rec["state"], "running");
     assert_eq!(rec["owner"], "dev");
-    // The rest of a user's day, as the same PowerUser.
+    // The rest of a user's day, as the same PowerUser: the wake endpoint `setup` deployed
+    // is theirs to use.
     dev.mint(&["list"]).assert().success();
+    assert_eq!(dev.json(&["wake-url", "--json"])[0]["made"], "new");
     let out = dev.mint(&["doctor", "--json"]).output().unwrap();
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     for c in report["checks"]

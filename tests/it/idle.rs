@@ -681,12 +681,21 @@ fn the_stop_is_announced_once_then_told_and_recorded() {
         "{text}"
     );
 
+    // `mint wake-url` handed the VM its URL: the stop message carries it, to start again.
+    let wake = "https://abc.lambda-url.us-east-1.on.aws/5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e";
+    let mut c = imds.mint_idle(&env, state.path());
+    c.env("MINT_NOTIFY_CONFIG", &notify)
+        .args(["notify", "wake-url", "--vm", "default", wake]);
+    common::assert_ok(&c.output().unwrap());
+    assert!(warning.get("wake_url").is_none(), "{warning}");
+
     let r = check(61);
     assert_eq!(r["action_taken"], "stop", "{r}");
     let got = receiver.requests();
     assert_eq!(got.len(), 2, "{got:?}");
     let stopped = got[1].json();
     assert_eq!(stopped["event"], "stopped");
+    assert_eq!(stopped["wake_url"], wake, "{stopped}");
     assert_eq!(
         stopped["message"],
         "default stopped: idle for 61 min (auto-stop)"
@@ -724,6 +733,7 @@ fn an_undeliverable_notification_never_holds_up_the_stop() {
     let id = rec["instance_id"].as_str().unwrap().to_string();
     let imds = Imds::start(&moto, &id);
     let receiver = common::receiver::Receiver::start();
+    let wake = "https://abc.lambda-url.us-east-1.on.aws/5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e";
     for (answer, said) in [
         (common::receiver::Answer::ServerError, "HTTP 500"),
         (common::receiver::Answer::Never, "error"),
@@ -731,6 +741,10 @@ fn an_undeliverable_notification_never_holds_up_the_stop() {
         receiver.answer(answer);
         let state = tempfile::tempdir().unwrap();
         let notify = channel(state.path(), "ntfy", &receiver.url("/mint-topic"));
+        let mut c = imds.mint_idle(&env, state.path());
+        c.env("MINT_NOTIFY_CONFIG", &notify)
+            .args(["notify", "wake-url", "--vm", "default", wake]);
+        common::assert_ok(&c.output().unwrap());
         idle_since(state.path(), &at(0));
         let started = Instant::now();
         let mut c = imds.mint_idle(&env, state.path());
@@ -758,6 +772,14 @@ fn an_undeliverable_notification_never_holds_up_the_stop() {
         )
         .unwrap();
         assert_eq!(kept["pending"].as_array().unwrap().len(), 1, "{kept}");
+        // ntfy's button that starts the VM again from the phone.
+        let sent = receiver.requests();
+        let last = sent.last().expect("the receiver saw the message");
+        assert_eq!(
+            last.header("Actions"),
+            Some(format!("http, Start again, {wake}, method=POST, clear=true").as_str()),
+            "{last:?}"
+        );
         env.mint(&["up", "--yes"]).assert().success();
     }
 }

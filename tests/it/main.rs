@@ -18,3 +18,4 @@ mod notify;
 mod project;
 mod recreate;
 mod update;
+mod wake;

@@ -277,6 +277,29 @@ fn notify_set_show_test_off_over_ssh() {
         String::from_utf8_lossy(&out.stderr)
     );
 
+    // `mint wake-url` hands the running VM its URL for the stop message's button, off
+    // every command line.
+    let said = ok(mint(&["wake-url"]));
+    let url = said
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("https://"))
+        .unwrap_or_else(|| panic!("{said}"))
+        .to_string();
+    assert!(said.contains("now carries a Start again button"), "{said}");
+    let kept = home.join(".config/mint/wake/default.url");
+    assert_eq!(std::fs::read_to_string(&kept).unwrap().trim(), url);
+    assert_eq!(
+        std::fs::metadata(&kept).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let secret = url.rsplit('/').next().unwrap();
+    let argv = std::fs::read_to_string(&argv_log).unwrap();
+    assert!(
+        argv.contains("notify wake-url --vm default -") && !argv.contains(secret),
+        "{argv}"
+    );
+
     assert!(ok(mint(&["notify", "off"])).contains("notifications off"));
     assert!(!config.exists());
     assert!(ok(mint(&["notify", "show"])).contains("no notification channel"));

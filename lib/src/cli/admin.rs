@@ -19,9 +19,10 @@ What it creates (one CloudFormation stack, `mint-admin`; `mint admin template` p
   - role mint-instance-role and instance profile mint-instance-profile: a VM may stop and tag itself (only itself, only while tagged mint=true), checked after each deploy with IAM's policy simulator;
   - an encrypted EFS file system (Elastic throughput, tagged mint=true, mint:component=efs) with a mount target in every default subnet, holding each user's dotfiles and Claude auth behind their own access point;
   - security group mint-efs: NFS (2049/tcp) from members of itself only; every Mint VM carries it;
-  - managed policy mint-user: iam:PassRole on mint-instance-role (to ec2.amazonaws.com only) and iam:GetInstanceProfile on mint-instance-profile, the two things PowerUserAccess lacks for Mint.
+  - managed policy mint-user: iam:PassRole on mint-instance-role (to ec2.amazonaws.com only) and iam:GetInstanceProfile on mint-instance-profile, the two things PowerUserAccess lacks for Mint;
+  - the wake endpoint: Lambda function mint-wake behind a public function URL, with role mint-wake-role (look instances up, start instances tagged mint=true, nothing else) and log group /aws/lambda/mint-wake (30 days). It starts a stopped VM for whoever holds that VM's wake URL (`mint wake-url`): a per-VM secret whose hash is on the instance.
 
-What it costs at rest: only EFS storage, about $0.30 per GB-month (Standard class), typically a few MB per user; IAM, the security group and the mount targets are free. VMs are billed to their owners' tags (mint:owner).
+What it costs at rest: only EFS storage, about $0.30 per GB-month (Standard class), typically a few MB per user; IAM, the security group and the mount targets are free, and the wake function costs nothing until called (a fraction of a cent per thousand calls). VMs are billed to their owners' tags (mint:owner).
 
 Day to day: `mint admin status` shows the stack and whether `mint init` would pass; `mint admin deploy` after upgrading Mint brings the stack to the new template (a re-run with nothing to change changes nothing); `mint admin attach-policy --user NAME` adds users.
 
@@ -46,7 +47,7 @@ pub(crate) enum AdminCmd {
     },
     /// Create or update the `mint-admin` CloudFormation stack
     #[command(
-        long_about = "Create or update the `mint-admin` CloudFormation stack.\n\nThe stack holds the instance role `mint-instance-role` and profile `mint-instance-profile` (a VM may stop and tag only itself), the encrypted EFS file system (Elastic throughput, tagged mint=true, mint:component=efs) with a mount target in every default subnet, its `mint-efs` security group (NFS 2049 from itself only), and the managed policy `mint-user` (iam:PassRole on mint-instance-role, iam:GetInstanceProfile on mint-instance-profile). Stack events stream while it waits. A re-run with nothing to change says so and changes nothing. `mint admin template` prints the template."
+        long_about = "Create or update the `mint-admin` CloudFormation stack.\n\nThe stack holds the instance role `mint-instance-role` and profile `mint-instance-profile` (a VM may stop and tag only itself), the encrypted EFS file system (Elastic throughput, tagged mint=true, mint:component=efs) with a mount target in every default subnet, its `mint-efs` security group (NFS 2049 from itself only), the managed policy `mint-user` (iam:PassRole on mint-instance-role, iam:GetInstanceProfile on mint-instance-profile), and the wake endpoint (Lambda function `mint-wake` behind a public function URL, whose role may only look instances up and start those tagged mint=true). Stack events stream while it waits. A re-run with nothing to change says so and changes nothing. `mint admin template` prints the template."
     )]
     Deploy {
         #[command(flatten)]

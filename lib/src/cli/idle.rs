@@ -101,6 +101,14 @@ enum NotifyAction {
     Test,
     /// Stop sending notifications
     Off,
+    /// Keep this VM's wake URL, for the Start again button of its auto-stop notification (`mint wake-url` sends it)
+    WakeUrl {
+        /// The VM's name (the file is per VM: the user's config is shared by all their VMs)
+        #[arg(long, value_name = "NAME")]
+        vm: String,
+        /// The URL; `-` reads it from stdin (how `mint wake-url` sends it: off every command line)
+        url: String,
+    },
 }
 
 /// Said in `--help` and for every command where mint-idle cannot work.
@@ -216,19 +224,24 @@ async fn permissions(json: bool) -> Result<()> {
     )
 }
 
+/// A URL argument, or with `-` the first line of stdin (how the client sends secrets: off
+/// every command line).
+fn url_or_stdin(url: String) -> Result<String> {
+    if url != "-" {
+        return Ok(url);
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .context("cannot read the URL from stdin")?;
+    Ok(line.trim().to_string())
+}
+
 async fn notify(action: NotifyAction) -> Result<()> {
     use idle::notify;
     match action {
         NotifyAction::Set { url, kind } => {
-            let url = if url == "-" {
-                let mut line = String::new();
-                std::io::stdin()
-                    .read_line(&mut line)
-                    .context("cannot read the URL from stdin")?;
-                line.trim().to_string()
-            } else {
-                url
-            };
+            let url = url_or_stdin(url)?;
             let c = notify::channel(&url, kind)?;
             notify::save(&c)?;
             println!(
@@ -256,9 +269,15 @@ async fn notify(action: NotifyAction) -> Result<()> {
                 title: format!("Mint VM {vm}"),
                 message: format!("Test from {vm}: notifications work"),
                 action: None,
+                wake_url: notify::wake_url(&vm),
             };
             let code = notify::send(&c, &m).await?;
             println!("sent: {} answered HTTP {code}", c.url);
+        }
+        NotifyAction::WakeUrl { vm, url } => {
+            let url = url_or_stdin(url)?;
+            notify::save_wake_url(&vm, &url)?;
+            println!("VM {vm}'s auto-stop notification carries its wake URL");
         }
         NotifyAction::Off => {
             if notify::clear()? {

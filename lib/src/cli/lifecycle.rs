@@ -301,6 +301,7 @@ async fn destroy_one(ctx: &Ctx, name: &str, yes: bool) -> Result<()> {
     }
     destroy::execute(ctx, &plan).await?;
     crate::ssh::forget(name)?;
+    crate::vm::wake_url::forget(ctx.aws.region(), name)?;
     ui::out(&format!("VM {name} destroyed."))?;
     Ok(())
 }

@@ -13,6 +13,7 @@ pub mod proxy;
 mod release;
 mod status;
 pub mod vm;
+mod wake;
 
 use crate::aws::AwsError;
 use crate::record::VmRecord;

@@ -74,6 +74,9 @@ enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// Print a URL that starts the VM from a phone, with no AWS keys on it; --rotate replaces it
+    #[command(long_about = super::wake::ABOUT)]
+    WakeUrl(super::wake::WakeArgs),
     /// Check credentials, admin setup, quotas, ssh files and VM health; --fix repairs drift
     #[command(
         long_about = "Check credentials, admin setup, quotas, ssh files and VM health; --fix repairs drift.\n\nEvery check prints one line (ok, warn or FAIL) and each warn/fail names its fix. AWS: credentials and their expiry, the region, the admin's resources, your security group and EFS access point. Quotas: Elastic IPs and On-Demand standard vCPUs against one more VM of the configured type. Local: the Include line in ~/.ssh/config comes before every Host block, Mint's ssh_config parses, each ProxyCommand exists, key files are 0600 and match, known_hosts holds each VM's published host key. Each running VM (or just --vm): bootstrap, mint:health, heartbeat, root disk, and over SSH the components against what bootstrap recorded, Docker and the mint-idle timer.\n\n--fix is the only repair path: it rewrites the ssh config, keys and known_hosts from the VM tags, and over SSH re-runs the bootstrap steps for what drifted, then the reconcile unit. It never touches the project volume or EFS data, and shows what it will do and asks first (--yes skips that). Exits 1 when a check fails."
@@ -124,6 +127,7 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
         Cmd::Recreate(args) => super::lifecycle::recreate(cfg, args).await,
         Cmd::Destroy(args) => super::lifecycle::destroy(cfg, args).await,
         Cmd::Status(args) => super::status::status(&cfg, args).await,
+        Cmd::WakeUrl(args) => super::wake::wake_url(cfg, args).await,
         Cmd::Extend { minutes, vm, json } => {
             let targets = vm.targets()?;
             let ctx = Ctx::new(cfg).await?;

@@ -216,6 +216,7 @@ pub(crate) fn apply(
         title: format!("{project} on {vm}"),
         message: format!("{project} on {vm}: Claude is waiting for you — {text}"),
         action: Some(format!("mint connect {project}")),
+        wake_url: None,
     })
 }
 

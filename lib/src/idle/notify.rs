@@ -40,6 +40,9 @@ pub(crate) struct Message {
     pub(crate) message: String,
     /// The command that answers it, e.g. `mint connect api`.
     pub(crate) action: Option<String>,
+    /// On `stopped`: the VM's wake URL (`mint wake-url`), a "Start again" button in ntfy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) wake_url: Option<String>,
 }
 
 pub(crate) fn config_path() -> PathBuf {
@@ -128,6 +131,43 @@ pub(crate) fn clear() -> Result<bool> {
     }
 }
 
+/// Where the VM keeps its wake URL, beside the channel (the user's EFS config, 0600): one
+/// file per VM, since each VM has its own secret.
+fn wake_path(vm: &str) -> PathBuf {
+    let config = config_path();
+    config
+        .parent()
+        .map(|d| d.join("wake"))
+        .unwrap_or_else(|| PathBuf::from("wake"))
+        .join(format!("{vm}.url"))
+}
+
+/// Keeps the VM's wake URL for its stop notification (`mint wake-url` hands it over).
+pub(crate) fn save_wake_url(vm: &str, url: &str) -> Result<()> {
+    let parsed =
+        reqwest::Url::parse(url).with_context(|| format!("`{}` is not a URL", redacted(url)))?;
+    if parsed.scheme() != "https" && !crate::release::is_local_url(&parsed) {
+        bail!("a wake URL is https: `{}`", redacted(url));
+    }
+    if vm.is_empty() || vm.contains(['/', '\\']) || vm.starts_with('.') {
+        bail!("`{vm}` is not a VM name");
+    }
+    let path = wake_path(vm);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    crate::fs::write_atomic(&path, format!("{url}\n").as_bytes(), 0o600)
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// The VM's wake URL, if `mint wake-url` handed one over (unreadable counts as none: a
+/// notification goes out without its button rather than not at all).
+pub(crate) fn wake_url(vm: &str) -> Option<String> {
+    let text = std::fs::read_to_string(wake_path(vm)).ok()?;
+    let url = text.trim();
+    (!url.is_empty()).then(|| url.to_string())
+}
+
 /// Delivers one message; Ok is the HTTP status of a 2xx answer.
 pub(crate) async fn send(c: &Channel, m: &Message) -> Result<u16> {
     let http = reqwest::Client::builder()
@@ -143,8 +183,15 @@ pub(crate) async fn send(c: &Channel, m: &Message) -> Result<u16> {
             };
             // Header values must be ASCII; the body carries the full text.
             let title: String = m.title.chars().filter(char::is_ascii).collect();
-            http.post(&c.url)
-                .header("Title", title)
+            let mut post = http.post(&c.url);
+            // ntfy's button that makes an HTTP request from the phone itself.
+            if let Some(url) = &m.wake_url {
+                post = post.header(
+                    "Actions",
+                    format!("http, Start again, {url}, method=POST, clear=true"),
+                );
+            }
+            post.header("Title", title)
                 .header(
                     "Tags",
                     if m.event.starts_with("claude") {

@@ -39,6 +39,7 @@ pub(crate) fn due(
         title: format!("Mint VM {vm}"),
         message,
         action: action.map(str::to_string),
+        wake_url: None,
     };
     if d.stop {
         let stopped = stop_result.is_some_and(|r| !r.starts_with("error"));
@@ -89,7 +90,12 @@ pub(crate) async fn after_check(
     let mut st: State = super::state::read_json(FILE).unwrap_or_default();
     let (new, warned_for) = due(vm, d, record.stop_result.as_deref(), now, st.warned_for);
     let mut queue = std::mem::take(&mut st.pending);
-    queue.extend(new);
+    queue.extend(new.map(|mut m| {
+        if m.event == "stopped" {
+            m.wake_url = notify::wake_url(vm);
+        }
+        m
+    }));
     // Most checks owe nothing (a new warning always comes with a message): no write then.
     if queue.is_empty() {
         return None;

@@ -15,6 +15,7 @@ pub(crate) mod settings;
 pub(crate) mod target;
 pub(crate) mod up;
 pub(crate) mod wait;
+pub(crate) mod wake_url;
 
 use crate::aws::Aws;
 use crate::config::Config;
