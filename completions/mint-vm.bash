@@ -1034,7 +1034,7 @@ _mint__vm() {
             return 0
             ;;
         mint__subcmd__vm__subcmd__up)
-            opts="-y -h --vm --bootstrap-timeout --on-timeout --instance-type --json --yes --verbose --debug --owner-arn-mismatch-ok --help"
+            opts="-y -h --vm --bootstrap-timeout --on-timeout --instance-type --json --yes --keep-key --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

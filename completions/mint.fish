@@ -117,6 +117,7 @@ leave\t'Leave it running to debug over SSH'"
 complete -c mint -n "__fish_mint_using_subcommand up" -l instance-type -d 'The instance type of a new VM (default: the configured instance_type); `mint resize` changes an existing one\'s' -r
 complete -c mint -n "__fish_mint_using_subcommand up" -l json -d 'Print the VM record as JSON'
 complete -c mint -n "__fish_mint_using_subcommand up" -s y -l yes -d 'Approve adding Mint\'s Include line to ~/.ssh/config without asking'
+complete -c mint -n "__fish_mint_using_subcommand up" -l keep-key -d 'Keep the VM\'s client key instead of making a new one (mint-proxy passes this: the ssh that called it has loaded the key already)'
 complete -c mint -n "__fish_mint_using_subcommand up" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand up" -l debug -d 'Show every AWS call (service, operation, duration, result)'
 complete -c mint -n "__fish_mint_using_subcommand up" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'

@@ -172,6 +172,23 @@ def serve_function_urls():
     return FunctionUrl
 
 
+def date_stops_back(seconds):
+    """Every stop as if made `seconds` ago (EC2's StateTransitionReason time), so a test can
+    meet a VM that stopped long ago without waiting."""
+    from datetime import datetime, timedelta, timezone
+    from moto.ec2.models.instances import Instance
+
+    stop = Instance.stop
+
+    def stop_back(self, *args, **kwargs):
+        previous = stop(self, *args, **kwargs)
+        at = datetime.now(timezone.utc) - timedelta(seconds=seconds)
+        self._reason = f"User initiated ({at.strftime('%Y-%m-%d %H:%M:%S UTC')})"
+        return previous
+
+    Instance.stop = stop_back
+
+
 def seed_ami_parameter(regions):
     from moto.ssm.models import ssm_backends
 
@@ -403,6 +420,8 @@ def main():
     ap.add_argument("--eic-keys-dir", help="record Instance Connect pushes here (see above)")
     ap.add_argument("--enforce-iam", action="store_true",
                     help="check every call against IAM (users admin and dev, see enforce_iam)")
+    ap.add_argument("--stops-seconds-ago", type=int, default=0,
+                    help="date every instance stop this many seconds back (see date_stops_back)")
     ap.add_argument("--latency-ms", type=int, default=0,
                     help="delay every response, as a real AWS endpoint would")
     args = ap.parse_args()
@@ -416,6 +435,8 @@ def main():
     serve_console()
     refuse_sso_role_changes()
     serve_function_urls()
+    if args.stops_seconds_ago:
+        date_stops_back(args.stops_seconds_ago)
     if args.eic_keys_dir:
         serve_instance_connect(args.eic_keys_dir)
     server = Server(args.latency_ms, ip_address="127.0.0.1", port=args.port, verbose=False)

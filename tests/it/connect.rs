@@ -740,3 +740,67 @@ fn login_waits_for_a_slow_key_push() {
         "the push was not slow: {took:?}"
     );
 }
+
+/// Once the last stop is 15 minutes old, VS Code's ProxyCommand (no terminal) starts the VM
+/// (`auto_start = always`, the default) and the connection goes through: ssh → mint-proxy →
+/// `mint-vm up` → sshd.
+#[test]
+fn a_reconnecting_editor_starts_a_vm_stopped_long_ago() {
+    let mut vm = common::sshd::vm_launched_with(60, &["--stops-seconds-ago", "1200"], &[]);
+    vm.env.mint(&["down"]).assert().success();
+    let ec2 = ec2(&vm.moto);
+    // Stopped, the VM answers nothing; its sshd comes back when EC2 runs it again.
+    vm.sshd.power_off();
+    let twenty_min_ago = aws_smithy_types::DateTime::from_secs(
+        aws_smithy_types::DateTime::from(std::time::SystemTime::now()).secs() - 1200,
+    )
+    .fmt(aws_smithy_types::date_time::Format::DateTime)
+    .unwrap();
+    block_on(
+        ec2.create_tags()
+            .resources(&vm.id)
+            .tags(
+                aws_sdk_ec2::types::Tag::builder()
+                    .key("mint:last-stop")
+                    .value(format!("at={twenty_min_ago} by=auto-stop idle=60"))
+                    .build(),
+            )
+            .send(),
+    )
+    .unwrap();
+    let common::sshd::Vm {
+        moto: _moto,
+        env,
+        sshd,
+        eic,
+        ..
+    } = vm;
+    let booting = sshd.start_when_running(ec2.clone(), "default", eic, 60);
+    // VS Code's way in: plain ssh through the user's config, no terminal.
+    let out = env
+        .program("ssh")
+        .arg("-F")
+        .arg(env.home().join(".ssh/config"))
+        .args([
+            "-o",
+            "BatchMode=yes",
+            "mint-default",
+            "echo",
+            "through-the-proxy",
+        ])
+        .output()
+        .unwrap();
+    let _sshd = booting.join().unwrap();
+    let err = stderr(&out);
+    assert!(ok(&out), "{err}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("through-the-proxy"),
+        "{err}"
+    );
+    assert!(err.contains("default is stopped; starting it"), "{err}");
+    let inst = common::live_instances(&ec2, "default").remove(0);
+    assert_eq!(
+        inst.state().and_then(|s| s.name()).map(|n| n.as_str()),
+        Some("running")
+    );
+}

@@ -38,6 +38,10 @@ pub(crate) struct UpArgs {
     /// Approve adding Mint's Include line to ~/.ssh/config without asking
     #[arg(long, short = 'y')]
     yes: bool,
+    /// Keep the VM's client key instead of making a new one (mint-proxy passes this: the ssh
+    /// that called it has loaded the key already)
+    #[arg(long)]
+    keep_key: bool,
 }
 
 #[derive(Debug, Args)]
@@ -102,6 +106,7 @@ pub(crate) async fn up(cfg: Config, args: UpArgs) -> Result<()> {
         instance_type,
         json,
         yes,
+        keep_key,
     } = args;
     let targets = vm.targets()?;
     let ctx = Ctx::new(cfg).await?;
@@ -123,7 +128,9 @@ pub(crate) async fn up(cfg: Config, args: UpArgs) -> Result<()> {
             ui::warn(&w);
         }
         // The VM is up either way; a problem with the local ssh files is a warning.
-        if let Err(e) = crate::ssh::prepare(&rec, true).and_then(|_| super::ensure_include(yes)) {
+        if let Err(e) =
+            crate::ssh::prepare(&rec, !keep_key).and_then(|_| super::ensure_include(yes))
+        {
             ui::warn(&format!("VM is up, but its ssh config was not written: {e:#}; run `mint ssh-config --vm {}`", rec.vm));
         }
         emit(json, &rec, |r| {

@@ -95,7 +95,9 @@ pub(crate) fn start_with_mint_vm(rec: &VmRecord, interactive: bool) -> Result<()
         .context("mint-vm is neither next to mint-proxy nor on PATH; `mint up` starts the VM")?;
     let stderr = std::io::stderr().as_fd().try_clone_to_owned()?;
     let status = std::process::Command::new(mint_vm)
-        .args(["up", "--vm", &rec.vm, "--on-timeout", "leave"])
+        // The ssh that runs this ProxyCommand has read the client key already: a new one
+        // would fail its authentication.
+        .args(["up", "--vm", &rec.vm, "--on-timeout", "leave", "--keep-key"])
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::from(stderr))
         .status()

@@ -194,6 +194,47 @@ impl Sshd {
         next
     }
 
+    /// The VM as EC2 stops it: nothing listens on its address until `start_when_running`.
+    pub fn power_off(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Starts sshd again (same host key) once EC2 says the instance runs, as the VM's boot
+    /// would, from a thread: `mint-vm up` waits on the same tags meanwhile.
+    pub fn start_when_running(
+        mut self,
+        ec2: aws_sdk_ec2::Client,
+        vm: &str,
+        eic_dir: PathBuf,
+        window_secs: u64,
+    ) -> std::thread::JoinHandle<Sshd> {
+        let vm = vm.to_string();
+        std::thread::spawn(move || {
+            let start = Instant::now();
+            loop {
+                let running = super::live_instances(&ec2, &vm).iter().any(|i| {
+                    i.state().and_then(|s| s.name())
+                        == Some(&aws_sdk_ec2::types::InstanceStateName::Running)
+                });
+                if running {
+                    break;
+                }
+                assert!(start.elapsed() < Duration::from_secs(120), "{vm} never ran");
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            let (ip, dir, key, env) = (
+                self.ip.clone(),
+                self.dir.clone(),
+                self.host_key.clone(),
+                std::mem::take(&mut self.env),
+            );
+            let next = Sshd::start_with(&ip, &eic_dir, window_secs, dir, key, env);
+            drop(self);
+            next
+        })
+    }
+
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.dir.join("sshd.log")).unwrap_or_default()
     }
