@@ -555,23 +555,7 @@ fn proxy_errors_name_the_fix() {
     // starts nothing, so an editor's reconnects cannot undo auto-stop.
     vm.env.mint(&["down"]).assert().success();
     let ec2 = ec2(&vm.moto);
-    let five_min_ago = aws_smithy_types::DateTime::from_secs(
-        aws_smithy_types::DateTime::from(std::time::SystemTime::now()).secs() - 300,
-    )
-    .fmt(aws_smithy_types::date_time::Format::DateTime)
-    .unwrap();
-    block_on(
-        ec2.create_tags()
-            .resources(&vm.id)
-            .tags(
-                aws_sdk_ec2::types::Tag::builder()
-                    .key("mint:last-stop")
-                    .value(format!("at={five_min_ago} by=auto-stop idle=60"))
-                    .build(),
-            )
-            .send(),
-    )
-    .unwrap();
+    last_stopped(&ec2, &vm.id, 300);
     let state = |ec2: &aws_sdk_ec2::Client| {
         common::live_instances(ec2, "default")[0]
             .state()
@@ -751,23 +735,7 @@ fn a_reconnecting_editor_starts_a_vm_stopped_long_ago() {
     let ec2 = ec2(&vm.moto);
     // Stopped, the VM answers nothing; its sshd comes back when EC2 runs it again.
     vm.sshd.power_off();
-    let twenty_min_ago = aws_smithy_types::DateTime::from_secs(
-        aws_smithy_types::DateTime::from(std::time::SystemTime::now()).secs() - 1200,
-    )
-    .fmt(aws_smithy_types::date_time::Format::DateTime)
-    .unwrap();
-    block_on(
-        ec2.create_tags()
-            .resources(&vm.id)
-            .tags(
-                aws_sdk_ec2::types::Tag::builder()
-                    .key("mint:last-stop")
-                    .value(format!("at={twenty_min_ago} by=auto-stop idle=60"))
-                    .build(),
-            )
-            .send(),
-    )
-    .unwrap();
+    last_stopped(&ec2, &vm.id, 1200);
     let common::sshd::Vm {
         moto: _moto,
         env,
@@ -803,4 +771,25 @@ fn a_reconnecting_editor_starts_a_vm_stopped_long_ago() {
         inst.state().and_then(|s| s.name()).map(|n| n.as_str()),
         Some("running")
     );
+}
+
+/// `mint:last-stop` as an auto-stop `secs_ago` would have left it.
+fn last_stopped(ec2: &aws_sdk_ec2::Client, id: &str, secs_ago: i64) {
+    let at = aws_smithy_types::DateTime::from_secs(
+        aws_smithy_types::DateTime::from(std::time::SystemTime::now()).secs() - secs_ago,
+    )
+    .fmt(aws_smithy_types::date_time::Format::DateTime)
+    .unwrap();
+    block_on(
+        ec2.create_tags()
+            .resources(id)
+            .tags(
+                aws_sdk_ec2::types::Tag::builder()
+                    .key("mint:last-stop")
+                    .value(format!("at={at} by=auto-stop idle=60"))
+                    .build(),
+            )
+            .send(),
+    )
+    .unwrap();
 }
