@@ -108,6 +108,16 @@ async fn admin_resources(
                     r.efs, r.vpc
                 ),
             );
+            if let Ok(Some(s)) = &stack {
+                if admin::stack::output(s, "WakeUrl").is_none() {
+                    c.warn(
+                        "aws",
+                        "wake endpoint",
+                        format!("stack {} has none, so `mint wake-url` cannot work (the stack predates it)", admin::STACK_NAME),
+                        &format!("an AWS admin runs `mint admin deploy --region {region}`"),
+                    );
+                }
+            }
             Some(r)
         }
         Err(account::NotReady(p)) => {
