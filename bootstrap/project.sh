@@ -31,7 +31,7 @@ clone() {
   mkdir -p "$root"
   local args=(clone --quiet)
   [ -n "$branch" ] && args+=(--branch "$branch")
-  git "${args[@]}" -- "$url" "$dir" >&2 || fail "git clone of $url failed (see above)"
+  git "${args[@]}" -- "$url" "$dir" >&2 || fail "git clone of $url failed"
   echo "cloned"
 }
 

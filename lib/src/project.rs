@@ -195,8 +195,15 @@ fn step(host: Host, args: &[&str], doing: &str) -> Result<ScriptOutput> {
         ui::warn(&note);
     }
     if !out.success {
-        let why = remote_error(&out.stdout)
-            .unwrap_or_else(|| format!("the VM said: {}", out.stderr.trim()));
+        // The tools' own words (git's, the devcontainer CLI's) when they were not streamed.
+        let said = out.stderr.trim();
+        let tail: Vec<&str> = said.lines().rev().take(3).collect();
+        let tail = tail.into_iter().rev().collect::<Vec<_>>().join(" / ");
+        let why = match remote_error(&out.stdout) {
+            Some(e) if !said.is_empty() => format!("{e}; the VM said: {tail}"),
+            Some(e) => e,
+            None => format!("the VM said: {tail}"),
+        };
         if out.code == Some(4) {
             return Err(ProjectNotFound {
                 vm: host.vm().to_string(),
