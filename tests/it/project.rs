@@ -447,6 +447,12 @@ fn bad_input_is_refused_before_the_vm_sees_it() {
     // A clone that fails names the step and leaves nothing behind.
     let out = f.mint(&["project", "add", &format!("{}/missing.git", f.url)]);
     common::assert_clear_error(&out, "mint-project", "failed while cloning");
+    // git's own words, though the VM's output was not streamed (no --verbose).
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("the VM said: ") && said.contains("fatal:"),
+        "{said}"
+    );
     assert!(!f.projects.join("missing").exists());
     assert!(f.list().is_empty());
 
