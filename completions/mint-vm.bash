@@ -22,6 +22,9 @@ _mint__vm() {
             mint__vm,config)
                 cmd="mint__vm__subcmd__config"
                 ;;
+            mint__vm,cost)
+                cmd="mint__vm__subcmd__cost"
+                ;;
             mint__vm,destroy)
                 cmd="mint__vm__subcmd__destroy"
                 ;;
@@ -124,6 +127,9 @@ _mint__vm() {
             mint__vm__subcmd__help,config)
                 cmd="mint__vm__subcmd__help__subcmd__config"
                 ;;
+            mint__vm__subcmd__help,cost)
+                cmd="mint__vm__subcmd__help__subcmd__cost"
+                ;;
             mint__vm__subcmd__help,destroy)
                 cmd="mint__vm__subcmd__help__subcmd__destroy"
                 ;;
@@ -194,7 +200,7 @@ _mint__vm() {
 
     case "${cmd}" in
         mint__vm)
-            opts="-h -V --verbose --debug --owner-arn-mismatch-ok --help --version init admin up down resize recreate destroy list status extend wake-url doctor version update config help"
+            opts="-h -V --verbose --debug --owner-arn-mismatch-ok --help --version init admin up down resize recreate destroy list status extend cost wake-url doctor version update config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -531,6 +537,20 @@ _mint__vm() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mint__subcmd__vm__subcmd__cost)
+            opts="-h --json --verbose --debug --owner-arn-mismatch-ok --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mint__subcmd__vm__subcmd__destroy)
             opts="-y -h --vm --yes --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -604,7 +624,7 @@ _mint__vm() {
             return 0
             ;;
         mint__subcmd__vm__subcmd__help)
-            opts="init admin up down resize recreate destroy list status extend wake-url doctor version update config help"
+            opts="init admin up down resize recreate destroy list status extend cost wake-url doctor version update config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -732,6 +752,20 @@ _mint__vm() {
         mint__subcmd__vm__subcmd__help__subcmd__config__subcmd__set)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__vm__subcmd__help__subcmd__cost)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

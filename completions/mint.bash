@@ -28,6 +28,9 @@ _mint() {
             mint,connect)
                 cmd="mint__subcmd__connect"
                 ;;
+            mint,cost)
+                cmd="mint__subcmd__cost"
+                ;;
             mint,destroy)
                 cmd="mint__subcmd__destroy"
                 ;;
@@ -143,7 +146,7 @@ _mint() {
 
     case "${cmd}" in
         mint)
-            opts="-h -V --verbose --debug --owner-arn-mismatch-ok --help --version init admin up down resize recreate destroy list status extend wake-url doctor version update config ssh mosh connect sessions notify ssh-config code key project help"
+            opts="-h -V --verbose --debug --owner-arn-mismatch-ok --help --version init admin up down resize recreate destroy list status extend cost wake-url doctor version update config ssh mosh connect sessions notify ssh-config code key project help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -355,6 +358,20 @@ _mint() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__cost)
+            opts="-h --json --verbose --debug --owner-arn-mismatch-ok --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;

@@ -123,6 +123,13 @@ impl Aws {
         aws_sdk_cloudformation::Client::from_conf(conf)
     }
 
+    pub(crate) fn pricing(&self) -> aws_sdk_pricing::Client {
+        let conf = aws_sdk_pricing::config::Builder::from(&self.sdk)
+            .interceptor(CallLog)
+            .build();
+        aws_sdk_pricing::Client::from_conf(conf)
+    }
+
     pub(crate) fn quotas(&self) -> aws_sdk_servicequotas::Client {
         let conf = aws_sdk_servicequotas::config::Builder::from(&self.sdk)
             .interceptor(CallLog)

@@ -11,6 +11,7 @@ pub(crate) mod admin;
 pub(crate) mod audit;
 pub(crate) mod aws;
 pub(crate) mod config;
+pub(crate) mod cost;
 pub(crate) mod doctor;
 pub(crate) mod fs;
 pub(crate) mod idle;

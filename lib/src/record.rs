@@ -170,6 +170,12 @@ pub(crate) struct VmRecord {
     /// Started, and the VM has not yet reported its projects back.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub(crate) resume_pending: bool,
+    /// How long it has run this calendar month, as its mint-idle counts (`mint:month-runtime`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) month_runtime: Option<crate::cost::runtime::MonthRuntime>,
+    /// What it costs (`mint list` and `mint status` work it out; not a tag).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) cost: Option<crate::cost::VmCost>,
     /// Root volume size, GiB (`mint status` only: it asks DescribeVolumes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) root_volume_gb: Option<i32>,
@@ -260,6 +266,9 @@ impl VmRecord {
             tmux_sessions: tags::get(t, tags::TMUX_SESSIONS).and_then(tags::parse_list),
             resumed: tags::get(t, tags::RESUME).and_then(crate::idle::resume::Outcome::parse),
             resume_pending: tags::get(t, tags::RESUME) == Some(crate::idle::resume::PENDING),
+            month_runtime: tags::get(t, tags::MONTH_RUNTIME)
+                .and_then(crate::cost::runtime::MonthRuntime::parse),
+            cost: None,
             root_volume_gb: None,
             project_volume_gb: None,
         }
@@ -398,6 +407,8 @@ mod tests {
             tmux_sessions: None,
             resumed: None,
             resume_pending: false,
+            month_runtime: None,
+            cost: None,
             root_volume_gb: None,
             project_volume_gb: None,
         };

@@ -34,6 +34,8 @@ pub(crate) const TMUX_SESSIONS: &str = "mint:tmux-sessions";
 /// What the last boot's resume did (`idle::resume::Outcome`), or `pending` from `mint up`'s
 /// start until the VM reports.
 pub(crate) const RESUME: &str = "mint:resume";
+/// How long the VM has run this calendar month (`cost::runtime::MonthRuntime`).
+pub(crate) const MONTH_RUNTIME: &str = "mint:month-runtime";
 /// A heartbeat list the VM could not read (dockerd not answering).
 pub(crate) const UNKNOWN: &str = "?";
 /// The SHA-256 of the VM's wake secret (`mint wake-url`): the wake endpoint finds the VM by it.

@@ -35,9 +35,59 @@ pub(crate) fn human_duration(secs: i64) -> String {
     }
 }
 
+/// A calendar month in UTC: its key ("2026-12") and its bounds [start, end) in unix seconds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Month {
+    pub(crate) key: String,
+    pub(crate) start: i64,
+    pub(crate) end: i64,
+}
+
+impl Month {
+    pub(crate) fn hours(&self) -> f64 {
+        (self.end - self.start) as f64 / 3600.0
+    }
+}
+
+/// The month `secs` falls in.
+pub(crate) fn month_of(secs: i64) -> Month {
+    let t = rfc3339(&DateTime::from_secs(secs));
+    let (year, month): (i64, i64) = (
+        t.get(0..4).and_then(|y| y.parse().ok()).unwrap_or(1970),
+        t.get(5..7).and_then(|m| m.parse().ok()).unwrap_or(1),
+    );
+    let first = |y: i64, m: i64| {
+        parse_rfc3339(&format!("{y:04}-{m:02}-01T00:00:00Z"))
+            .map(|d| d.secs())
+            .unwrap_or(0)
+    };
+    let (ny, nm) = if month == 12 {
+        (year + 1, 1)
+    } else {
+        (year, month + 1)
+    };
+    Month {
+        key: format!("{year:04}-{month:02}"),
+        start: first(year, month),
+        end: first(ny, nm),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn months() {
+        let at = |s: &str| parse_rfc3339(s).unwrap().secs();
+        let dec = month_of(at("2026-12-31T23:59:59Z"));
+        assert_eq!(dec.key, "2026-12");
+        assert_eq!(dec.start, at("2026-12-01T00:00:00Z"));
+        assert_eq!(dec.end, at("2027-01-01T00:00:00Z"));
+        assert_eq!(dec.hours(), 744.0);
+        assert_eq!(month_of(at("2028-02-10T00:00:00Z")).hours(), 29.0 * 24.0);
+        assert_eq!(month_of(at("2027-01-01T00:00:00Z")).key, "2027-01");
+    }
 
     #[test]
     fn durations() {

@@ -4,6 +4,7 @@
 //! snapshot tests pin them.
 
 use crate::config::{Config, Key, Setting};
+use crate::cost::{per_hour, usd};
 use crate::idle::disk::WARN_PERCENT;
 use crate::project::Project;
 use crate::record::{Bootstrap, VmRecord, VmState};
@@ -30,13 +31,101 @@ pub(crate) fn vm_table(recs: &[VmRecord], now: i64) -> String {
                 uptime(r, now),
                 idle(r, now),
                 projects_column(r),
+                r.cost.as_ref().map_or("-".into(), |c| {
+                    format!(
+                        "{}, {} this month",
+                        per_hour(c.per_hour),
+                        usd(c.month_to_date)
+                    )
+                }),
             ]
         })
         .collect();
     table(
-        &["VM", "STATE", "IP", "TYPE", "UPTIME", "IDLE", "PROJECTS"],
+        &[
+            "VM", "STATE", "IP", "TYPE", "UPTIME", "IDLE", "PROJECTS", "COST",
+        ],
         rows,
     )
+}
+
+/// `mint status`'s cost lines.
+fn cost_rows(c: &crate::cost::VmCost) -> Vec<(&'static str, String)> {
+    let instance = if c.state == "running" || c.state == "pending" {
+        format!("instance {}, ", per_hour(c.instance_per_hour))
+    } else {
+        format!(
+            "stopped: no instance ({}/h when running), ",
+            usd(c.instance_per_hour)
+        )
+    };
+    vec![
+        (
+            "Cost now",
+            format!(
+                "{} ({instance}{} GiB of volumes {}, address {})",
+                per_hour(c.per_hour),
+                c.storage_gb,
+                per_hour(c.storage_per_hour),
+                per_hour(c.address_per_hour)
+            ),
+        ),
+        (
+            "This month",
+            format!(
+                "{} so far ({:.0} h running of {:.0} h); ~{} by its end at this pattern",
+                usd(c.month_to_date),
+                c.running_hours,
+                c.hours,
+                usd(c.month_end)
+            ),
+        ),
+        ("Prices", c.prices.clone()),
+    ]
+}
+
+/// `mint cost`: a line per VM and the total.
+pub(crate) fn cost_table(report: &crate::cost::Report) -> String {
+    let mut rows: Vec<Vec<String>> = report
+        .vms
+        .iter()
+        .map(|c| {
+            vec![
+                c.vm.clone(),
+                c.state.clone(),
+                per_hour(c.per_hour),
+                format!("{:.0} h", c.running_hours),
+                usd(c.month_to_date),
+                usd(c.month_end),
+            ]
+        })
+        .collect();
+    let t = &report.total;
+    rows.push(vec![
+        "total".into(),
+        String::new(),
+        per_hour(t.per_hour),
+        format!("{:.0} h", t.running_hours),
+        usd(t.month_to_date),
+        usd(t.month_end),
+    ]);
+    let mut out = table(
+        &[
+            "VM",
+            "STATE",
+            "NOW",
+            "RUNNING",
+            "THIS MONTH",
+            "MONTH END (PROJECTED)",
+        ],
+        rows,
+    );
+    let mut sources: Vec<&str> = report.vms.iter().map(|c| c.prices.as_str()).collect();
+    sources.dedup();
+    for s in sources {
+        out.push_str(&format!("\nPrices: {s}"));
+    }
+    out
 }
 
 /// One line about a VM that is up: instance, address, type, zone.
@@ -113,6 +202,9 @@ pub(crate) fn vm_status(r: &VmRecord, now: i64) -> String {
         ("Elastic IP", or_dash(&r.elastic_ip_allocation_id)),
         ("Region", r.region.clone()),
     ];
+    if let Some(c) = &r.cost {
+        rows.extend(cost_rows(c));
+    }
     if let Some(c) = &r.claude {
         let after = rows.iter().position(|(k, _)| *k == "Kept awake by");
         rows.insert(after.map_or(rows.len(), |i| i + 1), ("Claude", c.clone()));
@@ -576,6 +668,37 @@ mod tests {
     // 2026-11-23T09:00:00Z
     const NOW: i64 = 1_795_424_400;
 
+    fn sample_cost(state: &str, per_hour: f64) -> crate::cost::VmCost {
+        crate::cost::VmCost {
+            vm: "default".into(),
+            state: state.into(),
+            per_hour,
+            instance_per_hour: 0.192,
+            storage_per_hour: 0.0269,
+            address_per_hour: 0.005,
+            month: "2026-11".into(),
+            month_to_date: 41.2,
+            month_end: 81.2,
+            running_hours: 150.0,
+            hours: 360.0,
+            storage_gb: 250,
+            prices: "AWS Price List (2026-11-20)".into(),
+        }
+    }
+
+    #[test]
+    fn cost_report() {
+        let a = sample_cost("running", 0.226);
+        let mut b = sample_cost("stopped", 0.0319);
+        b.vm = "gpu-box".into();
+        let report = crate::cost::Report {
+            total: crate::cost::Total::of(&[a.clone(), b.clone()]),
+            vms: vec![a, b],
+            unpriced: vec![],
+        };
+        insta::assert_snapshot!(cost_table(&report));
+    }
+
     fn rec(vm: &str, state: VmState) -> VmRecord {
         VmRecord {
             schema: SCHEMA.into(),
@@ -614,6 +737,8 @@ mod tests {
                 failed: vec![],
             }),
             resume_pending: false,
+            month_runtime: None,
+            cost: None,
             root_volume_gb: Some(200),
             project_volume_gb: Some(100),
         }
@@ -621,7 +746,8 @@ mod tests {
 
     #[test]
     fn list_table() {
-        let idle = rec("default", VmState::Running);
+        let mut idle = rec("default", VmState::Running);
+        idle.cost = Some(sample_cost("running", 0.226));
         let mut busy = rec("gpu-box", VmState::Running);
         busy.idle.active = Some(vec!["ssh".into(), "tmux".into(), "extended".into()]);
         busy.resumed = None;
@@ -648,6 +774,7 @@ mod tests {
     #[test]
     fn status_text() {
         let mut r = rec("default", VmState::Running);
+        r.cost = Some(sample_cost("running", 0.226));
         r.idle.active = Some(vec!["claude".into()]);
         r.idle.extended_until = Some("2026-11-23T12:00:00Z".into());
         r.root_disk_used_percent = Some(85);
@@ -666,6 +793,7 @@ mod tests {
     #[test]
     fn status_text_of_a_new_stopped_vm() {
         let mut r = rec("fresh", VmState::Stopped);
+        r.cost = Some(sample_cost("stopped", 0.0328));
         r.bootstrap = None;
         r.health = None;
         r.idle.active = None;

@@ -7,6 +7,7 @@ mod common;
 mod admin;
 mod bootstrap;
 mod connect;
+mod cost;
 mod demo;
 mod dispatch;
 mod docs;

@@ -22,6 +22,7 @@ pub const TOOLS: &[(&str, &[(&str, &str)])] = &[(
         ("list", "List your VMs: state, IP, type, uptime, idle timer"),
         ("status", "Show everything AWS knows about one VM"),
         ("extend", "Reset a running VM's idle auto-stop timer: it stays up at least MINUTES from now"),
+        ("cost", "What your VMs cost: per hour now, this month so far, and at the month's end"),
         ("wake-url", "Print a URL that starts the VM from a phone, with no AWS keys on it; --rotate replaces it"),
         ("doctor", "Check credentials, admin setup, quotas, ssh files and VM health; --fix repairs drift"),
         ("version", "Print the version of every Mint tool, the commit, and the mint-idle new VMs get"),

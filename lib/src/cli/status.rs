@@ -52,3 +52,24 @@ pub(crate) async fn status(cfg: &Config, args: StatusArgs) -> Result<()> {
     super::release::finish_notice(notice).await;
     Ok(())
 }
+
+pub(crate) async fn cost(cfg: &Config, json: bool) -> Result<()> {
+    let listing = list::list(cfg).await?;
+    let report = crate::cost::report(&listing.vms).await;
+    if json {
+        return Ok(ui::out(&serde_json::to_string(&report)?)?);
+    }
+    if report.vms.is_empty() && report.unpriced.is_empty() {
+        return Ok(ui::out(&format!(
+            "No VMs for {} in {}, so nothing to pay for (your EFS config is the admin's bill).",
+            listing.owner.name, listing.region
+        ))?);
+    }
+    if !report.vms.is_empty() {
+        ui::out(&view::cost_table(&report))?;
+    }
+    for u in &report.unpriced {
+        ui::warn(&format!("no cost for {u}"));
+    }
+    Ok(())
+}

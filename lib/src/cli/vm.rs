@@ -74,6 +74,15 @@ enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// What your VMs cost: per hour now, this month so far, and at the month's end
+    #[command(
+        long_about = "What your VMs cost: per hour now, this month so far, and at the month's end.\n\nA running VM costs its instance (On-Demand, Linux), its volumes (gp3, root and project) and its Elastic IP (AWS bills every public IPv4 address); a stopped one only the volumes and the address. Prices come from the AWS Price List API (cached a week in ~/.config/mint/prices.json), or from a table built into Mint, with its date, when the API is refused or unreachable; the output says which. Running time this month is what each VM's mint-idle counted (tag mint:month-runtime); the projection assumes the rest of the month goes as it has so far."
+    )]
+    Cost {
+        /// One JSON object: each VM's figures and the total
+        #[arg(long)]
+        json: bool,
+    },
     /// Print a URL that starts the VM from a phone, with no AWS keys on it; --rotate replaces it
     #[command(long_about = super::wake::ABOUT)]
     WakeUrl(super::wake::WakeArgs),
@@ -127,6 +136,7 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
         Cmd::Recreate(args) => super::lifecycle::recreate(cfg, args).await,
         Cmd::Destroy(args) => super::lifecycle::destroy(cfg, args).await,
         Cmd::Status(args) => super::status::status(&cfg, args).await,
+        Cmd::Cost { json } => super::status::cost(&cfg, json).await,
         Cmd::WakeUrl(args) => super::wake::wake_url(cfg, args).await,
         Cmd::Extend { minutes, vm, json } => {
             let targets = vm.targets()?;

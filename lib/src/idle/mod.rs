@@ -266,6 +266,16 @@ pub(crate) async fn check() -> Result<(Record, Option<anyhow::Error>)> {
     if let Some(p) = record.root_disk_used_percent {
         beat.push((tags::ROOT_DISK_USED.to_string(), format!("{p}%")));
     }
+    beat.push((
+        tags::MONTH_RUNTIME.to_string(),
+        month_runtime(
+            inst.tags.get(tags::MONTH_RUNTIME),
+            &boot_id,
+            now,
+            &mut record.warnings,
+        )
+        .tag_value(),
+    ));
     if let Some(c) = events::summary(&events::load_sessions(), now) {
         beat.push((tags::CLAUDE.to_string(), c));
     }
@@ -310,7 +320,47 @@ pub(crate) async fn check() -> Result<(Record, Option<anyhow::Error>)> {
 }
 
 /// Keys a role deployed before they were added does not allow (its `aws:TagKeys` list).
-const NEWER_KEYS: &[&str] = &[tags::HEARTBEAT, tags::DEVCONTAINERS, tags::TMUX_SESSIONS];
+const NEWER_KEYS: &[&str] = &[
+    tags::HEARTBEAT,
+    tags::DEVCONTAINERS,
+    tags::TMUX_SESSIONS,
+    tags::MONTH_RUNTIME,
+];
+
+/// Where the last counted check is kept, beside the idle state.
+const RUNTIME_FILE: &str = "runtime-state.json";
+
+/// This check's month running time, from the tag as the VM last published it; remembers
+/// this check so the next counts from it.
+fn month_runtime(
+    tag: Option<&String>,
+    boot_id: &str,
+    now: i64,
+    warnings: &mut Vec<String>,
+) -> crate::cost::runtime::MonthRuntime {
+    use crate::cost::runtime::{advance, Counted, MonthRuntime};
+    let last: Option<Counted> = state::read_json(RUNTIME_FILE);
+    let uptime = std::fs::read_to_string("/proc/uptime")
+        .ok()
+        .and_then(|u| u.split('.').next()?.parse::<i64>().ok())
+        .unwrap_or(0);
+    let next = advance(
+        tag.and_then(|t| MonthRuntime::parse(t)).as_ref(),
+        last.as_ref(),
+        boot_id,
+        uptime,
+        now,
+    );
+    let counted = Counted {
+        boot_id: boot_id.to_string(),
+        at: now,
+        runtime: Some(next.clone()),
+    };
+    if let Err(e) = state::write_json(RUNTIME_FILE, &counted) {
+        warnings.push(format!("{e:#}"));
+    }
+    next
+}
 
 /// One CreateTags. A role from an older `mint admin deploy` refuses the whole call for a key
 /// it does not list; the deadline and the stop reason still go out without those keys, and
@@ -329,7 +379,7 @@ async fn heartbeat(
                 .collect();
             instance::heartbeat(aws, id, &older).await?;
             warnings.push(format!(
-                "the instance role refused the tags {}: it predates this mint-idle; an admin runs `mint admin deploy` so `mint status` can show containers and sessions",
+                "the instance role refused the tags {}: it predates this mint-idle; an admin runs `mint admin deploy` so `mint status` can show containers, sessions and the month's cost",
                 NEWER_KEYS.join(", ")
             ));
             Ok(())

@@ -21,10 +21,13 @@ pub(crate) struct Listing {
 pub(crate) async fn list(config: &Config) -> Result<Listing> {
     let aws = super::aws_for(config).await?;
     let ec2 = aws.ec2();
-    let (owner, all) = tokio::try_join!(crate::owner::caller(&aws), async {
-        Ok(discover::instances(&ec2, None, None).await?)
-    })?;
-    let vms = records(&all, &owner.name, aws.region());
+    let (owner, all, volumes) = tokio::try_join!(
+        crate::owner::caller(&aws),
+        async { Ok(discover::instances(&ec2, None, None).await?) },
+        crate::cost::volumes(&aws),
+    )?;
+    let mut vms = records(&all, &owner.name, aws.region());
+    crate::cost::attach(&mut vms, &crate::cost::storage(&volumes, &owner.name)).await;
     Ok(Listing {
         region: aws.region().to_string(),
         owner,
@@ -172,5 +175,19 @@ pub(crate) async fn status(config: &Config, vm: &str) -> Result<VmRecord> {
     if let Some(eip) = eips.first() {
         rec.with_address(eip);
     }
+    let mine: Vec<_> = roots
+        .iter()
+        .filter(|v| {
+            v.attachments()
+                .iter()
+                .any(|a| a.instance_id() == inst.instance_id())
+        })
+        .chain(volume.iter())
+        .cloned()
+        .collect();
+    let storage = crate::cost::storage(&mine, owner)
+        .remove(vm)
+        .unwrap_or_default();
+    rec.cost = crate::cost::of(&rec, &storage).await.ok().flatten();
     Ok(rec)
 }

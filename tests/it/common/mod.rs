@@ -182,6 +182,9 @@ impl Env {
             .env("HOME", self.home())
             .env("TMPDIR", self.home().join("tmp"))
             .env("AWS_ENDPOINT_URL", &self.endpoint)
+            // moto has no Price List: nothing answers here, so prices come from Mint's table
+            // unless a test serves the API (tests/it/cost.rs).
+            .env("AWS_ENDPOINT_URL_PRICING", "http://127.0.0.1:9")
             .env("AWS_EC2_METADATA_DISABLED", "true")
             .env("AWS_ACCESS_KEY_ID", &self.creds.0)
             .env("AWS_SECRET_ACCESS_KEY", &self.creds.1)
