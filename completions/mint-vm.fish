@@ -116,7 +116,7 @@ terminate\t'Tag it mint:bootstrap=failed, terminate it and clean up its resource
 leave\t'Leave it running to debug over SSH'"
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand up" -l instance-type -d 'The instance type of a new VM (default: the configured instance_type); `mint resize` changes an existing one\'s' -r
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand up" -l json -d 'Print the VM record as JSON'
-complete -c mint-vm -n "__fish_mint_vm_using_subcommand up" -s y -l yes -d 'Approve adding Mint\'s Include line to ~/.ssh/config without asking'
+complete -c mint-vm -n "__fish_mint_vm_using_subcommand up" -s y -l yes -d 'Answer yes to up\'s questions: adding Mint\'s Include line to ~/.ssh/config, starting a VM over its monthly budget'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand up" -l keep-key -d 'Keep the VM\'s client key instead of making a new one (mint-proxy passes this: the ssh that called it has loaded the key already)'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand up" -l verbose -d 'Show progress steps'
 complete -c mint-vm -n "__fish_mint_vm_using_subcommand up" -l debug -d 'Show every AWS call (service, operation, duration, result)'

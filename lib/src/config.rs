@@ -16,6 +16,8 @@ pub(crate) const MIN_IDLE_TIMEOUT_MINUTES: i64 = 15;
 const MAX_VOLUME_SIZE_GB: i64 = 16_384;
 // A week: longer belongs to `mint down`, and minutes * 60 must never overflow.
 pub(crate) const MAX_IDLE_TIMEOUT_MINUTES: i64 = 7 * 24 * 60;
+/// A budget past this is a typo, not a budget.
+pub(crate) const MAX_BUDGET_USD: i64 = 1_000_000;
 
 /// The configuration, as `mint config --json` prints it (`region` is null until
 /// `mint init`).
@@ -31,6 +33,8 @@ pub(crate) struct Config {
     pub(crate) idle_ignores_waiting_claude: bool,
     /// Whether connecting (`mint ssh`, `connect`, VS Code's ProxyCommand…) starts a stopped VM.
     pub(crate) auto_start: AutoStart,
+    /// Whole US dollars a VM may cost in a calendar month before mint-idle stops it (0: off).
+    pub(crate) monthly_budget_usd: i64,
 }
 
 /// `auto_start`: whether a connection starts a stopped VM.
@@ -74,6 +78,7 @@ impl Default for Config {
             ssh_config_approved: false,
             idle_ignores_waiting_claude: false,
             auto_start: AutoStart::Always,
+            monthly_budget_usd: 0,
         }
     }
 }
@@ -87,10 +92,11 @@ pub(crate) enum Key {
     SshConfigApproved,
     IdleIgnoresWaitingClaude,
     AutoStart,
+    MonthlyBudgetUsd,
 }
 
 impl Key {
-    pub(crate) const ALL: [Key; 7] = [
+    pub(crate) const ALL: [Key; 8] = [
         Key::Region,
         Key::InstanceType,
         Key::VolumeSizeGb,
@@ -98,6 +104,7 @@ impl Key {
         Key::SshConfigApproved,
         Key::IdleIgnoresWaitingClaude,
         Key::AutoStart,
+        Key::MonthlyBudgetUsd,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -109,6 +116,7 @@ impl Key {
             Key::SshConfigApproved => "ssh_config_approved",
             Key::IdleIgnoresWaitingClaude => "idle_ignores_waiting_claude",
             Key::AutoStart => "auto_start",
+            Key::MonthlyBudgetUsd => "monthly_budget_usd",
         }
     }
 
@@ -219,6 +227,18 @@ pub(crate) fn parse_value(key: Key, raw: &str) -> Result<Setting, ConfigError> {
                 Ok(Setting::Int(n))
             }
         }
+        Key::MonthlyBudgetUsd => match raw.trim().parse::<i64>() {
+            Ok(n) if (0..=MAX_BUDGET_USD).contains(&n) => Ok(Setting::Int(n)),
+            Ok(n) if n < 0 => Err(invalid(format!(
+                "a budget cannot be negative (got {n}); 0 turns it off"
+            ))),
+            Ok(n) => Err(invalid(format!(
+                "must be at most {MAX_BUDGET_USD} dollars (got {n})"
+            ))),
+            Err(_) => Err(invalid(format!(
+                "`{raw}` is not a whole number of US dollars (e.g. 150; 0 turns the budget off)"
+            ))),
+        },
         Key::AutoStart => AutoStart::parse(raw)
             .map(|a| Setting::Text(a.as_str().to_string()))
             .ok_or_else(|| invalid(format!("`{raw}` is not always, interactive or never"))),
@@ -281,7 +301,10 @@ impl Config {
                     s.value().clone()
                 }
                 Some(Value::Integer(i))
-                    if matches!(key, Key::VolumeSizeGb | Key::IdleTimeoutMinutes) =>
+                    if matches!(
+                        key,
+                        Key::VolumeSizeGb | Key::IdleTimeoutMinutes | Key::MonthlyBudgetUsd
+                    ) =>
                 {
                     i.value().to_string()
                 }
@@ -295,7 +318,8 @@ impl Config {
                         "{key} has the wrong type (expected {})",
                         match key {
                             Key::Region | Key::InstanceType | Key::AutoStart => "a quoted string",
-                            Key::VolumeSizeGb | Key::IdleTimeoutMinutes => "a whole number",
+                            Key::VolumeSizeGb | Key::IdleTimeoutMinutes | Key::MonthlyBudgetUsd =>
+                                "a whole number",
                             Key::SshConfigApproved | Key::IdleIgnoresWaitingClaude => {
                                 "true or false"
                             }
@@ -311,6 +335,7 @@ impl Config {
                 }
                 Setting::Text(s) => cfg.instance_type = s,
                 Setting::Int(n) if key == Key::VolumeSizeGb => cfg.volume_size_gb = n,
+                Setting::Int(n) if key == Key::MonthlyBudgetUsd => cfg.monthly_budget_usd = n,
                 Setting::Int(n) => cfg.idle_timeout_minutes = n,
                 Setting::Bool(b) if key == Key::SshConfigApproved => cfg.ssh_config_approved = b,
                 Setting::Bool(b) => cfg.idle_ignores_waiting_claude = b,
@@ -344,6 +369,7 @@ impl Config {
                 Key::AutoStart,
                 Setting::Text(self.auto_start.as_str().to_string()),
             ),
+            (Key::MonthlyBudgetUsd, Setting::Int(self.monthly_budget_usd)),
         ]
     }
 }

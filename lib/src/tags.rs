@@ -34,6 +34,8 @@ pub(crate) const TMUX_SESSIONS: &str = "mint:tmux-sessions";
 /// What the last boot's resume did (`idle::resume::Outcome`), or `pending` from `mint up`'s
 /// start until the VM reports.
 pub(crate) const RESUME: &str = "mint:resume";
+/// The monthly budget and the VM's prices (`cost::budget::Budget`), written by the client.
+pub(crate) const BUDGET: &str = "mint:budget";
 /// How long the VM has run this calendar month (`cost::runtime::MonthRuntime`).
 pub(crate) const MONTH_RUNTIME: &str = "mint:month-runtime";
 /// A heartbeat list the VM could not read (dockerd not answering).

@@ -948,6 +948,7 @@ mod tests {
             tmux_sessions: vec!["api".into(), "main".into()],
             heartbeat: None,
             notify_result: None,
+            budget: None,
             warnings: vec![],
         }
     }

@@ -189,3 +189,177 @@ fn month_hours() -> f64 {
     };
     f64::from(days) * 24.0
 }
+
+/// The monthly budget through mint-idle's check with a moved clock: a notice at 80%, a
+/// warning before the budget is reached, a stop ten minutes later (in use or not) recorded
+/// as by=budget; `mint up` then asks first, and once told yes lets the month run over.
+#[test]
+fn the_budget_warns_then_stops_the_vm_and_up_asks_first() {
+    let (moto, env) = common::initialized();
+    let rec = &env.json(&["up", "--json", "--yes"])[0];
+    let id = rec["instance_id"].as_str().unwrap().to_string();
+    // Refused before anything changes: not a number, negative.
+    for bad in ["ten", "-5", "1.5"] {
+        let out = env
+            .mint(&["config", "set", "monthly_budget_usd", bad])
+            .output()
+            .unwrap();
+        common::assert_clear_error(&out, "mint-vm", "monthly_budget_usd");
+    }
+    let out = env
+        .mint(&["config", "set", "monthly_budget_usd", "1"])
+        .output()
+        .unwrap();
+    common::assert_ok(&out);
+    let ec2 = common::ec2(&moto);
+    let tag = |key: &str| {
+        let inst = common::live_instances(&ec2, "default").remove(0);
+        common::tag(inst.tags(), key).map(str::to_string)
+    };
+    let budget = tag("mint:budget").expect("config set wrote the budget on the VM");
+    assert!(budget.starts_with("usd=1 instance=0.192 "), "{budget}");
+    // As if the VM had been made six hours ago: its volumes and address cost ~$0.19 since.
+    let six_hours_ago =
+        aws_smithy_types::DateTime::from(std::time::SystemTime::now()).secs() - 6 * 3600;
+    let budget: String = budget
+        .split(' ')
+        .map(|w| {
+            if w.starts_with("since=") {
+                format!("since={six_hours_ago}")
+            } else {
+                w.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    common::block_on(
+        ec2.create_tags()
+            .resources(&id)
+            .tags(
+                aws_sdk_ec2::types::Tag::builder()
+                    .key("mint:budget")
+                    .value(budget)
+                    .build(),
+            )
+            .send(),
+    )
+    .unwrap();
+
+    let imds = Imds::start(&moto, &id);
+    let state = tempfile::tempdir().unwrap();
+    // In use a moment ago, so only the budget can stop it.
+    let boot = std::fs::read_to_string("/proc/sys/kernel/random/boot_id").unwrap();
+    std::fs::write(
+        state.path().join("idle-state.json"),
+        serde_json::json!({"boot_id": boot.trim(), "last_active": at(0)}).to_string(),
+    )
+    .unwrap();
+    let receiver = common::receiver::Receiver::start();
+    let channel = state.path().join("notify.json");
+    std::fs::write(
+        &channel,
+        serde_json::json!({"kind": "webhook", "url": receiver.url("/hook")}).to_string(),
+    )
+    .unwrap();
+    let month = {
+        let t = at(0);
+        t[..7].to_string()
+    };
+    // As if the VM had already run this long this month.
+    let ran = |hours: f64| {
+        common::block_on(
+            ec2.create_tags()
+                .resources(&id)
+                .tags(
+                    aws_sdk_ec2::types::Tag::builder()
+                        .key("mint:month-runtime")
+                        .value(format!("month={month} seconds={}", (hours * 3600.0) as i64))
+                        .build(),
+                )
+                .send(),
+        )
+        .unwrap();
+    };
+    let check = |offset: i64| -> Value {
+        let out = imds
+            .mint_idle(&env, state.path())
+            .env("MINT_NOTIFY_CONFIG", &channel)
+            .env("MINT_IDLE_NOW", at(offset))
+            .arg("check")
+            .output()
+            .unwrap();
+        serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stderr)))
+    };
+    let events = || -> Vec<String> {
+        receiver
+            .requests()
+            .iter()
+            .map(|r| r.json()["event"].as_str().unwrap().to_string())
+            .collect()
+    };
+
+    // ~$0.87 of $1 (running at $0.192/h, six hours of volumes and address): the 80%
+    // notice, once.
+    ran(3.43);
+    let r = check(0);
+    assert_eq!(r["action_taken"], "none", "{r}");
+    assert!(
+        r["budget"]
+            .as_str()
+            .unwrap()
+            .ends_with("of $1.00 this month"),
+        "{r}"
+    );
+    check(60);
+    assert_eq!(events(), ["budget"]);
+    // Within ten minutes of the budget: the warning, and no stop yet.
+    ran(4.14);
+    let r = check(300);
+    assert_eq!(r["action_taken"], "none", "{r}");
+    assert_eq!(events(), ["budget", "budget-stop-warning"]);
+    // Ten minutes on, over it: stopped, in use or not, and said why.
+    let r = check(900);
+    assert_eq!(r["action_taken"], "stop", "{r}");
+    assert_eq!(events(), ["budget", "budget-stop-warning", "stopped"]);
+    let last = receiver.requests().last().unwrap().json();
+    assert!(
+        last["message"]
+            .as_str()
+            .unwrap()
+            .contains("its monthly budget"),
+        "{last}"
+    );
+    assert!(tag("mint:last-stop").unwrap().contains("by=budget"));
+    let out = env.mint(&["status"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("by budget"), "{text}");
+
+    // `mint up` asks first; a script gets the refusal naming --yes.
+    let out = env.mint(&["up"]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{said}");
+    assert!(
+        said.contains("--yes") && said.contains("this month; the budget is $1.00"),
+        "{said}"
+    );
+    assert_eq!(env.json(&["status", "--json"])[0]["state"], "stopped");
+    env.mint(&["up", "--yes"]).assert().success();
+    assert!(
+        tag("mint:budget")
+            .unwrap()
+            .ends_with(&format!("over-ok={month}")),
+        "{:?}",
+        tag("mint:budget")
+    );
+    // Run past it on purpose: the rest of the month, no more stops.
+    let r = check(1500);
+    assert_eq!(r["action_taken"], "none", "{r}");
+}
+
+fn at(offset_secs: i64) -> String {
+    let now = aws_smithy_types::DateTime::from(std::time::SystemTime::now()).secs();
+    aws_smithy_types::DateTime::from_secs(now + offset_secs)
+        .fmt(aws_smithy_types::date_time::Format::DateTime)
+        .unwrap()
+}

@@ -28,12 +28,13 @@ pub(crate) struct ConfigArgs {
 enum ConfigAction {
     /// Set a value, validated first (instance_type against the EC2 API)
     #[command(
-        after_help = "Keys: region, instance_type, volume_size_gb (>= 50), idle_timeout_minutes (15 to 10080, a week), ssh_config_approved (true/false), idle_ignores_waiting_claude (true/false: a Claude waiting for input longer than the idle timeout, with nobody attached, no longer keeps the VM up), auto_start (always | interactive | never: whether connecting starts a stopped VM; default always, except a connection without a terminal within 15 minutes of a stop)"
+        after_help = "Keys: region, instance_type, volume_size_gb (>= 50), idle_timeout_minutes (15 to 10080, a week), ssh_config_approved (true/false), idle_ignores_waiting_claude (true/false: a Claude waiting for input longer than the idle timeout, with nobody attached, no longer keeps the VM up), auto_start (always | interactive | never: whether connecting starts a stopped VM; default always, except a connection without a terminal within 15 minutes of a stop), monthly_budget_usd (whole dollars a VM may cost in a calendar month; 0, the default, is off: at 80% one notification, then a warning and a stop, even in use)"
     )]
     Set {
         /// The key (snake_case)
         key: String,
         /// The new value
+        #[arg(allow_hyphen_values = true)]
         value: String,
     },
 }

@@ -35,7 +35,7 @@ pub(crate) struct UpArgs {
     /// Print the VM record as JSON
     #[arg(long)]
     json: bool,
-    /// Approve adding Mint's Include line to ~/.ssh/config without asking
+    /// Answer yes to up's questions: adding Mint's Include line to ~/.ssh/config, starting a VM over its monthly budget
     #[arg(long, short = 'y')]
     yes: bool,
     /// Keep the VM's client key instead of making a new one (mint-proxy passes this: the ssh
@@ -112,6 +112,28 @@ pub(crate) async fn up(cfg: Config, args: UpArgs) -> Result<()> {
     let ctx = Ctx::new(cfg).await?;
     for t in targets {
         let _lock = ctx.lock_vm(t.name())?;
+        let over = match crate::vm::budget::over(&ctx, t.name()).await? {
+            Some(spent) => {
+                let budget = ctx.config.monthly_budget_usd;
+                let q = format!(
+                    "VM `{}` has cost {} this month, at or over your {} budget; start it anyway (it then runs past the budget for the rest of the month)?",
+                    t.name(),
+                    crate::cost::usd(spent),
+                    crate::cost::usd(budget as f64)
+                );
+                let what = format!(
+                    "start VM `{}` over its monthly budget ({} this month; the budget is {})",
+                    t.name(),
+                    crate::cost::usd(spent),
+                    crate::cost::usd(budget as f64)
+                );
+                if !ui::confirm(&q, yes, &what, "--yes")? {
+                    bail!("not started: VM `{}` is over its monthly budget; raise it with `mint config set monthly_budget_usd N`", t.name());
+                }
+                true
+            }
+            None => false,
+        };
         let rec = up_one(
             &ctx,
             t.name(),
@@ -126,6 +148,14 @@ pub(crate) async fn up(cfg: Config, args: UpArgs) -> Result<()> {
             .and_then(|all| list::running_warning(&all))
         {
             ui::warn(&w);
+        }
+        if ctx.config.monthly_budget_usd > 0 || over {
+            if let Err(e) = crate::vm::budget::tag(&ctx, Some(&rec.vm), over).await {
+                ui::warn(&format!(
+                    "VM is up, but its monthly budget could not be written: {e:#}; `mint config set monthly_budget_usd {}` writes it again",
+                    ctx.config.monthly_budget_usd
+                ));
+            }
         }
         // The VM is up either way; a problem with the local ssh files is a warning.
         if let Err(e) =

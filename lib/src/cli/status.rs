@@ -68,6 +68,13 @@ pub(crate) async fn cost(cfg: &Config, json: bool) -> Result<()> {
     if !report.vms.is_empty() {
         ui::out(&view::cost_table(&report))?;
     }
+    let budget = cfg.monthly_budget_usd;
+    if budget > 0 {
+        ui::out(&format!(
+            "Budget: {} a month for each VM (monthly_budget_usd): at 80% a notification, then a warning and a stop.",
+            crate::cost::usd(budget as f64)
+        ))?;
+    }
     for u in &report.unpriced {
         ui::warn(&format!("no cost for {u}"));
     }

@@ -3,6 +3,7 @@
 //! month's end at the same pattern. Run time comes from the VM's `mint:month-runtime` tag;
 //! the rest from when its volumes were made.
 
+pub(crate) mod budget;
 pub(crate) mod prices;
 pub(crate) mod runtime;
 pub(crate) mod table;

@@ -34,6 +34,7 @@ const WANTED: &[&str] = &[
     tags::IDLE_IGNORES_WAITING_CLAUDE,
     tags::VM,
     tags::MONTH_RUNTIME,
+    tags::BUDGET,
 ];
 
 const NOT_ON_A_VM: &str = "mint-idle runs on a Mint VM and reads its settings from instance metadata (IMDSv2); is this an EC2 instance launched by `mint up`?";

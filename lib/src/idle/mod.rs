@@ -50,6 +50,9 @@ pub(crate) struct Record {
     /// What became of this check's notifications (stop warning, stop message, earlier ones
     /// retried); absent when there was nothing to send.
     pub(crate) notify_result: Option<String>,
+    /// This month's cost against the budget (`$8.20 of $10`), when one is set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) budget: Option<String>,
     pub(crate) warnings: Vec<String>,
 }
 
@@ -153,6 +156,7 @@ async fn evaluate() -> Result<Evaluation> {
         tmux_sessions: probe::tmux_sessions(&tmux_sockets),
         heartbeat: None,
         notify_result: None,
+        budget: None,
         warnings,
     };
     Ok(Evaluation {
@@ -266,16 +270,13 @@ pub(crate) async fn check() -> Result<(Record, Option<anyhow::Error>)> {
     if let Some(p) = record.root_disk_used_percent {
         beat.push((tags::ROOT_DISK_USED.to_string(), format!("{p}%")));
     }
-    beat.push((
-        tags::MONTH_RUNTIME.to_string(),
-        month_runtime(
-            inst.tags.get(tags::MONTH_RUNTIME),
-            &boot_id,
-            now,
-            &mut record.warnings,
-        )
-        .tag_value(),
-    ));
+    let runtime = month_runtime(
+        inst.tags.get(tags::MONTH_RUNTIME),
+        &boot_id,
+        now,
+        &mut record.warnings,
+    );
+    beat.push((tags::MONTH_RUNTIME.to_string(), runtime.tag_value()));
     if let Some(c) = events::summary(&events::load_sessions(), now) {
         beat.push((tags::CLAUDE.to_string(), c));
     }
@@ -288,6 +289,7 @@ pub(crate) async fn check() -> Result<(Record, Option<anyhow::Error>)> {
         .get(tags::VM)
         .cloned()
         .unwrap_or_else(|| "default".into());
+    let (mut messages, budget_stop) = budget_step(&inst, &vm, runtime.seconds, now, &mut record);
     // Stop first: a heartbeat that hangs or fails must not keep an idle VM running.
     if decision.stop {
         record.action_taken = "stop".to_string();
@@ -307,6 +309,34 @@ pub(crate) async fn check() -> Result<(Record, Option<anyhow::Error>)> {
             }
         }
     }
+    if let (false, Some(spent)) = (decision.stop, budget_stop) {
+        record.action_taken = "stop".to_string();
+        beat.push((
+            tags::LAST_STOP.to_string(),
+            crate::last_stop::LastStop::at(now, "budget", None).tag_value(),
+        ));
+        match instance::stop(&aws, &inst.id).await {
+            Ok(state) => {
+                record.stop_result = Some(state);
+                messages.push(warn::message(
+                    "stopped",
+                    &vm,
+                    format!(
+                        "{vm} stopped: this month it has cost {}, its monthly budget",
+                        crate::cost::usd(spent)
+                    ),
+                    Some("mint up (asks first), or `mint config set monthly_budget_usd N`"),
+                ));
+            }
+            Err(e) => {
+                record.stop_result = Some(format!("error: {e:#}"));
+                failure = Some(e.context(format!(
+                    "over its monthly budget but StopInstances on {} failed",
+                    inst.id
+                )));
+            }
+        }
+    }
     match heartbeat(&aws, &inst.id, beat, &mut record.warnings).await {
         Ok(()) => record.heartbeat = Some("ok".to_string()),
         Err(e) => {
@@ -315,7 +345,7 @@ pub(crate) async fn check() -> Result<(Record, Option<anyhow::Error>)> {
         }
     }
     // Last, and never a failure of the check: the stop has happened, the heartbeat is out.
-    record.notify_result = warn::after_check(&vm, &decision, &record, now).await;
+    record.notify_result = warn::after_check(&vm, &decision, &record, now, messages).await;
     Ok((record, failure))
 }
 
@@ -326,6 +356,57 @@ const NEWER_KEYS: &[&str] = &[
     tags::TMUX_SESSIONS,
     tags::MONTH_RUNTIME,
 ];
+
+/// What the budget has said this month, beside the idle state.
+const BUDGET_FILE: &str = "budget-state.json";
+
+/// The budget's say at this check (`cost::budget`): messages to send, and this month's cost
+/// when the VM must stop for it.
+fn budget_step(
+    inst: &instance::Instance,
+    vm: &str,
+    running_secs: i64,
+    now: i64,
+    record: &mut Record,
+) -> (Vec<notify::Message>, Option<f64>) {
+    use crate::cost::budget::{self, Budget, Said, Step};
+    let Some(b) = inst.tags.get(tags::BUDGET).and_then(|v| Budget::parse(v)) else {
+        return (Vec::new(), None);
+    };
+    if b.usd <= 0 {
+        return (Vec::new(), None);
+    }
+    let spent = b.month_to_date(running_secs, now);
+    let (spent_s, usd_s) = (crate::cost::usd(spent), crate::cost::usd(b.usd as f64));
+    record.budget = Some(format!("{spent_s} of {usd_s} this month"));
+    let mut said: Said = state::read_json(BUDGET_FILE).unwrap_or_default();
+    let step = budget::step(&b, spent, now, &said);
+    let message = match step {
+        Step::Notice => Some(warn::message(
+            "budget",
+            vm,
+            format!("{vm} has cost {spent_s} this month: 80% of its {usd_s} monthly budget"),
+            Some("mint cost"),
+        )),
+        Step::StopWarning => Some(warn::message(
+            "budget-stop-warning",
+            vm,
+            format!("{vm} stops in ~10 min, in use or not: this month it reaches its {usd_s} budget ({spent_s} so far)"),
+            Some("mint config set monthly_budget_usd N"),
+        )),
+        Step::Stop | Step::Nothing => None,
+    };
+    budget::record(&mut said, step, now);
+    if message.is_some() {
+        if let Err(e) = state::write_json(BUDGET_FILE, &said) {
+            record.warnings.push(format!("{e:#}"));
+        }
+    }
+    (
+        message.into_iter().collect(),
+        (step == Step::Stop).then_some(spent),
+    )
+}
 
 /// Where the last counted check is kept, beside the idle state.
 const RUNTIME_FILE: &str = "runtime-state.json";

@@ -23,6 +23,19 @@ struct State {
     pending: Vec<Message>,
 }
 
+/// One message about the VM (not a project).
+pub(crate) fn message(event: &str, vm: &str, text: String, action: Option<&str>) -> Message {
+    Message {
+        event: event.into(),
+        vm: vm.into(),
+        project: None,
+        title: format!("Mint VM {vm}"),
+        message: text,
+        action: action.map(str::to_string),
+        wake_url: None,
+    }
+}
+
 /// The message this check owes, given what it decided and StopInstances' result, and the
 /// idle period warned about from now on: pure, for tests.
 pub(crate) fn due(
@@ -32,15 +45,7 @@ pub(crate) fn due(
     now: i64,
     warned_for: Option<i64>,
 ) -> (Option<Message>, Option<i64>) {
-    let msg = |event: &str, message: String, action: Option<&str>| Message {
-        event: event.into(),
-        vm: vm.into(),
-        project: None,
-        title: format!("Mint VM {vm}"),
-        message,
-        action: action.map(str::to_string),
-        wake_url: None,
-    };
+    let msg = |event: &str, text: String, action: Option<&str>| message(event, vm, text, action);
     if d.stop {
         let stopped = stop_result.is_some_and(|r| !r.starts_with("error"));
         if !stopped {
@@ -79,18 +84,19 @@ pub(crate) fn due(
     )
 }
 
-/// Sends what this check owes plus what earlier checks could not deliver; returns the
-/// journal's `notify_result`, or None when there was nothing to send.
+/// Sends what this check owes (`extra`: the budget's) plus what earlier checks could not
+/// deliver; returns the journal's `notify_result`, or None when there was nothing to send.
 pub(crate) async fn after_check(
     vm: &str,
     d: &Decision,
     record: &Record,
     now: i64,
+    extra: Vec<Message>,
 ) -> Option<String> {
     let mut st: State = super::state::read_json(FILE).unwrap_or_default();
     let (new, warned_for) = due(vm, d, record.stop_result.as_deref(), now, st.warned_for);
     let mut queue = std::mem::take(&mut st.pending);
-    queue.extend(new.map(|mut m| {
+    queue.extend(new.into_iter().chain(extra).map(|mut m| {
         if m.event == "stopped" {
             m.wake_url = notify::wake_url(vm);
         }

@@ -2,6 +2,7 @@
 //! list, status, extend, resize and recreate.
 
 pub(crate) mod auto_start;
+pub(crate) mod budget;
 pub(crate) mod destroy;
 pub(crate) mod discover;
 pub(crate) mod down;

@@ -54,6 +54,17 @@ pub(crate) async fn set_checked(
             anyhow::anyhow!("{key} = {value} is saved for new VMs, but your existing VMs keep their old setting: {e:#}. Re-run `mint config set {key} {value}` once AWS is reachable")
         })?;
     }
+    if let (Key::MonthlyBudgetUsd, Setting::Int(usd), Some(_)) = (key, &value, &cfg.region) {
+        let mut cfg = cfg.clone();
+        cfg.monthly_budget_usd = *usd;
+        let retag = async {
+            let ctx = Ctx::new(cfg).await?;
+            super::budget::tag(&ctx, None, false).await
+        };
+        retagged = retag.await.map_err(|e| {
+            anyhow::anyhow!("{key} = {value} is saved for new VMs, but your existing VMs keep their old budget: {e:#}. Re-run `mint config set {key} {value}` once AWS is reachable")
+        })?;
+    }
     Ok(SetOutcome {
         key,
         value,
