@@ -801,6 +801,29 @@ fn every_oneshot_unit_has_a_start_timeout() {
     assert!(units >= 2, "found {units} units");
 }
 
+/// The events forwarder reads files containers write: it runs as the VM's user with a state
+/// directory of its own, not as root, and the check (root) reads that directory.
+#[test]
+fn the_events_unit_runs_unprivileged() {
+    let unit =
+        std::fs::read_to_string(common::repo_root().join("bootstrap/mint-events.service")).unwrap();
+    for line in [
+        "User=ubuntu",
+        "StateDirectory=mint-events",
+        "Environment=MINT_EVENTS_STATE_DIR=/var/lib/mint-events",
+        "NoNewPrivileges=yes",
+        "ProtectSystem=strict",
+    ] {
+        assert!(unit.lines().any(|l| l == line), "no `{line}`:\n{unit}");
+    }
+    let idle =
+        std::fs::read_to_string(common::repo_root().join("bootstrap/mint-idle.service")).unwrap();
+    assert!(
+        !idle.contains("MINT_EVENTS_STATE_DIR") && !idle.contains("MINT_IDLE_STATE_DIR"),
+        "the check must read the forwarder's default state directory:\n{idle}"
+    );
+}
+
 /// Every fact in UBUNTU_FACTS is modelled by the recorder (a new fact needs its model).
 #[test]
 fn the_recorder_models_every_ubuntu_fact() {

@@ -121,7 +121,7 @@ fn claude_events_become_one_message_each_rate_limited_per_session() {
     assert_eq!(api_msg.path, "/mint-topic");
     assert!(
         api_msg.body.starts_with(
-            "api on default: Claude is waiting for you — Claude needs your permission to use Bash"
+            "api on default: Claude is waiting for you — from the project: \u{201c}Claude needs your permission to use Bash\u{201d}"
         ) && api_msg.body.contains("mint connect api"),
         "{}",
         api_msg.body
@@ -159,6 +159,60 @@ fn claude_events_become_one_message_each_rate_limited_per_session() {
         .output()
         .unwrap());
     assert!(out.contains("HTTP 500"), "{out}");
+}
+
+/// What a container can put in its events directory does not reach past it: a link to a
+/// file (or a directory) elsewhere is not followed, a FIFO does not hang the forwarder, and a
+/// flood from many sessions is held to ten messages a minute.
+#[test]
+fn the_forwarder_reads_only_plain_event_files_and_holds_back_a_flood() {
+    let dir = tempfile::tempdir().unwrap();
+    let receiver = Receiver::start();
+    std::fs::write(
+        dir.path().join("notify.json"),
+        json!({"kind": "webhook", "url": receiver.url("/hook")}).to_string(),
+    )
+    .unwrap();
+    let api = dir.path().join("events/api");
+    std::fs::create_dir_all(&api).unwrap();
+    let event = |session: &str| {
+        json!({"session_id": session, "hook_event_name": "Stop", "cwd": "/workspaces/api"})
+            .to_string()
+    };
+    // A host file the forwarder (root on a VM) can read, and links to it and to its folder.
+    let host = dir.path().join("host");
+    std::fs::create_dir_all(&host).unwrap();
+    std::fs::write(host.join("secret.json"), event("from-a-link")).unwrap();
+    std::os::unix::fs::symlink(host.join("secret.json"), api.join("1-1.json")).unwrap();
+    std::os::unix::fs::symlink(&host, dir.path().join("events/elsewhere")).unwrap();
+    assert!(Command::new("mkfifo")
+        .arg(api.join("2-2.json"))
+        .status()
+        .unwrap()
+        .success());
+    for i in 0..15 {
+        std::fs::write(api.join(format!("3-{i:02}.json")), event(&format!("s{i}"))).unwrap();
+    }
+    let started = std::time::Instant::now();
+    let out = ok(mint_idle(dir.path())
+        .args(["events", "--once"])
+        .output()
+        .unwrap());
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "{out}"
+    );
+    assert!(
+        out.contains("not a plain file") && out.contains("not a regular file"),
+        "{out}"
+    );
+    assert!(out.contains("held back"), "{out}");
+    let got = receiver.requests();
+    assert_eq!(got.len(), 10, "{got:?}");
+    assert!(got.iter().all(|r| !r.body.contains("from-a-link")));
+    // The link went, what it pointed at stayed; the linked folder was not entered.
+    assert!(host.join("secret.json").exists());
+    assert_eq!(std::fs::read_dir(&api).unwrap().count(), 0);
 }
 
 /// A folder the VM's user (ubuntu) can write, in the root-owned private tree.

@@ -24,6 +24,24 @@ const HOOK_EVENTS: [&str; 3] = ["Notification", "Stop", "UserPromptSubmit"];
 
 /// At most one message per Claude session in this many seconds.
 const RATE_LIMIT_SECS: i64 = 60;
+/// And at most this many messages a minute from all sessions together: a container can make
+/// as many sessions as it likes.
+const GLOBAL_PER_MINUTE: usize = 10;
+const SENT_FILE: &str = "events-sent.json";
+/// A hook event is a small JSON object; anything larger is not one.
+const MAX_EVENT_BYTES: u64 = 64 * 1024;
+/// How much of the project's own text (Claude's message) a notification carries.
+const MAX_PROJECT_TEXT: usize = 200;
+
+/// Where the forwarder keeps its state: its own directory, since it runs as the VM's user
+/// (mint-events.service: StateDirectory), where the root check and `mint-idle sessions` read
+/// it. MINT_EVENTS_STATE_DIR moves it; without it, MINT_IDLE_STATE_DIR (tests) does.
+pub(crate) fn state_dir() -> PathBuf {
+    std::env::var_os("MINT_EVENTS_STATE_DIR")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("MINT_IDLE_STATE_DIR").map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from("/var/lib/mint-events"))
+}
 
 pub(crate) fn events_dir() -> PathBuf {
     std::env::var_os("MINT_EVENTS_DIR")
@@ -116,7 +134,7 @@ pub(crate) struct Session {
 pub(crate) type Sessions = BTreeMap<String, Session>;
 
 pub(crate) fn load_sessions() -> Sessions {
-    super::state::read_json(SESSIONS_FILE).unwrap_or_default()
+    super::state::read_json_in(&state_dir(), SESSIONS_FILE).unwrap_or_default()
 }
 
 /// Sessions waiting for input for at least `minutes` (for `idle_ignores_waiting_claude`).
@@ -214,10 +232,64 @@ pub(crate) fn apply(
         vm: vm.to_string(),
         project: Some(project.to_string()),
         title: format!("{project} on {vm}"),
-        message: format!("{project} on {vm}: Claude is waiting for you — {text}"),
+        message: format!(
+            "{project} on {vm}: Claude is waiting for you — from the project: \u{201c}{}\u{201d}",
+            project_text(&text)
+        ),
         action: Some(format!("mint connect {project}")),
         wake_url: None,
     })
+}
+
+/// Text that came from a project (Claude's message, which the project's code can shape): one
+/// line, no control characters, cut to a length a notification shows.
+fn project_text(text: &str) -> String {
+    let clean: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let clean = clean.split_whitespace().collect::<Vec<_>>().join(" ");
+    if clean.chars().count() <= MAX_PROJECT_TEXT {
+        return clean;
+    }
+    let cut: String = clean.chars().take(MAX_PROJECT_TEXT - 1).collect();
+    format!("{cut}…")
+}
+
+/// One event file, read the way a root process may read what a container wrote: opened
+/// without following a link and without waiting on a FIFO, and only if it is a regular file
+/// of event size. Why not, otherwise.
+fn read_event(path: &Path) -> std::result::Result<String, &'static str> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let f = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+        .map_err(|_| "not a plain file (a link, or unreadable)")?;
+    let meta = f.metadata().map_err(|_| "unreadable")?;
+    if !meta.file_type().is_file() {
+        return Err("not a regular file");
+    }
+    if meta.len() > MAX_EVENT_BYTES {
+        return Err("too large for an event");
+    }
+    let mut text = String::new();
+    f.take(MAX_EVENT_BYTES)
+        .read_to_string(&mut text)
+        .map_err(|_| "not text")?;
+    Ok(text)
+}
+
+/// Whether one more message fits this minute's budget for all sessions together; `sent` is
+/// the send times of the last minute, kept across passes.
+fn global_allows(sent: &mut Vec<i64>, now: i64) -> bool {
+    sent.retain(|t| now - t < 60);
+    if sent.len() >= GLOBAL_PER_MINUTE {
+        return false;
+    }
+    sent.push(now);
+    true
 }
 
 /// The event files waiting in the events directory, oldest first, each with its project:
@@ -230,7 +302,8 @@ fn pending(dir: &Path) -> Vec<(PathBuf, Option<String>)> {
     };
     for e in entries.flatten() {
         let p = e.path();
-        if p.is_dir() {
+        // The entry's own type: a link to a directory elsewhere is not followed.
+        if e.file_type().is_ok_and(|t| t.is_dir()) {
             let project = e.file_name().to_string_lossy().to_string();
             if let Ok(inner) = std::fs::read_dir(&p) {
                 for f in inner.flatten() {
@@ -295,13 +368,24 @@ pub(crate) async fn forward_once(vm: &str, now: i64) -> Result<Pass> {
         return Ok(pass);
     }
     let mut sessions = load_sessions();
+    let mut sent: Vec<i64> =
+        super::state::read_json_in(&state_dir(), SENT_FILE).unwrap_or_default();
     let channel = notify::load().unwrap_or_else(|e| {
         pass.notify_result.push(format!("error: {e:#}"));
         None
     });
     for (path, project) in files {
-        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let read = read_event(&path);
+        // Removed either way (a link itself, not what it points to).
         let _ = std::fs::remove_file(&path);
+        let text = match read {
+            Ok(t) => t,
+            Err(why) => {
+                pass.notify_result
+                    .push(format!("skipped {}: {why}", path.display()));
+                continue;
+            }
+        };
         let Ok(event) = serde_json::from_str::<Value>(&text) else {
             pass.notify_result
                 .push(format!("skipped {}: not JSON", path.display()));
@@ -318,6 +402,12 @@ pub(crate) async fn forward_once(vm: &str, now: i64) -> Result<Pass> {
         let Some(msg) = apply(&mut sessions, &project, &event, vm, now) else {
             continue;
         };
+        if !global_allows(&mut sent, now) {
+            pass.notify_result.push(format!(
+                "held back: more than {GLOBAL_PER_MINUTE} messages this minute"
+            ));
+            continue;
+        }
         match &channel {
             None => pass.notify_result.push("no channel set".into()),
             Some(c) => match notify::send(c, &msg).await {
@@ -329,7 +419,8 @@ pub(crate) async fn forward_once(vm: &str, now: i64) -> Result<Pass> {
             },
         }
     }
-    super::state::write_json(SESSIONS_FILE, &sessions)?;
+    super::state::write_json_in(&state_dir(), SESSIONS_FILE, &sessions)?;
+    super::state::write_json_in(&state_dir(), SENT_FILE, &sent)?;
     Ok(pass)
 }
 
@@ -363,7 +454,7 @@ mod tests {
         let m = apply(&mut sessions, "api", &waiting, "default", 1000).unwrap();
         assert_eq!(
             m.message,
-            "api on default: Claude is waiting for you — Claude needs your permission to use Bash"
+            "api on default: Claude is waiting for you — from the project: \u{201c}Claude needs your permission to use Bash\u{201d}"
         );
         assert_eq!(m.action.as_deref(), Some("mint connect api"));
         assert!(apply(&mut sessions, "api", &waiting, "default", 1030).is_none());
@@ -383,5 +474,43 @@ mod tests {
             summary(&sessions, 1062).as_deref(),
             Some("web waiting since 00:17 UTC; api waiting since 00:17 UTC")
         );
+    }
+
+    #[test]
+    fn project_text_is_one_line_and_cut() {
+        assert_eq!(project_text("a\n\tb\u{7}c  d"), "a b c d");
+        let long = "x".repeat(500);
+        let cut = project_text(&long);
+        assert_eq!(cut.chars().count(), MAX_PROJECT_TEXT);
+        assert!(cut.ends_with('…'));
+    }
+
+    #[test]
+    fn all_sessions_together_get_ten_messages_a_minute() {
+        let mut sent = Vec::new();
+        let allowed = (0..15).filter(|_| global_allows(&mut sent, 1000)).count();
+        assert_eq!(allowed, GLOBAL_PER_MINUTE);
+        assert!(global_allows(&mut sent, 1061));
+    }
+
+    #[test]
+    fn only_small_regular_files_are_read() {
+        use std::os::unix::fs::symlink;
+        let d = tempfile::tempdir().unwrap();
+        let secret = d.path().join("secret");
+        std::fs::write(&secret, "{\"root\": \"only\"}").unwrap();
+        let link = d.path().join("1-1.json");
+        symlink(&secret, &link).unwrap();
+        assert!(read_event(&link).is_err());
+        let fifo = d.path().join("2-2.json");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        assert_eq!(read_event(&fifo), Err("not a regular file"));
+        let big = d.path().join("3-3.json");
+        std::fs::write(&big, vec![b' '; (MAX_EVENT_BYTES + 1) as usize]).unwrap();
+        assert_eq!(read_event(&big), Err("too large for an event"));
+        let ok = d.path().join("4-4.json");
+        std::fs::write(&ok, "{}").unwrap();
+        assert_eq!(read_event(&ok).as_deref(), Ok("{}"));
     }
 }

@@ -7,7 +7,7 @@
 
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub(crate) const STATE_DIR: &str = "/var/lib/mint";
 const FILE: &str = "idle-state.json";
@@ -72,14 +72,21 @@ pub(crate) fn record_active(boot_id: &str, now: i64) -> Result<()> {
 
 /// One of mint-idle's state files; missing or unreadable is None (each caller's safe default).
 pub(crate) fn read_json<T: serde::de::DeserializeOwned>(name: &str) -> Option<T> {
-    let text = std::fs::read_to_string(dir().join(name)).ok()?;
+    read_json_in(&dir(), name)
+}
+
+pub(crate) fn read_json_in<T: serde::de::DeserializeOwned>(dir: &Path, name: &str) -> Option<T> {
+    let text = std::fs::read_to_string(dir.join(name)).ok()?;
     serde_json::from_str(&text).ok()
 }
 
 /// Writes one state file atomically, so a check killed mid-write leaves the old one.
 pub(crate) fn write_json<T: Serialize>(name: &str, value: &T) -> Result<()> {
-    let dir = dir();
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    write_json_in(&dir(), name, value)
+}
+
+pub(crate) fn write_json_in<T: Serialize>(dir: &Path, name: &str, value: &T) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let path = dir.join(name);
     crate::fs::write_atomic(&path, serde_json::to_string(value)?.as_bytes(), 0o644)
         .with_context(|| format!("cannot write {}", path.display()))
