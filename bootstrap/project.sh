@@ -94,9 +94,43 @@ session() {
   echo "created"
 }
 
+# config NAME: the configuration as the devcontainer CLI reads it (comments, `extends` and
+# features merged), for the client's check of host-reaching options; then the lines of the
+# project's devcontainer.json that may name one (`mint-source LINE:TEXT`), and whether the
+# project is trusted with them (`mint-trusted`). Mint's default image has none.
+config() {
+  local name=$1 dir="$root/$1" file
+  [ -d "$dir" ] || missing "no project $name in $root"
+  [ -e "$root/.mint/$name.trust-host" ] && echo "mint-trusted"
+  file="$dir/.devcontainer/devcontainer.json"
+  [ -f "$file" ] || file="$dir/.devcontainer.json"
+  if [ ! -f "$file" ]; then
+    echo '{}'
+    return
+  fi
+  devcontainer read-configuration --workspace-folder "$dir" --include-merged-configuration \
+    --log-level error || fail "the devcontainer CLI cannot read the configuration of $name"
+  grep -n -E 'initializeCommand|privileged|capAdd|runArgs|mounts|--|docker\.sock' "$file" |
+    cut -c1-200 | sed 's/^/mint-source /' || true
+}
+
+# trust NAME yes|no: whether the project may use host-reaching options (`--trust-host`).
+trust() {
+  mkdir -p "$root/.mint"
+  if [ "$2" = yes ]; then : >"$root/.mint/$1.trust-host"; else rm -f "$root/.mint/$1.trust-host"; fi
+  echo "ok"
+}
+
+# remove NAME: a clone `project add` made and then refused, so no half-made project stays.
+remove() {
+  [ -d "$root/$1/.git" ] || missing "no project $1 in $root"
+  rm -rf -- "${root:?}/$1"
+  echo "removed"
+}
+
 # list: one line per project and per tmux session, tab-separated.
 list() {
-  local d name branch state
+  local d name branch state trusted
   [ -d "$root" ] || return 0
   for d in "$root"/*/; do
     [ -d "$d/.git" ] || continue
@@ -104,7 +138,9 @@ list() {
     name=${d##*/}
     branch=$(git -C "$d" rev-parse --abbrev-ref HEAD 2>/dev/null || echo "")
     state=$(docker ps -a --filter "label=devcontainer.local_folder=$d" --format '{{.State}}' 2>/dev/null | head -n 1)
-    printf 'project\t%s\t%s\t%s\t%s\n' "$name" "$d" "$branch" "$state"
+    trusted=""
+    [ -e "$root/.mint/$name.trust-host" ] && trusted="trusted"
+    printf 'project\t%s\t%s\t%s\t%s\t%s\n' "$name" "$d" "$branch" "$state" "$trusted"
   done
   # The client's tmux session format (ssh/tmux.rs): tmux mangles tabs when not on a
   # terminal, and session names cannot hold `:`.
@@ -114,6 +150,6 @@ list() {
 action=${1:-}
 shift || true
 case "$action" in
-  clone | container | session | list) "$action" "$@" ;;
+  clone | config | trust | remove | container | session | list) "$action" "$@" ;;
   *) fail "unknown action '$action'" ;;
 esac

@@ -180,7 +180,7 @@ _mint__project() {
             return 0
             ;;
         mint__subcmd__project__subcmd__project__subcmd__add)
-            opts="-h --branch --name --vm --verbose --debug --owner-arn-mismatch-ok --help"
+            opts="-h --branch --name --trust-host --vm --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -294,7 +294,7 @@ _mint__project() {
             return 0
             ;;
         mint__subcmd__project__subcmd__project__subcmd__rebuild)
-            opts="-h --vm --verbose --debug --owner-arn-mismatch-ok --help"
+            opts="-h --trust-host --vm --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -42,6 +42,7 @@ complete -c mint-project -n "__fish_mint_project_using_subcommand project; and n
 complete -c mint-project -n "__fish_mint_project_using_subcommand project; and __fish_seen_subcommand_from add" -l branch -d 'The branch to check out' -r
 complete -c mint-project -n "__fish_mint_project_using_subcommand project; and __fish_seen_subcommand_from add" -l name -d 'The project\'s name [default: the repo\'s name]' -r
 complete -c mint-project -n "__fish_mint_project_using_subcommand project; and __fish_seen_subcommand_from add" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
+complete -c mint-project -n "__fish_mint_project_using_subcommand project; and __fish_seen_subcommand_from add" -l trust-host -d 'Allow devcontainer options that reach the VM host (initializeCommand, privileged, host network/PID/IPC, the Docker socket, added capabilities), and record that for the project'
 complete -c mint-project -n "__fish_mint_project_using_subcommand project; and __fish_seen_subcommand_from add" -l verbose -d 'Show progress steps'
 complete -c mint-project -n "__fish_mint_project_using_subcommand project; and __fish_seen_subcommand_from add" -l debug -d 'Show every AWS call (service, operation, duration, result)'
 complete -c mint-project -n "__fish_mint_project_using_subcommand project; and __fish_seen_subcommand_from add" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
@@ -53,6 +54,7 @@ complete -c mint-project -n "__fish_mint_project_using_subcommand project; and _
 complete -c mint-project -n "__fish_mint_project_using_subcommand project; and __fish_seen_subcommand_from list" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint-project -n "__fish_mint_project_using_subcommand project; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c mint-project -n "__fish_mint_project_using_subcommand project; and __fish_seen_subcommand_from rebuild" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
+complete -c mint-project -n "__fish_mint_project_using_subcommand project; and __fish_seen_subcommand_from rebuild" -l trust-host -d 'Allow devcontainer options that reach the VM host, and record that (a project added with --trust-host keeps it)'
 complete -c mint-project -n "__fish_mint_project_using_subcommand project; and __fish_seen_subcommand_from rebuild" -l verbose -d 'Show progress steps'
 complete -c mint-project -n "__fish_mint_project_using_subcommand project; and __fish_seen_subcommand_from rebuild" -l debug -d 'Show every AWS call (service, operation, duration, result)'
 complete -c mint-project -n "__fish_mint_project_using_subcommand project; and __fish_seen_subcommand_from rebuild" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'

@@ -14,6 +14,7 @@ pub(crate) mod config;
 pub(crate) mod cost;
 pub(crate) mod doctor;
 pub(crate) mod fs;
+pub(crate) mod host_options;
 pub(crate) mod idle;
 pub(crate) mod init;
 pub(crate) mod instance_type;

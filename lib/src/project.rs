@@ -28,6 +28,8 @@ pub(crate) struct AddRequest {
     url: String,
     branch: Option<String>,
     name: String,
+    /// Allow devcontainer options that reach the VM host, and record that.
+    pub(crate) trust_host: bool,
 }
 
 impl AddRequest {
@@ -43,7 +45,12 @@ impl AddRequest {
             })?,
         };
         validate_name(&name)?;
-        Ok(AddRequest { url, branch, name })
+        Ok(AddRequest {
+            url,
+            branch,
+            name,
+            trust_host: false,
+        })
     }
 }
 
@@ -124,6 +131,8 @@ pub(crate) fn add(rec: &VmRecord, p: &Prepared, req: &AddRequest) -> Result<Read
         "cloning",
     )?;
     ui::step(out.stdout.trim());
+    let fresh = out.stdout.lines().any(|l| l.trim() == "cloned");
+    admit(host, name, req.trust_host, fresh)?;
     ui::phase("Building the devcontainer...");
     let up = build(host, name, false)?;
     ui::phase("Starting the tmux session...");
@@ -141,13 +150,77 @@ pub(crate) fn resume(host: Host, name: &str) -> Result<Ready> {
 
 /// Tears down and rebuilds the project's devcontainer, keeping the repo, and replaces its
 /// tmux session with one in the new container.
-pub(crate) fn rebuild(rec: &VmRecord, p: &Prepared, name: &str) -> Result<Ready> {
+pub(crate) fn rebuild(rec: &VmRecord, p: &Prepared, name: &str, trust_host: bool) -> Result<Ready> {
     validate_name(name)?;
     let host = Host::Remote { rec, p };
+    admit(host, name, trust_host, false)?;
     ui::phase(&format!("Rebuilding the devcontainer of {name}..."));
     let up = build(host, name, true)?;
     ui::phase("Recreating the tmux session...");
     session(host, name, &up, true)
+}
+
+/// Devcontainer options that reach the VM host are refused unless the project is trusted with
+/// them (`trust_host` now, or recorded by an earlier `--trust-host`); a clone this run made
+/// is removed on a refusal, so no half-made project stays.
+fn admit(host: Host, name: &str, trust_host: bool, fresh: bool) -> Result<()> {
+    let refuse = |e: anyhow::Error| {
+        if fresh {
+            let _ = step(host, &["remove", name], "removing the refused clone");
+        }
+        e
+    };
+    if trust_host {
+        step(host, &["trust", name, "yes"], "recording --trust-host").map_err(refuse)?;
+    }
+    let out = step(
+        host,
+        &["config", name],
+        "reading the devcontainer configuration",
+    )
+    .map_err(refuse)?;
+    let read: serde_json::Value = out
+        .stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with('{'))
+        .and_then(|l| serde_json::from_str(l).ok())
+        .context("the devcontainer CLI's read-configuration printed no configuration")
+        .map_err(refuse)?;
+    let found = crate::host_options::findings(&read);
+    if found.is_empty() {
+        return Ok(());
+    }
+    let sources: Vec<String> = out
+        .stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("mint-source "))
+        .map(str::to_string)
+        .collect();
+    let said = crate::host_options::describe(&found, &sources);
+    if out.stdout.lines().any(|l| l.trim() == "mint-trusted") {
+        ui::warn(&format!(
+            "{name} is trusted with options that reach the VM host (--trust-host): {}",
+            said.join("; ")
+        ));
+        return Ok(());
+    }
+    Err(refuse(
+        HostOptionsRefused {
+            project: name.to_string(),
+            options: said,
+            fresh,
+        }
+        .into(),
+    ))
+}
+
+/// A project whose devcontainer asks for options that reach past its container.
+#[derive(Debug, Error)]
+#[error("project {project} asks for devcontainer options that reach past its container to the VM host (and from there your teammates' files and the instance role):\n  - {}\n{}If you trust this repository with the host, add --trust-host (recorded for the project, shown by `mint project list`).", options.join("\n  - "), if *fresh { "Nothing was kept. " } else { "Nothing was changed. " })]
+pub(crate) struct HostOptionsRefused {
+    pub(crate) project: String,
+    pub(crate) options: Vec<String>,
+    pub(crate) fresh: bool,
 }
 
 /// The project's tmux session, its shell in the container as the devcontainer's user; kept
@@ -389,6 +462,9 @@ pub(crate) struct Project {
     pub(crate) container: Option<String>,
     /// The tmux session of the project's name, if there is one.
     pub(crate) session: Option<tmux::Session>,
+    /// Allowed devcontainer options that reach the VM host (`--trust-host`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) trusted_host: bool,
 }
 
 fn parse_list(stdout: &str) -> Vec<Project> {
@@ -403,12 +479,13 @@ fn parse_list(stdout: &str) -> Vec<Project> {
         .lines()
         .filter_map(|l| {
             let f: Vec<&str> = l.split('\t').collect();
-            (f.len() == 5 && f[0] == "project").then(|| Project {
+            ((5..=6).contains(&f.len()) && f[0] == "project").then(|| Project {
                 name: f[1].to_string(),
                 path: f[2].to_string(),
                 branch: some(f[3]),
                 container: some(f[4]),
                 session: sessions.get(&tmux::session_name(f[1])).cloned(),
+                trusted_host: f.get(5) == Some(&"trusted"),
             })
         })
         .collect();

@@ -426,11 +426,26 @@ pub(crate) fn project_table(projects: &[Project]) -> String {
                     Some(_) => "detached".to_string(),
                     None => "none".to_string(),
                 },
+                if p.trusted_host {
+                    "trusted (--trust-host)".to_string()
+                } else {
+                    "container only".to_string()
+                },
                 p.path.clone(),
             ]
         })
         .collect();
-    table(&["PROJECT", "BRANCH", "CONTAINER", "SESSION", "PATH"], rows)
+    table(
+        &[
+            "PROJECT",
+            "BRANCH",
+            "CONTAINER",
+            "SESSION",
+            "HOST ACCESS",
+            "PATH",
+        ],
+        rows,
+    )
 }
 
 /// `mint version`: one line per tool, then the commit, the mint-idle pin and the release source.
@@ -826,6 +841,7 @@ mod tests {
                 branch: Some("main".into()),
                 container: Some("running".into()),
                 session: Some(other),
+                trusted_host: false,
             },
             Project {
                 name: "webapp".into(),
@@ -833,6 +849,7 @@ mod tests {
                 branch: Some("feature/login".into()),
                 container: None,
                 session: Some(s),
+                trusted_host: true,
             },
             Project {
                 name: "docs".into(),
@@ -840,6 +857,7 @@ mod tests {
                 branch: None,
                 container: Some("exited".into()),
                 session: None,
+                trusted_host: false,
             },
         ];
         insta::assert_snapshot!("projects", project_table(&projects));

@@ -54,22 +54,33 @@ fn git(dir: &Path, args: &[&str]) {
     );
 }
 
-/// Bare repos `plain.git` (branches main and feature, no .devcontainer) and `dc.git` (with a
-/// devcontainer.json), served by git daemon on a free loopback port.
+/// A devcontainer.json that reaches past the container: a line per option.
+const HOST_REACHING: &str = r#"{
+  "image": "debian",
+  "initializeCommand": "touch /tmp/ran-on-the-host",
+  "privileged": true,
+  "runArgs": ["--network=host"],
+  "mounts": ["source=/var/run/docker.sock,target=/var/run/docker.sock,type=bind"],
+  "capAdd": ["SYS_PTRACE"]
+}"#;
+
+/// Bare repos `plain.git` (branches main and feature, no .devcontainer), `dc.git` (with a
+/// devcontainer.json) and `host.git` (one whose options reach the host), served by git
+/// daemon on a free loopback port.
 fn serve_repos() -> (GitDaemon, String) {
     let base = private_dir("git");
-    for (name, devcontainer) in [("plain", false), ("dc", true)] {
+    for (name, devcontainer) in [
+        ("plain", None),
+        ("dc", Some("{\"image\": \"debian\"}")),
+        ("host", Some(HOST_REACHING)),
+    ] {
         let work = base.join(format!("{name}-work"));
         std::fs::create_dir_all(&work).unwrap();
         git(&work, &["init", "-q"]);
         std::fs::write(work.join("README"), name).unwrap();
-        if devcontainer {
+        if let Some(config) = devcontainer {
             std::fs::create_dir_all(work.join(".devcontainer")).unwrap();
-            std::fs::write(
-                work.join(".devcontainer/devcontainer.json"),
-                "{\"image\": \"debian\"}",
-            )
-            .unwrap();
+            std::fs::write(work.join(".devcontainer/devcontainer.json"), config).unwrap();
         }
         git(&work, &["add", "-A"]);
         git(&work, &["commit", "-qm", "first"]);
@@ -131,6 +142,14 @@ for a in "$@"; do
   [ "$a" = --remove-existing-container ] && fresh=1
   prev=$a
 done
+# read-configuration: the file as the CLI reads it (these test files are plain JSON).
+if [ "$1" = read-configuration ]; then
+  f="$ws/.devcontainer/devcontainer.json"
+  [ -f "$f" ] || f="$ws/.devcontainer.json"
+  c=$(tr -d '\n' < "$f")
+  echo "{{\"configuration\": $c, \"mergedConfiguration\": $c}}"
+  exit 0
+fi
 # As the real CLI: the folder's existing container is used (started if it had stopped,
 # which runs its postStartCommand) unless asked to remove it.
 last=$(grep "^$ws " '{state}' | tail -n 1)
@@ -460,6 +479,50 @@ fn bad_input_is_refused_before_the_vm_sees_it() {
     f.vm.env.mint(&["down"]).assert().success();
     let out = f.mint(&["project", "list"]);
     common::assert_clear_error(&out, "mint-project", "is stopped");
+}
+
+/// A devcontainer whose options reach the VM host is refused, each option named with its
+/// line, and leaves nothing; --trust-host allows it and is recorded, so a rebuild needs no
+/// flag.
+#[test]
+fn host_reaching_options_are_refused_unless_trusted() {
+    let f = fixture();
+    let url = format!("{}/host.git", f.url);
+    let out = f.mint(&["project", "add", &url]);
+    common::assert_clear_error(&out, "mint-project", "reach past its container");
+    let said = String::from_utf8_lossy(&out.stderr);
+    for option in [
+        "initializeCommand (runs on the VM host, not in the container) (devcontainer.json line 3:",
+        "privileged: true (devcontainer.json line 4:",
+        "runArgs --network=host (devcontainer.json line 5:",
+        "mounts source=/var/run/docker.sock",
+        "--trust-host",
+        "Nothing was kept",
+    ] {
+        assert!(said.contains(option), "no `{option}` in:\n{said}");
+    }
+    // SYS_PTRACE (what the debugger features add) is not among them.
+    assert!(!said.contains("capAdd"), "{said}");
+    assert!(!f.projects.join("host").exists(), "a refused clone is left");
+    assert!(!f.calls().contains("devcontainer up"), "{}", f.calls());
+    assert!(f.list().is_empty());
+
+    ok(&f.mint(&["project", "add", &url, "--trust-host"]));
+    let listed = f.list();
+    assert_eq!(listed[0]["trusted_host"], true, "{listed:?}");
+    let table = ok(&f.mint(&["project", "list"]));
+    assert!(table.contains("trusted (--trust-host)"), "{table}");
+    // Recorded: the rebuild needs no flag, and says what it allows.
+    let out = f.mint(&["project", "rebuild", "host"]);
+    let said = ok(&out);
+    assert!(said.contains("rebuilt"), "{said}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("trusted with options that reach the VM host"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    f.kill_sessions();
 }
 
 /// tmux turns `.` into `_` in session names; a dotted project's session is found again, so

@@ -32,7 +32,7 @@ enum Cmd {
 enum ProjectCmd {
     /// Clone a repo on the VM, build its devcontainer, and open a tmux session in it
     #[command(
-        long_about = "Clone a repo on the VM, build its devcontainer, and open a tmux session in it.\n\nThe clone goes to /mint/projects/<name> (the name defaults to the repo's). `devcontainer up` builds the container with BuildKit, whose cache on the VM is shared by all projects; a repo without .devcontainer/ gets mcr.microsoft.com/devcontainers/base:ubuntu-24.04. The tmux session is named after the project and its shell runs inside the container. If a step fails, what succeeded stays: re-run the same command to continue."
+        long_about = "Clone a repo on the VM, build its devcontainer, and open a tmux session in it.\n\nThe clone goes to /mint/projects/<name> (the name defaults to the repo's). `devcontainer up` builds the container with BuildKit, whose cache on the VM is shared by all projects; a repo without .devcontainer/ gets mcr.microsoft.com/devcontainers/base:ubuntu-24.04. The tmux session is named after the project and its shell runs inside the container. If a step fails, what succeeded stays: re-run the same command to continue.\n\nDevcontainer options that reach past the container to the VM host are refused, each named with its line, and the clone removed: initializeCommand, privileged, host network/PID/IPC/UTS/user namespaces, devices, the Docker socket or the host's root mounted, capabilities other than SYS_PTRACE; they are read as the devcontainer CLI reads the configuration (comments, extends, features). --trust-host allows them for this project and records it."
     )]
     Add {
         /// The repo to clone (https, ssh, git or file URL, or user@host:path)
@@ -44,6 +44,9 @@ enum ProjectCmd {
         /// The project's name [default: the repo's name]
         #[arg(long, value_name = "NAME")]
         name: Option<String>,
+        /// Allow devcontainer options that reach the VM host (initializeCommand, privileged, host network/PID/IPC, the Docker socket, added capabilities), and record that for the project
+        #[arg(long)]
+        trust_host: bool,
         #[command(flatten)]
         vm: VmFlag,
     },
@@ -59,6 +62,9 @@ enum ProjectCmd {
     Rebuild {
         /// The project (see `mint project list`)
         project: String,
+        /// Allow devcontainer options that reach the VM host, and record that (a project added with --trust-host keeps it)
+        #[arg(long)]
+        trust_host: bool,
         #[command(flatten)]
         vm: VmFlag,
     },
@@ -81,9 +87,11 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
             url,
             branch,
             name,
+            trust_host,
             vm,
         } => {
-            let req = project::AddRequest::new(url, branch, name)?;
+            let mut req = project::AddRequest::new(url, branch, name)?;
+            req.trust_host = trust_host;
             let (rec, p) = super::ready(&vm, false).await?;
             let done = project::add(&rec, &p, &req)?;
             ui::out(&format!(
@@ -104,10 +112,14 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
             );
             emit_all(json, &projects, &empty, view::project_table)
         }
-        ProjectCmd::Rebuild { project: name, vm } => {
+        ProjectCmd::Rebuild {
+            project: name,
+            trust_host,
+            vm,
+        } => {
             project::validate_name(&name)?;
             let (rec, p) = super::ready(&vm, false).await?;
-            let done = project::rebuild(&rec, &p, &name)?;
+            let done = project::rebuild(&rec, &p, &name, trust_host)?;
             ui::out(&format!(
                 "Project {name} on VM {} rebuilt: container {}; `mint connect {name}` attaches.",
                 rec.vm,
