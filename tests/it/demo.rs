@@ -128,6 +128,10 @@ fn the_demo_shows_a_shell_a_project_and_its_session_without_a_false_alarm() {
             .is_some_and(|l| l.starts_with("mint-demo")),
         "{last_sessions}"
     );
+    assert!(
+        after(&text, "mint cost").contains("Prices: Mint's price table"),
+        "{text}"
+    );
     assert!(text.contains("demo: done"), "{text}");
     nothing_left(pid);
 }
