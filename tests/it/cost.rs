@@ -126,6 +126,17 @@ fn a_type_no_price_knows_is_named_not_guessed() {
     assert_eq!(report["vms"], serde_json::json!([]), "{report}");
     let why = report["unpriced"][0].as_str().unwrap();
     assert!(why.contains("no price for t2.nano"), "{why}");
+    // Kept, so the next list does not wait on the Price List again for it.
+    let cache: Value = serde_json::from_str(
+        &std::fs::read_to_string(env.home().join(".config/mint/prices.json")).unwrap(),
+    )
+    .unwrap();
+    assert!(
+        cache["unpriced"]["us-east-1/t2.nano"]["why"]
+            .as_str()
+            .is_some_and(|w| w.contains("no price for t2.nano")),
+        "{cache}"
+    );
     let out = env.mint(&["cost"]).output().unwrap();
     assert!(out.status.success());
     assert!(

@@ -6,7 +6,7 @@ use crate::config::Config;
 use crate::record::VmRecord;
 use crate::vm::{destroy, down, list, recreate, resize, up, Ctx};
 use crate::{ui, view};
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -130,6 +130,13 @@ pub(crate) async fn up(cfg: Config, args: UpArgs) -> Result<()> {
                 if !ui::confirm(&q, yes, &what, "--yes")? {
                     bail!("not started: VM `{}` is over its monthly budget; raise it with `mint config set monthly_budget_usd N`", t.name());
                 }
+                // Before the start: the VM's first check after boot reads it, and without
+                // it would stop the VM again at once.
+                crate::vm::budget::tag(&ctx, Some(t.name()), true)
+                    .await
+                    .context(
+                        "cannot mark this month as allowed over the budget; nothing was started",
+                    )?;
                 true
             }
             None => false,
@@ -149,8 +156,9 @@ pub(crate) async fn up(cfg: Config, args: UpArgs) -> Result<()> {
         {
             ui::warn(&w);
         }
-        if ctx.config.monthly_budget_usd > 0 || over {
-            if let Err(e) = crate::vm::budget::tag(&ctx, Some(&rec.vm), over).await {
+        // A new VM gets its budget, an older one today's prices (an allowed month is kept).
+        if ctx.config.monthly_budget_usd > 0 && !over {
+            if let Err(e) = crate::vm::budget::tag(&ctx, Some(&rec.vm), false).await {
                 ui::warn(&format!(
                     "VM is up, but its monthly budget could not be written: {e:#}; `mint config set monthly_budget_usd {}` writes it again",
                     ctx.config.monthly_budget_usd

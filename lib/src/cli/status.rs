@@ -55,7 +55,7 @@ pub(crate) async fn status(cfg: &Config, args: StatusArgs) -> Result<()> {
 
 pub(crate) async fn cost(cfg: &Config, json: bool) -> Result<()> {
     let listing = list::list(cfg).await?;
-    let report = crate::cost::report(&listing.vms).await;
+    let report = crate::cost::report(&listing.vms, listing.unpriced);
     if json {
         return Ok(ui::out(&serde_json::to_string(&report)?)?);
     }

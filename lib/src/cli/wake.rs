@@ -55,7 +55,7 @@ pub(crate) async fn wake_url(cfg: Config, args: WakeArgs) -> Result<()> {
     ))?;
     // The stop notification is sent on the VM, so the VM needs the URL; only a running VM
     // can take it (starting one here would defeat the auto-stop).
-    let rec = target.record().await?;
+    let rec = &w.record;
     if rec.state != VmState::Running {
         ui::warn(&format!(
             "VM {} is {}: its auto-stop notification gets the Start again button once `mint wake-url --vm {}` runs while it is up",
@@ -69,7 +69,7 @@ pub(crate) async fn wake_url(cfg: Config, args: WakeArgs) -> Result<()> {
         w.vm.clone(),
         "-".into(),
     ];
-    match ssh::prepare(&rec, false).and_then(|p| ssh::remote::notify(&p, &args, Some(&w.url))) {
+    match ssh::prepare(rec, false).and_then(|p| ssh::remote::notify(&p, &args, Some(&w.url))) {
         Ok(_) => ui::out(&format!(
             "VM {}'s auto-stop notification now carries a Start again button.",
             w.vm

@@ -122,37 +122,61 @@ pub(crate) fn storage(volumes: &[Volume], owner: &str) -> BTreeMap<String, Stora
     by_vm
 }
 
-/// Each record's cost, where its prices are known (a type neither the Price List nor Mint's
-/// table knows is left without one; `mint cost` says why).
-pub(crate) async fn attach(recs: &mut [VmRecord], storage: &BTreeMap<String, Storage>) {
+/// Each record's cost, where its prices are known; returns the VMs left without one, and
+/// why (a type neither the Price List nor Mint's table knows). Each type is priced once.
+pub(crate) async fn attach(
+    recs: &mut [VmRecord],
+    storage: &BTreeMap<String, Storage>,
+) -> Vec<String> {
+    let mut known: BTreeMap<(String, String), std::result::Result<Prices, String>> =
+        BTreeMap::new();
+    let mut unpriced = Vec::new();
     for r in recs.iter_mut() {
-        r.cost = of(r, &storage.get(&r.vm).cloned().unwrap_or_default())
-            .await
-            .ok()
-            .flatten();
+        let Some(instance_type) = priced_type(r) else {
+            continue;
+        };
+        let key = (r.region.clone(), instance_type.to_string());
+        if !known.contains_key(&key) {
+            let p = prices::for_vm(&key.0, &key.1)
+                .await
+                .map_err(|e| format!("{e:#}"));
+            known.insert(key.clone(), p);
+        }
+        match &known[&key] {
+            Ok(p) => r.cost = Some(cost_of(r, p, storage.get(&r.vm))),
+            Err(why) => unpriced.push(format!("VM {}: {why}", r.vm)),
+        }
     }
+    unpriced
 }
 
 /// One record's cost; None for a terminated or typeless one.
 pub(crate) async fn of(r: &VmRecord, storage: &Storage) -> Result<Option<VmCost>> {
-    let Some(instance_type) = r.instance_type.as_deref() else {
+    let Some(instance_type) = priced_type(r) else {
         return Ok(None);
     };
-    if r.state == VmState::Terminated {
-        return Ok(None);
-    }
-    let now = crate::time::now().secs();
     let prices = prices::for_vm(&r.region, instance_type).await?;
-    let running = matches!(r.state, VmState::Running | VmState::Pending);
-    Ok(Some(compute(
+    Ok(Some(cost_of(r, &prices, Some(storage))))
+}
+
+/// The type to price a record by: none for a terminated or typeless one.
+fn priced_type(r: &VmRecord) -> Option<&str> {
+    r.instance_type
+        .as_deref()
+        .filter(|_| r.state != VmState::Terminated)
+}
+
+fn cost_of(r: &VmRecord, prices: &Prices, storage: Option<&Storage>) -> VmCost {
+    let now = crate::time::now().secs();
+    compute(
         &r.vm,
-        running,
+        matches!(r.state, VmState::Running | VmState::Pending),
         &r.state.to_string(),
-        &prices,
-        storage,
+        prices,
+        &storage.cloned().unwrap_or_default(),
         MonthRuntime::seconds_in(r.month_runtime.as_ref(), now),
         now,
-    )))
+    )
 }
 
 /// `mint cost --json`: every VM's cost and their sum.
@@ -184,23 +208,10 @@ impl Total {
     }
 }
 
-/// The report from `mint list`'s records (which carry their cost when it is known).
-pub(crate) async fn report(recs: &[VmRecord]) -> Report {
+/// The report from `mint list`'s records (which carry their cost when it is known) and
+/// the VMs `attach` could not price.
+pub(crate) fn report(recs: &[VmRecord], unpriced: Vec<String>) -> Report {
     let vms: Vec<VmCost> = recs.iter().filter_map(|r| r.cost.clone()).collect();
-    let mut unpriced = Vec::new();
-    for r in recs
-        .iter()
-        .filter(|r| r.cost.is_none() && r.state != VmState::Terminated)
-    {
-        let why = match r.instance_type.as_deref() {
-            None => "its instance type is unknown".to_string(),
-            Some(t) => match prices::for_vm(&r.region, t).await {
-                Err(e) => format!("{e:#}"),
-                Ok(_) => "its volumes could not be read".to_string(),
-            },
-        };
-        unpriced.push(format!("VM {}: {why}", r.vm));
-    }
     Report {
         total: Total::of(&vms),
         vms,

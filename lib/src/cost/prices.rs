@@ -41,6 +41,16 @@ pub(crate) struct Prices {
 struct Cache {
     /// By `region/instance-type`.
     prices: BTreeMap<String, Prices>,
+    /// Types neither the API nor the table priced, and why: kept like a fallback, so a list
+    /// does not wait on the API for them every time.
+    #[serde(default)]
+    unpriced: BTreeMap<String, Unpriced>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Unpriced {
+    why: String,
+    at: i64,
 }
 
 fn cache_path() -> Result<std::path::PathBuf> {
@@ -70,21 +80,37 @@ pub(crate) async fn for_vm(region: &str, instance_type: &str) -> Result<Prices> 
             return Ok(p.clone());
         }
     }
+    if let Some(u) = cache.unpriced.get(&key) {
+        if now - u.at < FALLBACK_SECS {
+            bail!("{}", u.why);
+        }
+    }
     let asked = tokio::time::timeout(API_BUDGET, from_api(region, instance_type)).await;
-    let prices = match asked {
-        Ok(Ok(p)) => p,
-        Ok(Err(e)) => from_table(region, instance_type, &format!("{e:#}"))?,
-        Err(_) => from_table(region, instance_type, "it did not answer in time")?,
+    let priced = match asked {
+        Ok(Ok(p)) => Ok(p),
+        Ok(Err(e)) => from_table(region, instance_type, &format!("{e:#}")),
+        Err(_) => from_table(region, instance_type, "it did not answer in time"),
     };
-    cache.prices.insert(key, prices.clone());
+    match &priced {
+        Ok(p) => {
+            cache.unpriced.remove(&key);
+            cache.prices.insert(key, p.clone());
+        }
+        Err(e) => {
+            cache.unpriced.insert(
+                key,
+                Unpriced {
+                    why: format!("{e:#}"),
+                    at: now,
+                },
+            );
+        }
+    }
     // A cache that cannot be written costs a slower next list, nothing else.
     if let (Ok(path), Ok(text)) = (cache_path(), serde_json::to_string_pretty(&cache)) {
-        if let Some(dir) = path.parent() {
-            let _ = std::fs::create_dir_all(dir);
-        }
         let _ = crate::fs::write_atomic(&path, text.as_bytes(), 0o644);
     }
-    Ok(prices)
+    priced
 }
 
 /// The compiled table, with why the API was not used.

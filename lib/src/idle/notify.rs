@@ -153,9 +153,6 @@ pub(crate) fn save_wake_url(vm: &str, url: &str) -> Result<()> {
         bail!("`{vm}` is not a VM name");
     }
     let path = wake_path(vm);
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    }
     crate::fs::write_atomic(&path, format!("{url}\n").as_bytes(), 0o600)
         .with_context(|| format!("cannot write {}", path.display()))
 }

@@ -13,6 +13,8 @@ pub(crate) struct Listing {
     pub(crate) owner: Owner,
     pub(crate) region: String,
     pub(crate) vms: Vec<VmRecord>,
+    /// VMs without a cost, and why (`cost::attach`).
+    pub(crate) unpriced: Vec<String>,
 }
 
 /// One round trip of wall time: the caller identity and every Mint instance in the region
@@ -27,11 +29,13 @@ pub(crate) async fn list(config: &Config) -> Result<Listing> {
         crate::cost::volumes(&aws),
     )?;
     let mut vms = records(&all, &owner.name, aws.region());
-    crate::cost::attach(&mut vms, &crate::cost::storage(&volumes, &owner.name)).await;
+    let unpriced =
+        crate::cost::attach(&mut vms, &crate::cost::storage(&volumes, &owner.name)).await;
     Ok(Listing {
         region: aws.region().to_string(),
         owner,
         vms,
+        unpriced,
     })
 }
 

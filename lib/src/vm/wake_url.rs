@@ -22,6 +22,9 @@ pub(crate) struct WakeUrl {
     pub(crate) instance_id: String,
     pub(crate) url: String,
     pub(crate) made: Made,
+    /// The VM as the lookup found it, for handing the URL over without asking AWS again.
+    #[serde(skip)]
+    pub(crate) record: crate::record::VmRecord,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -106,6 +109,7 @@ pub(crate) async fn wake_url(ctx: &Ctx, vm: &str, rotate: bool) -> Result<WakeUr
         instance_id,
         url: format!("{}/{secret}", endpoint.trim_end_matches('/')),
         made: decided.unwrap_or(Made::Existing),
+        record: crate::record::VmRecord::from_instance(&inst, &region),
     })
 }
 
@@ -147,9 +151,6 @@ fn read_secret(region: &str, vm: &str) -> Result<Option<String>> {
 
 fn write_secret(region: &str, vm: &str, secret: &str) -> Result<()> {
     let path = secret_path(region, vm)?;
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    }
     crate::fs::write_atomic(&path, format!("{secret}\n").as_bytes(), 0o600)
         .with_context(|| format!("cannot write {}", path.display()))
 }
