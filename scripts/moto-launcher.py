@@ -350,27 +350,37 @@ def play_bootstrap(endpoint, regions, resume=True):
     instance `mint:bootstrap=complete` the way bootstrap/ does on a real VM; and, with
     `resume`, answer a start's `mint:resume=pending` as mint-resume.service does on a VM
     with no projects."""
+    from botocore.exceptions import EndpointConnectionError
+
     clients = [client("ec2", endpoint, r) for r in regions]
     while True:
         for ec2 in clients:
             try:
-                pages = ec2.describe_instances(Filters=[
-                    {"Name": "tag:mint", "Values": ["true"]},
-                    {"Name": "instance-state-name", "Values": ["running"]}])
-            except Exception:  # the server is shutting down
+                play_once(ec2, resume)
+            except EndpointConnectionError:  # the server is shutting down
                 return
-            for res in pages["Reservations"]:
-                for inst in res["Instances"]:
-                    tags = {t["Key"]: t["Value"] for t in inst.get("Tags", [])}
-                    if "mint:bootstrap" not in tags:
-                        ec2.create_tags(Resources=[inst["InstanceId"]], Tags=[
-                            {"Key": "mint:bootstrap", "Value": "complete"},
-                            {"Key": "mint:health", "Value": "healthy"}])
-                    if resume and tags.get("mint:resume") == "pending":
-                        at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-                        ec2.create_tags(Resources=[inst["InstanceId"]], Tags=[
-                            {"Key": "mint:resume", "Value": f"at={at} ok= failed="}])
+            except Exception:  # noqa: BLE001
+                # moto can fail one call under concurrent tag writes ("dictionary changed
+                # size during iteration"); a VM's health check would retry, so does this.
+                pass
         time.sleep(0.2)
+
+
+def play_once(ec2, resume):
+    pages = ec2.describe_instances(Filters=[
+        {"Name": "tag:mint", "Values": ["true"]},
+        {"Name": "instance-state-name", "Values": ["running"]}])
+    for res in pages["Reservations"]:
+        for inst in res["Instances"]:
+            tags = {t["Key"]: t["Value"] for t in inst.get("Tags", [])}
+            if "mint:bootstrap" not in tags:
+                ec2.create_tags(Resources=[inst["InstanceId"]], Tags=[
+                    {"Key": "mint:bootstrap", "Value": "complete"},
+                    {"Key": "mint:health", "Value": "healthy"}])
+            if resume and tags.get("mint:resume") == "pending":
+                at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+                ec2.create_tags(Resources=[inst["InstanceId"]], Tags=[
+                    {"Key": "mint:resume", "Value": f"at={at} ok= failed="}])
 
 
 def serve_instance_connect(keys_dir):
