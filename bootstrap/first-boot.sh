@@ -171,6 +171,8 @@ grep -q " /mint/user efs " "$MINT_ROOT/etc/fstab" ||
 mountpoint -q "$MINT_ROOT/mint/user" || mount /mint/user
 # Persistent config lives on EFS, shared by all your VMs; $HOME links to it.
 install -d -o 1000 -g 1000 "$MINT_ROOT/mint/user/home"
+# Each project's own Claude and gh state (project.sh), out of every other project's reach.
+install -d -o 1000 -g 1000 -m 0700 "$MINT_ROOT/mint/user/project-state"
 for p in .ssh .claude .config/claude .config/gh .gitconfig .claude.json; do
   link="$home/$p" target="/mint/user/home/$p"
   [ -L "$link" ] && continue
@@ -189,8 +191,11 @@ cj="$MINT_ROOT/mint/user/home/.claude.json"
 [ -e "$cj" ] || { echo '{}' >"$cj" && chown 1000:1000 "$cj" && chmod 0600 "$cj"; }
 # sshd reads this local copy first, so a login does not wait on EFS.
 sync_local_keys
-# Claude's Notification and Stop events reach `mint notify`, from the host and every container.
-"$MINT_ROOT/usr/local/bin/mint-idle" hooks --settings "$MINT_ROOT/mint/user/home/.claude/settings.json"
+# Claude's Notification and Stop events reach `mint notify`, from the host and every container:
+# Mint's hooks are in Claude Code's managed settings, root's, which containers get read-only.
+# Older versions put them in the user's settings on EFS, which every project could write.
+"$MINT_ROOT/usr/local/bin/mint-idle" hooks --settings "$MINT_ROOT/etc/claude-code/managed-settings.json"
+"$MINT_ROOT/usr/local/bin/mint-idle" hooks --remove --settings "$MINT_ROOT/mint/user/home/.claude/settings.json"
 
 step=versions
 log "step 7/8: recording versions"

@@ -37,25 +37,72 @@ clone() {
 
 # Claude's login and gh's config live here on EFS (first-boot.sh links the host's ~ to it).
 state="${MINT_USER_HOME:-/mint/user/home}"
+# Each project's own Claude and gh state, on EFS too, so it survives rebuilds. A project
+# writes only its own: what it puts in its settings (a hook, an MCP server) runs in no other
+# project and not on the host.
+project_state="${MINT_PROJECT_STATE:-$(dirname "$state")/project-state}"
 shared=(.claude .claude.json .config/gh)
 events="${MINT_EVENTS_DIR:-/mint/events}"
+# Mint's Claude hooks (Claude Code's managed settings, root's); containers get it read-only.
+managed="${MINT_CLAUDE_MANAGED:-/etc/claude-code}"
+
+# seed NAME [fresh]: the project's Claude and gh state, made from the host's the first time
+# (and again at a rebuild): the user's settings, CLAUDE.md and commands, agents and skills,
+# Claude's account file, and gh's token only (gh's config.yml can define shell aliases).
+# Copies go from the host to the project, never back.
+seed() {
+  local dir="$project_state/$1" p
+  [ -d "$dir" ] && [ "${2:-}" != fresh ] && return 0
+  install -d -m 0700 "$dir" "$dir/.claude" "$dir/.config" "$dir/.config/gh"
+  for p in settings.json CLAUDE.md commands agents skills; do
+    [ -e "$state/.claude/$p" ] && cp -R -- "$state/.claude/$p" "$dir/.claude/"
+  done
+  # Older Mint versions put their hooks here; now they come from the managed settings.
+  if [ -f "$dir/.claude/settings.json" ] && command -v mint-idle >/dev/null; then
+    mint-idle hooks --remove --settings "$dir/.claude/settings.json" >&2 || true
+  fi
+  if [ -f "$state/.claude.json" ]; then
+    cp -- "$state/.claude.json" "$dir/.claude.json"
+  else
+    echo '{}' >"$dir/.claude.json"
+  fi
+  chmod 0600 "$dir/.claude.json"
+}
+
+# gh_token NAME: gh's login from the host, when it is newer than the project's copy.
+gh_token() {
+  local from="$state/.config/gh/hosts.yml" to="$project_state/$1/.config/gh/hosts.yml"
+  [ -f "$from" ] || return 0
+  [ -f "$to" ] && [ ! "$from" -nt "$to" ] && return 0
+  install -m 0600 -- "$from" "$to"
+}
 
 # container NAME [rebuild]: devcontainer up; its JSON result is the last stdout line. Every
-# container gets the shared Claude and gh state by bind mount, at the path it has on the host.
+# container gets its project's Claude and gh state by bind mount, at the path the host's
+# has; over it the one Claude credentials file the host and every project share (Claude
+# writes it in place when a rename meets the bind mount), so one login serves all.
 container() {
-  local name=$1 dir="$root/$1" extra=() p
+  local name=$1 dir="$root/$1" extra=() p fresh=""
   [ -d "$dir" ] || missing "no project $name in $root"
-  [ "${2:-}" = rebuild ] && extra+=(--remove-existing-container)
+  [ "${2:-}" = rebuild ] && extra+=(--remove-existing-container) && fresh=fresh
+  seed "$name" "$fresh"
+  gh_token "$name"
   for p in "${shared[@]}"; do
-    [ -e "$state/$p" ] && extra+=(--mount "type=bind,source=$state/$p,target=/mint/user/home/$p")
+    extra+=(--mount "type=bind,source=$project_state/$name/$p,target=/mint/user/home/$p")
   done
+  if [ -f "$state/.claude/.credentials.json" ]; then
+    extra+=(--mount "type=bind,source=$state/.claude/.credentials.json,target=/mint/user/home/.claude/.credentials.json")
+  else
+    echo "mint-note: Claude is not logged in on this VM yet; log in on the host (mint ssh, then claude) and every project shares that login from its next start"
+  fi
+  if [ -d "$managed" ]; then
+    extra+=(--mount "type=bind,source=$managed,target=/etc/claude-code,readonly")
+  else
+    echo "mint-note: $managed is missing, so Claude in $name sends no notifications; mint recreate installs it"
+  fi
   # Claude's hook events leave the container through this directory only (no network).
   mkdir -p "$events/$name"
   extra+=(--mount "type=bind,source=$events/$name,target=/mint/events")
-  if command -v mint-idle >/dev/null && [ -d "$state/.claude" ]; then
-    mint-idle hooks --settings "$state/.claude/settings.json" >&2 ||
-      echo "mint-note: could not add Mint's Claude hooks; notifications from $name will be missing"
-  fi
   if [ ! -f "$dir/.devcontainer/devcontainer.json" ] && [ ! -f "$dir/.devcontainer.json" ]; then
     echo "mint-note: $name has no .devcontainer/; using $default_image"
     mkdir -p "$root/.mint"
@@ -67,8 +114,8 @@ container() {
 }
 
 # link CONTAINER USER: the container user's ~/.claude, ~/.claude.json and ~/.config/gh point
-# at the bind mounts, so one `claude` login serves every container (its home is only known
-# once the container runs).
+# at the bind mounts, so the project's login and settings survive rebuilds (its home is only
+# known once the container runs).
 link_state() {
   docker exec -u "$2" "$1" sh -c 'for p in "$@"; do
       [ -e "/mint/user/home/$p" ] && [ ! -L "$HOME/$p" ] || continue

@@ -400,7 +400,7 @@ _mint__idle() {
             return 0
             ;;
         mint__subcmd__idle__subcmd__hooks)
-            opts="-h --settings --debug --help"
+            opts="-h --settings --remove --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -76,7 +76,8 @@ complete -c mint-idle -n "__fish_mint_idle_using_subcommand events" -s h -l help
 complete -c mint-idle -n "__fish_mint_idle_using_subcommand sessions" -l json -d 'One JSON object per session'
 complete -c mint-idle -n "__fish_mint_idle_using_subcommand sessions" -l debug -d 'Show every AWS call (service, operation, duration, result) on stderr'
 complete -c mint-idle -n "__fish_mint_idle_using_subcommand sessions" -s h -l help -d 'Print help'
-complete -c mint-idle -n "__fish_mint_idle_using_subcommand hooks" -l settings -d 'The settings file (default: the EFS one every container and the host share)' -r -F
+complete -c mint-idle -n "__fish_mint_idle_using_subcommand hooks" -l settings -d 'The settings file (default: Claude Code\'s managed settings, which the host and, read-only, every container use)' -r -F
+complete -c mint-idle -n "__fish_mint_idle_using_subcommand hooks" -l remove -d 'Take Mint\'s hooks out of the file instead (older versions put them in the user\'s settings)'
 complete -c mint-idle -n "__fish_mint_idle_using_subcommand hooks" -l debug -d 'Show every AWS call (service, operation, duration, result) on stderr'
 complete -c mint-idle -n "__fish_mint_idle_using_subcommand hooks" -s h -l help -d 'Print help'
 complete -c mint-idle -n "__fish_mint_idle_using_subcommand permissions" -l json -d 'One JSON object per permission'

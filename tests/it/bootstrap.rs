@@ -354,7 +354,8 @@ fn first_boot_does_everything_once_and_a_second_run_is_a_no_op() {
     for expected in [
         format!("curl -fsSL --connect-timeout 10 --max-time 300 --retry 5 -o {root}/usr/local/bin/mint-idle.artifact.download {}", common::IDLE_URL),
         "systemctl enable --now mint-idle.timer mint-events.service".into(),
-        format!("mint-idle hooks --settings {root}/mint/user/home/.claude/settings.json"),
+        format!("mint-idle hooks --settings {root}/etc/claude-code/managed-settings.json"),
+        format!("mint-idle hooks --remove --settings {root}/mint/user/home/.claude/settings.json"),
         "systemctl enable mint-bootstrap.service mint-reconcile.service mint-resume.service".into(),
         format!("curl -fsSL --connect-timeout 10 --max-time 300 --retry 5 -o {root}/var/cache/mint/amazon-efs-utils.deb.download {}", common::EFS_UTILS_URL),
         format!("apt-get -o DPkg::Lock::Timeout=600 install -y -q docker.io docker-compose-v2 docker-buildx tmux mosh git gh nodejs ec2-instance-connect jq {root}/var/cache/mint/amazon-efs-utils.deb"),

@@ -56,13 +56,16 @@ enum Cmd {
     },
     /// Add Mint's Claude Code hooks to a Claude settings file, keeping the hooks already there
     Hooks {
-        /// The settings file (default: the EFS one every container and the host share)
+        /// The settings file (default: Claude Code's managed settings, which the host and, read-only, every container use)
         #[arg(
             long,
             value_name = "FILE",
-            default_value = "/mint/user/home/.claude/settings.json"
+            default_value = crate::idle::events::MANAGED_SETTINGS
         )]
         settings: std::path::PathBuf,
+        /// Take Mint's hooks out of the file instead (older versions put them in the user's settings)
+        #[arg(long)]
+        remove: bool,
     },
     /// Ask AWS (DryRun) whether the instance role may stop and tag this instance; exit 1 if not
     Permissions {
@@ -162,17 +165,14 @@ pub fn main() -> ExitCode {
                     crate::view::claude_sessions(l, now)
                 })
             }
-            Cmd::Hooks { settings } => {
-                let changed = idle::events::install_hooks(&settings)?;
-                println!(
-                    "{} {}",
-                    if changed {
-                        "added Mint's hooks to"
-                    } else {
-                        "Mint's hooks are already in"
-                    },
-                    settings.display()
-                );
+            Cmd::Hooks { settings, remove } => {
+                let said = match (remove, remove_or_install(remove, &settings)?) {
+                    (false, true) => "added Mint's hooks to",
+                    (false, false) => "Mint's hooks are already in",
+                    (true, true) => "took Mint's hooks out of",
+                    (true, false) => "Mint's hooks are not in",
+                };
+                println!("{said} {}", settings.display());
                 Ok(())
             }
         }
@@ -317,4 +317,12 @@ async fn events(once: bool) -> Result<()> {
         Ok(())
     })
     .await
+}
+
+fn remove_or_install(remove: bool, settings: &std::path::Path) -> anyhow::Result<bool> {
+    if remove {
+        idle::events::remove_hooks(settings)
+    } else {
+        idle::events::install_hooks(settings)
+    }
 }

@@ -1,5 +1,5 @@
-//! Claude Code events, from wherever Claude runs on the VM. Mint's hooks (in the Claude
-//! settings on EFS, which the host and every devcontainer share) append each hook's JSON to
+//! Claude Code events, from wherever Claude runs on the VM. Mint's hooks (in Claude Code's
+//! managed settings on the host, mounted read-only into every devcontainer) append each hook's JSON to
 //! an events directory: `/mint/events/<project>/` inside a project's container (bind-mounted
 //! there as `/mint/events`), `/mint/events/` itself for Claude on the host. Nothing inside a
 //! container touches the network. `mint-idle events` forwards them: a message per event, at
@@ -86,32 +86,89 @@ pub(crate) fn merge_hooks(settings: &mut Value) -> Result<bool> {
     Ok(changed)
 }
 
-/// `mint-idle hooks install`: merges the hooks into the settings file, written atomically;
-/// a file that is not JSON is left alone with an error.
-pub(crate) fn install_hooks(path: &Path) -> Result<bool> {
-    let mut settings: Value = match std::fs::read_to_string(path) {
-        Ok(t) if t.trim().is_empty() => Value::Null,
+/// Claude Code's managed settings on Linux: it reads them in every session, above the user's
+/// and the project's settings, and a hook there runs alongside theirs. Mint's hooks live here
+/// (root's file on the host, mounted read-only into each container), so no project can take
+/// them out or put code where another project or the host runs it.
+pub(crate) const MANAGED_SETTINGS: &str = "/etc/claude-code/managed-settings.json";
+
+/// Takes Mint's hook out of Claude settings JSON (older Mint versions put it in the user's
+/// settings on EFS, where it would now run twice); the user's own hooks stay.
+pub(crate) fn strip_hooks(settings: &mut Value) -> bool {
+    let Some(hooks) = settings.get_mut("hooks").and_then(Value::as_object_mut) else {
+        return false;
+    };
+    let mut changed = false;
+    for event in HOOK_EVENTS {
+        let Some(list) = hooks.get_mut(event).and_then(Value::as_array_mut) else {
+            continue;
+        };
+        let before = list.len();
+        list.retain(|m| {
+            !m["hooks"]
+                .as_array()
+                .is_some_and(|hs| hs.iter().any(|h| h["command"] == HOOK_COMMAND))
+        });
+        changed |= list.len() != before;
+        if list.is_empty() {
+            hooks.remove(event);
+        }
+    }
+    changed
+}
+
+fn read_settings(path: &Path) -> Result<Value> {
+    match std::fs::read_to_string(path) {
+        Ok(t) if t.trim().is_empty() => Ok(Value::Null),
         Ok(t) => serde_json::from_str(&t).with_context(|| {
             format!(
                 "{} is not JSON; fix it, then run this again",
                 path.display()
             )
-        })?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Value::Null,
-        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
-    };
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Value::Null),
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+    }
+}
+
+/// Writes the settings back atomically. An existing file keeps its owner and mode: root
+/// runs this at first boot on the user's own settings, which must stay the user's.
+fn write_settings(path: &Path, settings: &Value, new_mode: u32) -> Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let existing = std::fs::metadata(path).ok();
+    let mode = existing.as_ref().map_or(new_mode, |m| m.mode() & 0o7777);
+    crate::fs::write_atomic(
+        path,
+        serde_json::to_string_pretty(settings)?.as_bytes(),
+        mode,
+    )
+    .with_context(|| format!("cannot write {}", path.display()))?;
+    if let Some(m) = existing {
+        let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        std::os::unix::fs::chown(&target, Some(m.uid()), Some(m.gid()))
+            .with_context(|| format!("cannot give {} back to its owner", path.display()))?;
+    }
+    Ok(())
+}
+
+/// `mint-idle hooks`: merges the hooks into the settings file (0644 when new: every user's
+/// Claude reads the managed file); a file that is not JSON is left alone with an error.
+pub(crate) fn install_hooks(path: &Path) -> Result<bool> {
+    let mut settings = read_settings(path)?;
     if !merge_hooks(&mut settings)? {
         return Ok(false);
     }
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    write_settings(path, &settings, 0o644)?;
+    Ok(true)
+}
+
+/// `mint-idle hooks --remove`: the reverse, for the user's settings older versions wrote.
+pub(crate) fn remove_hooks(path: &Path) -> Result<bool> {
+    let mut settings = read_settings(path)?;
+    if !strip_hooks(&mut settings) {
+        return Ok(false);
     }
-    crate::fs::write_atomic(
-        path,
-        serde_json::to_string_pretty(&settings)?.as_bytes(),
-        0o600,
-    )
-    .with_context(|| format!("cannot write {}", path.display()))?;
+    write_settings(path, &settings, 0o600)?;
     Ok(true)
 }
 
@@ -445,6 +502,14 @@ mod tests {
         assert!(!merge_hooks(&mut s).unwrap());
         assert_eq!(s, before);
         assert!(merge_hooks(&mut json!([])).is_err());
+        // Taken out again, the user's hook is all that is left.
+        assert!(strip_hooks(&mut s));
+        assert_eq!(
+            s["hooks"],
+            json!({"Stop": [{"matcher": "", "hooks": [{"type": "command", "command": "say done"}]}]})
+        );
+        assert!(!strip_hooks(&mut s));
+        assert!(!strip_hooks(&mut json!({"model": "opus"})));
     }
 
     #[test]
