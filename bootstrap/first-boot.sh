@@ -196,6 +196,13 @@ sync_local_keys
 # Older versions put them in the user's settings on EFS, which every project could write.
 "$MINT_ROOT/usr/local/bin/mint-idle" hooks --settings "$MINT_ROOT/etc/claude-code/managed-settings.json"
 "$MINT_ROOT/usr/local/bin/mint-idle" hooks --remove --settings "$MINT_ROOT/mint/user/home/.claude/settings.json"
+# The devcontainer CLI cannot mount anything read-only, but a bind of a read-only mount is
+# read-only too: containers get this view of the managed settings (project.sh), which root in
+# a container (no CAP_SYS_ADMIN) cannot remount. fstab brings it back at every boot.
+install -d -m 0755 "$MINT_ROOT/etc/claude-code" "$MINT_ROOT/var/lib/mint/claude-code"
+grep -q " /var/lib/mint/claude-code none " "$MINT_ROOT/etc/fstab" ||
+  echo "/etc/claude-code /var/lib/mint/claude-code none bind,ro 0 0" >>"$MINT_ROOT/etc/fstab"
+mountpoint -q "$MINT_ROOT/var/lib/mint/claude-code" || mount /var/lib/mint/claude-code
 
 step=versions
 log "step 7/8: recording versions"

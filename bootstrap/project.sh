@@ -43,8 +43,9 @@ state="${MINT_USER_HOME:-/mint/user/home}"
 project_state="${MINT_PROJECT_STATE:-$(dirname "$state")/project-state}"
 shared=(.claude .claude.json .config/gh)
 events="${MINT_EVENTS_DIR:-/mint/events}"
-# Mint's Claude hooks (Claude Code's managed settings, root's); containers get it read-only.
-managed="${MINT_CLAUDE_MANAGED:-/etc/claude-code}"
+# Mint's Claude hooks: a read-only view of Claude Code's managed settings (/etc/claude-code,
+# root's), made by first boot; containers get it, and a bind of a read-only mount is read-only.
+managed="${MINT_CLAUDE_MANAGED:-/var/lib/mint/claude-code}"
 
 # seed NAME [fresh]: the project's Claude and gh state, made from the host's the first time
 # (and again at a rebuild): the user's settings, CLAUDE.md and commands, agents and skills,
@@ -53,7 +54,8 @@ managed="${MINT_CLAUDE_MANAGED:-/etc/claude-code}"
 seed() {
   local dir="$project_state/$1" p
   [ -d "$dir" ] && [ "${2:-}" != fresh ] && return 0
-  install -d -m 0700 "$dir" "$dir/.claude" "$dir/.config" "$dir/.config/gh"
+  install -d -m 0700 "$dir" "$dir/.claude" "$dir/.config" "$dir/.config/gh" 2>/dev/null ||
+    fail "cannot create $dir for $1's own Claude and gh state (is $project_state the VM user's?)"
   for p in settings.json CLAUDE.md commands agents skills; do
     [ -e "$state/.claude/$p" ] && cp -R -- "$state/.claude/$p" "$dir/.claude/"
   done
@@ -95,10 +97,12 @@ container() {
   else
     echo "mint-note: Claude is not logged in on this VM yet; log in on the host (mint ssh, then claude) and every project shares that login from its next start"
   fi
-  if [ -d "$managed" ]; then
-    extra+=(--mount "type=bind,source=$managed,target=/etc/claude-code,readonly")
+  # The CLI's --mount has no read-only option, so the source itself must be a read-only mount;
+  # a writable one is never handed to a container.
+  if findmnt -n -o OPTIONS --mountpoint "$managed" 2>/dev/null | grep -qE '(^|,)ro(,|$)'; then
+    extra+=(--mount "type=bind,source=$managed,target=/etc/claude-code")
   else
-    echo "mint-note: $managed is missing, so Claude in $name sends no notifications; mint recreate installs it"
+    echo "mint-note: $managed is not a read-only mount, so Claude in $name sends no notifications; mint recreate sets it up"
   fi
   # Claude's hook events leave the container through this directory only (no network).
   mkdir -p "$events/$name"

@@ -67,6 +67,9 @@ _mint__vm() {
             mint__vm,wake-url)
                 cmd="mint__vm__subcmd__wake__subcmd__url"
                 ;;
+            mint__vm__subcmd__admin,add-user)
+                cmd="mint__vm__subcmd__admin__subcmd__add__subcmd__user"
+                ;;
             mint__vm__subcmd__admin,attach-policy)
                 cmd="mint__vm__subcmd__admin__subcmd__attach__subcmd__policy"
                 ;;
@@ -87,6 +90,9 @@ _mint__vm() {
                 ;;
             mint__vm__subcmd__admin,template)
                 cmd="mint__vm__subcmd__admin__subcmd__template"
+                ;;
+            mint__vm__subcmd__admin__subcmd__help,add-user)
+                cmd="mint__vm__subcmd__admin__subcmd__help__subcmd__add__subcmd__user"
                 ;;
             mint__vm__subcmd__admin__subcmd__help,attach-policy)
                 cmd="mint__vm__subcmd__admin__subcmd__help__subcmd__attach__subcmd__policy"
@@ -172,6 +178,9 @@ _mint__vm() {
             mint__vm__subcmd__help,wake-url)
                 cmd="mint__vm__subcmd__help__subcmd__wake__subcmd__url"
                 ;;
+            mint__vm__subcmd__help__subcmd__admin,add-user)
+                cmd="mint__vm__subcmd__help__subcmd__admin__subcmd__add__subcmd__user"
+                ;;
             mint__vm__subcmd__help__subcmd__admin,attach-policy)
                 cmd="mint__vm__subcmd__help__subcmd__admin__subcmd__attach__subcmd__policy"
                 ;;
@@ -214,12 +223,34 @@ _mint__vm() {
             return 0
             ;;
         mint__subcmd__vm__subcmd__admin)
-            opts="-h --verbose --debug --owner-arn-mismatch-ok --help setup deploy attach-policy status template teardown help"
+            opts="-h --verbose --debug --owner-arn-mismatch-ok --help setup deploy attach-policy add-user status template teardown help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__vm__subcmd__admin__subcmd__add__subcmd__user)
+            opts="-h --region --iam-user --json --verbose --debug --owner-arn-mismatch-ok --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --iam-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -276,8 +307,22 @@ _mint__vm() {
             return 0
             ;;
         mint__subcmd__vm__subcmd__admin__subcmd__help)
-            opts="setup deploy attach-policy status template teardown help"
+            opts="setup deploy attach-policy add-user status template teardown help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__vm__subcmd__admin__subcmd__help__subcmd__add__subcmd__user)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -388,7 +433,7 @@ _mint__vm() {
             return 0
             ;;
         mint__subcmd__vm__subcmd__admin__subcmd__setup)
-            opts="-y -h --region --group --role --user --yes --verbose --debug --owner-arn-mismatch-ok --help"
+            opts="-y -h --region --group --role --user --users --yes --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -407,6 +452,10 @@ _mint__vm() {
                     return 0
                     ;;
                 --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --users)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -638,8 +687,22 @@ _mint__vm() {
             return 0
             ;;
         mint__subcmd__vm__subcmd__help__subcmd__admin)
-            opts="setup deploy attach-policy status template teardown"
+            opts="setup deploy attach-policy add-user status template teardown"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__vm__subcmd__help__subcmd__admin__subcmd__add__subcmd__user)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -94,6 +94,9 @@ _mint() {
             mint,wake-url)
                 cmd="mint__subcmd__wake__subcmd__url"
                 ;;
+            mint__subcmd__admin,add-user)
+                cmd="mint__subcmd__admin__subcmd__add__subcmd__user"
+                ;;
             mint__subcmd__admin,attach-policy)
                 cmd="mint__subcmd__admin__subcmd__attach__subcmd__policy"
                 ;;
@@ -160,12 +163,34 @@ _mint() {
             return 0
             ;;
         mint__subcmd__admin)
-            opts="-h --verbose --debug --owner-arn-mismatch-ok --help setup deploy attach-policy status template teardown"
+            opts="-h --verbose --debug --owner-arn-mismatch-ok --help setup deploy attach-policy add-user status template teardown"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__admin__subcmd__add__subcmd__user)
+            opts="-h --region --iam-user --json --verbose --debug --owner-arn-mismatch-ok --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --iam-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -222,7 +247,7 @@ _mint() {
             return 0
             ;;
         mint__subcmd__admin__subcmd__setup)
-            opts="-y -h --region --group --role --user --yes --verbose --debug --owner-arn-mismatch-ok --help"
+            opts="-y -h --region --group --role --user --users --yes --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -241,6 +266,10 @@ _mint() {
                     return 0
                     ;;
                 --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --users)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

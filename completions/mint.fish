@@ -60,20 +60,22 @@ complete -c mint -n "__fish_mint_using_subcommand init" -l verbose -d 'Show prog
 complete -c mint -n "__fish_mint_using_subcommand init" -l debug -d 'Show every AWS call (service, operation, duration, result)'
 complete -c mint -n "__fish_mint_using_subcommand init" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint -n "__fish_mint_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c mint -n "__fish_mint_using_subcommand admin; and not __fish_seen_subcommand_from setup deploy attach-policy status template teardown" -l verbose -d 'Show progress steps'
-complete -c mint -n "__fish_mint_using_subcommand admin; and not __fish_seen_subcommand_from setup deploy attach-policy status template teardown" -l debug -d 'Show every AWS call (service, operation, duration, result)'
-complete -c mint -n "__fish_mint_using_subcommand admin; and not __fish_seen_subcommand_from setup deploy attach-policy status template teardown" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
-complete -c mint -n "__fish_mint_using_subcommand admin; and not __fish_seen_subcommand_from setup deploy attach-policy status template teardown" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c mint -n "__fish_mint_using_subcommand admin; and not __fish_seen_subcommand_from setup deploy attach-policy status template teardown" -f -a "setup" -d 'Deploy the admin stack and attach the mint-user policy: the whole one-time setup'
-complete -c mint -n "__fish_mint_using_subcommand admin; and not __fish_seen_subcommand_from setup deploy attach-policy status template teardown" -f -a "deploy" -d 'Create or update the `mint-admin` CloudFormation stack'
-complete -c mint -n "__fish_mint_using_subcommand admin; and not __fish_seen_subcommand_from setup deploy attach-policy status template teardown" -f -a "attach-policy" -d 'Attach the `mint-user` policy to the IAM groups, roles or users that run Mint'
-complete -c mint -n "__fish_mint_using_subcommand admin; and not __fish_seen_subcommand_from setup deploy attach-policy status template teardown" -f -a "status" -d 'Show the stack, its resources, and whether `mint init` would pass'
-complete -c mint -n "__fish_mint_using_subcommand admin; and not __fish_seen_subcommand_from setup deploy attach-policy status template teardown" -f -a "template" -d 'Print the CloudFormation template `deploy` uses'
-complete -c mint -n "__fish_mint_using_subcommand admin; and not __fish_seen_subcommand_from setup deploy attach-policy status template teardown" -f -a "teardown" -d 'Delete the admin stack: role, profile, EFS (with all users\' config), policy'
+complete -c mint -n "__fish_mint_using_subcommand admin; and not __fish_seen_subcommand_from setup deploy attach-policy add-user status template teardown" -l verbose -d 'Show progress steps'
+complete -c mint -n "__fish_mint_using_subcommand admin; and not __fish_seen_subcommand_from setup deploy attach-policy add-user status template teardown" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand admin; and not __fish_seen_subcommand_from setup deploy attach-policy add-user status template teardown" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
+complete -c mint -n "__fish_mint_using_subcommand admin; and not __fish_seen_subcommand_from setup deploy attach-policy add-user status template teardown" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mint -n "__fish_mint_using_subcommand admin; and not __fish_seen_subcommand_from setup deploy attach-policy add-user status template teardown" -f -a "setup" -d 'Deploy the admin stack and attach the mint-user policy: the whole one-time setup'
+complete -c mint -n "__fish_mint_using_subcommand admin; and not __fish_seen_subcommand_from setup deploy attach-policy add-user status template teardown" -f -a "deploy" -d 'Create or update the `mint-admin` CloudFormation stack'
+complete -c mint -n "__fish_mint_using_subcommand admin; and not __fish_seen_subcommand_from setup deploy attach-policy add-user status template teardown" -f -a "attach-policy" -d 'Attach the `mint-user` policy to the IAM groups, roles or users that run Mint'
+complete -c mint -n "__fish_mint_using_subcommand admin; and not __fish_seen_subcommand_from setup deploy attach-policy add-user status template teardown" -f -a "add-user" -d 'Give one user an EFS access point, instance role and profile of their own'
+complete -c mint -n "__fish_mint_using_subcommand admin; and not __fish_seen_subcommand_from setup deploy attach-policy add-user status template teardown" -f -a "status" -d 'Show the stack, its resources, and whether `mint init` would pass'
+complete -c mint -n "__fish_mint_using_subcommand admin; and not __fish_seen_subcommand_from setup deploy attach-policy add-user status template teardown" -f -a "template" -d 'Print the CloudFormation template `deploy` uses'
+complete -c mint -n "__fish_mint_using_subcommand admin; and not __fish_seen_subcommand_from setup deploy attach-policy add-user status template teardown" -f -a "teardown" -d 'Delete the admin stack: role, profile, EFS (with all users\' config), policy'
 complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from setup" -l region -d 'AWS region [default: the region in Mint\'s config]' -r
 complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from setup" -l group -d 'An IAM group whose members run Mint (repeatable)' -r
 complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from setup" -l role -d 'An IAM role Mint\'s users assume (repeatable)' -r
 complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from setup" -l user -d 'An IAM user who runs Mint (repeatable)' -r
+complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from setup" -l users -d 'Give these users their own access point, role and profile (`mint admin add-user` for each; comma-separated)' -r
 complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from setup" -s y -l yes -d 'Do not ask before creating or updating the stack'
 complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from setup" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from setup" -l debug -d 'Show every AWS call (service, operation, duration, result)'
@@ -93,6 +95,13 @@ complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcomm
 complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from attach-policy" -l debug -d 'Show every AWS call (service, operation, duration, result)'
 complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from attach-policy" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from attach-policy" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from add-user" -l region -d 'AWS region [default: the region in Mint\'s config]' -r
+complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from add-user" -l iam-user -d 'The IAM user who signs in as NAME, when the IAM user name differs [default: NAME, if such a user exists]' -r
+complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from add-user" -l json -d 'Print the result as JSON'
+complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from add-user" -l verbose -d 'Show progress steps'
+complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from add-user" -l debug -d 'Show every AWS call (service, operation, duration, result)'
+complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from add-user" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
+complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from add-user" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from status" -l region -d 'AWS region [default: the region in Mint\'s config]' -r
 complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from status" -l json -d 'Print the status as JSON'
 complete -c mint -n "__fish_mint_using_subcommand admin; and __fish_seen_subcommand_from status" -l verbose -d 'Show progress steps'

@@ -130,6 +130,22 @@ def refuse_sso_role_changes():
     IAMBackend.attach_role_policy = attach_role_policy
 
 
+def inline_policies_as_json():
+    """A role's inline policy made by CloudFormation comes back from moto's GetRolePolicy as
+    Python's repr of a dict; IAM answers with the JSON document (which moto URL-encodes)."""
+    from moto.iam.models import IAMBackend
+
+    get = IAMBackend.get_role_policy
+
+    def get_role_policy(self, role_name, policy_name):
+        name, doc = get(self, role_name, policy_name)
+        if not isinstance(doc, str):
+            doc = json.dumps(doc)
+        return name, doc
+
+    IAMBackend.get_role_policy = get_role_policy
+
+
 def serve_function_urls():
     """moto's CloudFormation has no AWS::Lambda::Url (the admin stack's wake endpoint): this
     model makes it through moto's own CreateFunctionUrlConfig, with FunctionUrl to GetAtt.
@@ -225,8 +241,8 @@ def enforce_iam(endpoint):
       signed for form POSTs and bodiless REST GETs: it checks the access key exists instead;
     - it answers refusals (access denied, unknown key) in EC2's error shape, which the SDK
       cannot read for IAM, STS or CloudFormation: each service gets its own shape;
-    - it authorizes iam:GetInstanceProfile against `*`: it gets the profile's ARN, so a policy
-      scoped to one profile (mint-user) is what allows it."""
+    - it authorizes iam:GetInstanceProfile against `*`: it gets the profile's ARN (with its
+      path), so a policy scoped to one profile (mint-user, mint-user-own) is what allows it."""
     from xml.sax.saxutils import escape
 
     from moto import settings
@@ -286,7 +302,12 @@ def enforce_iam(endpoint):
         if self._get_action() == "GetInstanceProfile":
             name = self.data.get("InstanceProfileName")
             name = name[0] if isinstance(name, list) else name
-            return f"arn:aws:iam::{self.current_account}:instance-profile/{name}"
+            # As AWS: the profile's ARN holds its path (a user's own is under /mint-users/).
+            try:
+                path = iam_backends[self.current_account]["aws"].get_instance_profile(name).path
+            except Exception:  # an unknown profile: AWS authorizes before it looks
+                path = "/"
+            return f"arn:aws:iam::{self.current_account}:instance-profile{path}{name}"
         return determine(self)
 
     access_control.IAMRequestBase.check_signature = lambda self: None
@@ -444,6 +465,7 @@ def main():
 
     serve_console()
     refuse_sso_role_changes()
+    inline_policies_as_json()
     serve_function_urls()
     if args.stops_seconds_ago:
         date_stops_back(args.stops_seconds_ago)

@@ -33,6 +33,7 @@ pub(crate) enum Missing {
 pub(crate) struct AdminResources {
     pub(crate) efs: String,
     pub(crate) vpc: String,
+    pub(crate) profile: Profile,
 }
 
 /// Every admin resource `mint init` needs, missing ones all reported at once (so the admin
@@ -41,9 +42,10 @@ pub(crate) struct AdminResources {
 #[error("this AWS account is not set up for Mint yet:\n  - {}", .0.join("\n  - "))]
 pub(crate) struct NotReady(pub(crate) Vec<String>);
 
-pub(crate) async fn check(aws: &Aws) -> Result<AdminResources, NotReady> {
+/// `owner`: whose own instance profile to look for first (none: the shared one only).
+pub(crate) async fn check(aws: &Aws, owner: Option<&str>) -> Result<AdminResources, NotReady> {
     let (profile, efs, vpc) =
-        tokio::join!(check_instance_profile(aws), efs_file_system(aws), async {
+        tokio::join!(instance_profile(aws, owner), efs_file_system(aws), async {
             let vpc = default_vpc(aws).await?;
             public_subnets(aws, None).await?;
             efs_security_group(aws, &vpc).await?;
@@ -58,8 +60,10 @@ pub(crate) async fn check(aws: &Aws) -> Result<AdminResources, NotReady> {
     .flatten()
     .map(|e| format!("{e:#}"))
     .collect();
-    match (efs, vpc) {
-        (Ok(efs), Ok(vpc)) if problems.is_empty() => Ok(AdminResources { efs, vpc }),
+    match (efs, vpc, profile) {
+        (Ok(efs), Ok(vpc), Ok(profile)) if problems.is_empty() => {
+            Ok(AdminResources { efs, vpc, profile })
+        }
         _ => Err(NotReady(problems)),
     }
 }
@@ -77,6 +81,62 @@ pub(crate) async fn check_instance_profile(aws: &Aws) -> Result<()> {
         Err(e) if e.code() == Some("NoSuchEntity") => Err(Missing::InstanceProfile.into()),
         Err(e) if matches!(e.code(), Some("AccessDenied" | "AccessDeniedException" | "UnauthorizedOperation")) => {
             Err(anyhow::anyhow!("AWS refused iam:GetInstanceProfile on `{INSTANCE_PROFILE}` to you: PowerUserAccess lacks it (and iam:PassRole, which launching needs). An admin attaches the `mint-user` policy to you: `mint admin attach-policy --user NAME` (or --group / --role)"))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The instance profile a user's VMs launch with.
+#[derive(Debug, Clone, serde::Serialize)]
+pub(crate) struct Profile {
+    pub(crate) name: String,
+    /// The user's own (`mint admin add-user`): EFS through their access point only. Else the
+    /// shared one, whose EFS access covers every user's access point.
+    pub(crate) own: bool,
+}
+
+/// The user's own profile when it exists and they may read it, else the shared one (checked
+/// as `check_instance_profile` does). AWS answers AccessDenied for a profile the caller may
+/// not read whether or not it exists, so both mean "not theirs".
+pub(crate) async fn instance_profile(aws: &Aws, owner: Option<&str>) -> Result<Profile> {
+    if let Some(owner) = owner {
+        if let Some(p) = own_profile(aws, owner).await? {
+            return Ok(p);
+        }
+    }
+    check_instance_profile(aws).await?;
+    Ok(Profile {
+        name: INSTANCE_PROFILE.to_string(),
+        own: false,
+    })
+}
+
+async fn own_profile(aws: &Aws, owner: &str) -> Result<Option<Profile>> {
+    let own = crate::admin::users::profile_name(owner);
+    match aws
+        .iam()
+        .get_instance_profile()
+        .instance_profile_name(&own)
+        .send()
+        .await
+        .aws("GetInstanceProfile")
+    {
+        Ok(_) => Ok(Some(Profile {
+            name: own,
+            own: true,
+        })),
+        Err(e)
+            if matches!(
+                e.code(),
+                Some(
+                    "NoSuchEntity"
+                        | "AccessDenied"
+                        | "AccessDeniedException"
+                        | "UnauthorizedOperation"
+                )
+            ) =>
+        {
+            Ok(None)
         }
         Err(e) => Err(e.into()),
     }

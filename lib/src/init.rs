@@ -20,6 +20,7 @@ pub(crate) struct InitReport {
     pub(crate) access_point_id: String,
     pub(crate) access_point_created: bool,
     pub(crate) config_changed: bool,
+    pub(crate) profile: account::Profile,
 }
 
 /// `mint init [--region R]`: the region given, else the configured one (never the AWS
@@ -42,9 +43,10 @@ pub(crate) async fn run(
     let region = region.as_str();
     let aws = Aws::load(region).await;
     ui::phase(&format!("Checking AWS account setup in {region}..."));
-    let (owner, admin) = tokio::join!(crate::owner::caller(&aws), account::check(&aws));
-    let owner = owner?;
-    let account::AdminResources { efs, vpc } = admin?;
+    // The owner first: which instance profile counts (theirs, or the shared one) is theirs.
+    let owner = crate::owner::caller(&aws).await?;
+    let account::AdminResources { efs, vpc, profile } =
+        account::check(&aws, Some(&owner.name)).await?;
     ui::step(&format!("owner {} ({})", owner.name, owner.arn));
 
     let ((sg, sg_created), (ap, ap_created)) = tokio::try_join!(
@@ -64,6 +66,7 @@ pub(crate) async fn run(
         access_point_id: ap,
         access_point_created: ap_created,
         config_changed,
+        profile,
     })
 }
 
@@ -180,24 +183,36 @@ pub(crate) async fn find_access_point(aws: &Aws, owner: &str, fs: &str) -> Resul
 /// The user's EFS access point for persistent config (/mint/user on every VM), rooted at a
 /// per-user directory owned by the VM's `ubuntu` user (uid/gid 1000).
 async fn ensure_access_point(aws: &Aws, owner: &Owner, fs: &str) -> Result<(String, bool)> {
-    use aws_sdk_efs::types::{CreationInfo, PosixUser, RootDirectory, Tag};
     if let Some(id) = find_access_point(aws, &owner.name, fs).await? {
         return Ok((id, false));
     }
-    let efs = aws.efs();
     ui::phase("Creating EFS access point...");
-    let tags = tags::standard(owner, None, component::EFS_ACCESS_POINT)
+    let tags = tags::standard(owner, None, component::EFS_ACCESS_POINT);
+    Ok((create_access_point(aws, fs, &owner.name, tags).await?, true))
+}
+
+/// Makes `owner`'s access point, tagged `tags` (`mint admin add-user` makes one for a user
+/// whose ARN it may not know).
+pub(crate) async fn create_access_point(
+    aws: &Aws,
+    fs: &str,
+    owner: &str,
+    tags: Vec<(String, String)>,
+) -> Result<String> {
+    use aws_sdk_efs::types::{CreationInfo, PosixUser, RootDirectory, Tag};
+    let tags = tags
         .into_iter()
         .map(|(k, v)| Tag::builder().key(k).value(v).build())
         .collect::<Result<Vec<_>, _>>()?;
-    let out = efs
+    let out = aws
+        .efs()
         .create_access_point()
-        .client_token(crate::aws::client_token("access-point"))
+        .client_token(crate::aws::client_token(&format!("access-point/{owner}")))
         .file_system_id(fs)
         .posix_user(PosixUser::builder().uid(1000).gid(1000).build()?)
         .root_directory(
             RootDirectory::builder()
-                .path(access_point_path(&owner.name))
+                .path(access_point_path(owner))
                 .creation_info(
                     CreationInfo::builder()
                         .owner_uid(1000)
@@ -211,10 +226,8 @@ async fn ensure_access_point(aws: &Aws, owner: &Owner, fs: &str) -> Result<(Stri
         .send()
         .await
         .aws("CreateAccessPoint")?;
-    Ok((
-        out.access_point_id()
-            .context("CreateAccessPoint returned no id")?
-            .to_string(),
-        true,
-    ))
+    Ok(out
+        .access_point_id()
+        .context("CreateAccessPoint returned no id")?
+        .to_string())
 }

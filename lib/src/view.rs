@@ -591,6 +591,46 @@ pub(crate) fn role_check(c: &crate::admin::simulate::RoleCheck) -> String {
 }
 
 /// `mint admin status`.
+/// `mint admin add-user`: what the user has now, and what the admin still does.
+pub(crate) fn added_user(a: &crate::admin::users::AddedUser) -> String {
+    let mut out = format!(
+        "User {}: EFS access point {}, role and instance profile {} (EFS through that access point only).\n",
+        a.name,
+        a.access_point,
+        crate::admin::users::profile_name(&a.name)
+    );
+    if a.created.is_empty() {
+        out.push_str("Nothing was missing: already set up.\n");
+    } else {
+        out.push_str(&format!("Created: {}.\n", a.created.join(", ")));
+    }
+    match (&a.iam_user, &a.policy_to_attach) {
+        (Some(u), _) => {
+            out.push_str(&format!(
+                "IAM user {u} may pass this role and no other (inline policy {}){}.\n",
+                crate::admin::users::OWN_USER_POLICY,
+                if a.detached_shared_policy {
+                    "; the shared mint-user policy was detached from them"
+                } else {
+                    ""
+                }
+            ));
+            out.push_str(&format!("If a group of {u}'s has mint-user, they can still launch with the shared role: give the group's members their own roles too, then detach it (`aws iam detach-group-policy`).\n"));
+        }
+        (None, Some(policy)) => out.push_str(&format!(
+            "{} is not an IAM user here: give the principal they sign in as (their IAM Identity Center permission set as an inline policy, or the role they assume) this policy, in place of mint-user:\n{}\n",
+            a.name,
+            serde_json::to_string_pretty(policy).unwrap_or_default()
+        )),
+        (None, None) => {}
+    }
+    out.push_str(&format!(
+        "Their next `mint up` uses the profile (an existing VM gets it at `mint recreate`); `mint doctor` says which profile {} uses.",
+        a.name
+    ));
+    out
+}
+
 pub(crate) fn admin_status(s: &crate::admin::status::AdminStatus) -> String {
     let mut out = String::new();
     match &s.stack {

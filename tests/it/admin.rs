@@ -153,12 +153,8 @@ fn setup_on_a_bare_account_then_init_and_up_then_teardown() {
             .send(),
     )
     .unwrap();
-    let doc = doc.policy_document();
-    assert!(
-        doc.contains("instance/${ec2:InstanceID}")
-            || doc.contains("instance%2F%24%7Bec2%3AInstanceID%7D"),
-        "{doc}"
-    );
+    let doc = decoded(doc.policy_document()).to_string();
+    assert!(doc.contains("instance/${ec2:InstanceID}"), "{doc}");
     assert!(
         !doc.contains("DescribeInstances"),
         "no VM code describes: {doc}"
@@ -398,11 +394,9 @@ fn a_rolled_back_stack_says_why_and_how_to_recover() {
     common::assert_ok(&out);
 }
 
-/// Under IAM enforcement (users `admin` and `dev`, see the launcher's enforce_iam), a
-/// PowerUser cannot run Mint until the admin attaches mint-user, and then can, with nothing
-/// else granted.
-#[test]
-fn a_power_user_runs_mint_once_mint_user_is_attached() {
+/// moto under IAM enforcement, with its users `admin` (AdministratorAccess) and `dev`
+/// (PowerUserAccess), see the launcher's enforce_iam.
+fn enforced() -> (Moto, Env, Env) {
     let moto = Moto::start_with(&["--no-admin", "--play-bootstrap", "--enforce-iam"]);
     let mut admin_env = Env::new(&moto);
     admin_env.creds = (
@@ -416,6 +410,15 @@ fn a_power_user_runs_mint_once_mint_user_is_attached() {
         "mint-power-user-secret".into(),
         None,
     );
+    (moto, admin_env, dev)
+}
+
+/// Under IAM enforcement (users `admin` and `dev`, see the launcher's enforce_iam), a
+/// PowerUser cannot run Mint until the admin attaches mint-user, and then can, with nothing
+/// else granted.
+#[test]
+fn a_power_user_runs_mint_once_mint_user_is_attached() {
+    let (moto, admin_env, dev) = enforced();
 
     // Enforcement is on: an unknown key is refused, as AWS refuses it.
     let stranger = Env::new(&moto);
@@ -454,8 +457,209 @@ fn a_power_user_runs_mint_once_mint_user_is_attached() {
         .iter()
         .filter(|c| c["area"] == "aws")
     {
+        if c["name"] == "instance profile" {
+            // The shared profile works, and doctor says what it does not keep apart.
+            assert_eq!(c["level"], "warn", "{c}");
+            assert!(
+                c["fix"]
+                    .as_str()
+                    .unwrap()
+                    .contains("mint admin add-user dev"),
+                "{c}"
+            );
+            continue;
+        }
         assert_eq!(c["level"], "ok", "{c}");
     }
     dev.mint(&["down"]).assert().success();
     dev.mint(&["destroy", "--yes"]).assert().success();
+}
+
+/// IAM as the admin (or, with `dev`, as the PowerUser) under enforcement.
+fn iam_as(moto: &Moto, key: &str, secret: &str) -> aws_sdk_iam::Client {
+    let conf = block_on(
+        aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .endpoint_url(moto.endpoint())
+            .region(aws_config::Region::new(REGION))
+            .credentials_provider(aws_sdk_iam::config::Credentials::new(
+                key, secret, None, None, "test",
+            ))
+            .load(),
+    );
+    aws_sdk_iam::Client::new(&conf)
+}
+
+fn decoded(doc: &str) -> serde_json::Value {
+    let text = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import sys, urllib.parse; print(urllib.parse.unquote(sys.argv[1]))",
+            doc,
+        ])
+        .output()
+        .unwrap();
+    serde_json::from_slice(&text.stdout).unwrap()
+}
+
+/// Per-user isolation under IAM enforcement: `mint admin add-user` gives a user a role whose
+/// EFS permission is their access point alone and lets them pass only that role; their
+/// next VM launches with it, and doctor says so.
+#[test]
+fn a_user_of_their_own_passes_and_mounts_only_their_own() {
+    let (moto, admin_env, dev) = enforced();
+    common::assert_ok(&admin(&admin_env, &["setup", "--yes", "--user", "dev"]));
+    dev.init();
+
+    let out = admin(&admin_env, &["add-user", "dev", "--json"]);
+    common::assert_ok(&out);
+    let added: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(added["iam_user"], "dev");
+    assert_eq!(added["detached_shared_policy"], true);
+    // The access point `mint init` made is the one the role names.
+    let created = added["created"].to_string();
+    assert!(!created.contains("access point"), "{created}");
+    assert!(
+        created.contains("role mint-instance-dev") && created.contains("instance profile"),
+        "{created}"
+    );
+
+    // The policies as IAM holds them.
+    let iam = iam_as(&moto, "AKIAMINTADMIN0000001", "mint-admin-secret");
+    let role = block_on(iam.get_role().role_name("mint-instance-dev").send()).unwrap();
+    let role = role.role().unwrap();
+    assert_eq!(role.path(), "/mint-users/");
+    let policy = block_on(
+        iam.get_role_policy()
+            .role_name("mint-instance-dev")
+            .policy_name("mint-instance-self")
+            .send(),
+    )
+    .unwrap();
+    let policy = decoded(policy.policy_document());
+    let ap_arn = format!(
+        "arn:aws:elasticfilesystem:{REGION}:123456789012:access-point/{}",
+        added["access_point"].as_str().unwrap()
+    );
+    let efs: Vec<&serde_json::Value> = policy["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["Action"].to_string().contains("elasticfilesystem"))
+        .collect();
+    assert_eq!(efs.len(), 1, "{policy}");
+    assert_eq!(
+        efs[0]["Condition"]["ArnEquals"]["elasticfilesystem:AccessPointArn"],
+        ap_arn.as_str()
+    );
+    assert!(!policy.to_string().contains("access-point/*"), "{policy}");
+    // It still stops and tags only itself, as the shared role does.
+    assert!(
+        policy.to_string().contains("ec2:StopInstances")
+            && policy.to_string().contains("${ec2:InstanceID}")
+    );
+    let own = block_on(
+        iam.get_user_policy()
+            .user_name("dev")
+            .policy_name("mint-user-own")
+            .send(),
+    )
+    .unwrap();
+    let own = decoded(own.policy_document());
+    assert_eq!(own["Statement"][0]["Action"], "iam:PassRole");
+    assert_eq!(own["Statement"][0]["Resource"], role.arn());
+    assert_eq!(
+        own["Statement"][0]["Condition"]["StringEquals"]["iam:PassedToService"],
+        "ec2.amazonaws.com"
+    );
+    assert_eq!(
+        own["Statement"][1]["Resource"],
+        added["instance_profile_arn"]
+    );
+    let attached = block_on(iam.list_attached_user_policies().user_name("dev").send()).unwrap();
+    assert!(!attached
+        .attached_policies()
+        .iter()
+        .any(|p| p.policy_name() == Some("mint-user")));
+
+    // A second run finds everything and makes nothing.
+    let again: serde_json::Value =
+        serde_json::from_slice(&admin(&admin_env, &["add-user", "dev", "--json"]).stdout).unwrap();
+    assert_eq!(again["created"], serde_json::json!([]));
+    assert_eq!(again["access_point"], added["access_point"]);
+
+    // A user who is not an IAM user here (set up by `setup --users`) gets an access point
+    // and role; the policy to give their principal is shown.
+    let out = admin(&admin_env, &["setup", "--yes", "--users", "ana"]);
+    common::assert_ok(&out);
+    let t = text(&out);
+    assert!(
+        t.contains("not an IAM user") && t.contains("mint-users/mint-instance-ana"),
+        "{t}"
+    );
+    // dev may read their own profile but not ana's.
+    let dev_iam = iam_as(&moto, "AKIAMINTPOWERUSER001", "mint-power-user-secret");
+    assert!(block_on(
+        dev_iam
+            .get_instance_profile()
+            .instance_profile_name("mint-instance-dev")
+            .send()
+    )
+    .is_ok());
+    assert!(block_on(
+        dev_iam
+            .get_instance_profile()
+            .instance_profile_name("mint-instance-ana")
+            .send()
+    )
+    .is_err());
+
+    // dev's init, doctor and next VM use their own profile.
+    let out = dev.mint(&["init", "--region", REGION]).output().unwrap();
+    common::assert_ok(&out);
+    assert!(
+        text(&out).contains("mint-instance-dev (yours"),
+        "{}",
+        text(&out)
+    );
+    let out = dev.mint(&["doctor", "--json"]).output().unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let profile = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "instance profile")
+        .unwrap();
+    assert_eq!(profile["level"], "ok", "{profile}");
+    assert!(
+        profile["detail"]
+            .as_str()
+            .unwrap()
+            .contains("mint-instance-dev"),
+        "{profile}"
+    );
+    dev.json(&["up", "--json", "--yes"]);
+    let ec2 = aws_sdk_ec2::Client::new(&block_on(
+        aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .endpoint_url(moto.endpoint())
+            .region(aws_config::Region::new(REGION))
+            .credentials_provider(aws_sdk_iam::config::Credentials::new(
+                "AKIAMINTADMIN0000001",
+                "mint-admin-secret",
+                None,
+                None,
+                "test",
+            ))
+            .load(),
+    ));
+    let live = common::live_instances(&ec2, "default");
+    assert_eq!(
+        live[0].iam_instance_profile().unwrap().arn().unwrap(),
+        added["instance_profile_arn"].as_str().unwrap()
+    );
+    dev.mint(&["destroy", "--yes"]).assert().success();
+
+    // Teardown takes the users' roles and profiles with the stack.
+    common::assert_ok(&admin(&admin_env, &["teardown", "--force", "--yes"]));
+    let left = block_on(iam.list_roles().path_prefix("/mint-users/").send()).unwrap();
+    assert!(left.roles().is_empty(), "{:?}", left.roles());
 }

@@ -373,6 +373,7 @@ fn first_boot_does_everything_once_and_a_second_run_is_a_no_op() {
         "mkfs.ext4 -q -L mint-projects /dev/nvme1n1".into(),
         "mount /mint/projects".into(),
         "mount /mint/user".into(),
+        "mount /var/lib/mint/claude-code".into(),
         "mint-idle tag mint:bootstrap=complete mint:host-key=ssh-ed25519 AAAAC3NzaTEST mint:health=healthy".into(),
     ] {
         assert!(record.lines().any(|l| l == expected), "missing `{expected}` in:\n{record}");

@@ -7,6 +7,7 @@ pub(crate) mod simulate;
 pub(crate) mod stack;
 pub(crate) mod status;
 pub(crate) mod teardown;
+pub(crate) mod users;
 
 /// The stack every command here works on.
 pub(crate) const STACK_NAME: &str = "mint-admin";

@@ -37,7 +37,7 @@ pub(crate) struct Resource {
 }
 
 pub(crate) async fn status(aws: &Aws) -> Result<AdminStatus> {
-    let (found, ready) = tokio::join!(stack::find(aws), account::check(aws));
+    let (found, ready) = tokio::join!(stack::find(aws), account::check(aws, None));
     let init_problems = match ready {
         Ok(_) => Vec::new(),
         Err(account::NotReady(p)) => p,

@@ -136,6 +136,11 @@ pub(crate) async fn execute(aws: &Aws, plan: &Plan, force: bool) -> Result<Optio
             }
         }
     }
+    // Users' own roles and profiles (`mint admin add-user`) are not the stack's; they go
+    // with it. An IAM user's mint-user-own policy stays and then names nothing.
+    for role in super::users::remove_all(aws).await? {
+        crate::ui::phase(&format!("Deleted {role} (role and instance profile)"));
+    }
     // A managed policy that is attached anywhere cannot be deleted, and the stack would stop
     // at DELETE_FAILED.
     if let Some(arn) = &plan.policy_arn {

@@ -26,7 +26,9 @@ What it costs at rest: only EFS storage, about $0.30 per GB-month (Standard clas
 
 Day to day: `mint admin status` shows the stack and whether `mint init` would pass; `mint admin deploy` after upgrading Mint brings the stack to the new template (a re-run with nothing to change changes nothing); `mint admin attach-policy --user NAME` adds users.
 
-Removing it: `mint admin teardown` deletes the stack, after detaching mint-user from everyone. It refuses while any Mint VM (mint=true, not terminated) or user access point exists; --force deletes anyway, with every user's EFS data.
+Keeping users apart: with the shared role, root on any Mint VM can mount every user's EFS access point. `mint admin add-user NAME` (or `setup --users NAME,...`) gives a user their own role and instance profile mint-instance-NAME (IAM path /mint-users/) whose EFS permission is their access point alone, and a policy to pass only that role; their next `mint up` uses it.
+
+Removing it: `mint admin teardown` deletes the stack and every /mint-users/ role and profile, after detaching mint-user from everyone. It refuses while any Mint VM (mint=true, not terminated) or user access point exists; --force deletes anyway, with every user's EFS data.
 
 Building the resources by hand instead: Mint finds them by name and tag: instance profile mint-instance-profile, security group mint-efs in the default VPC, EFS tagged mint=true and mint:component=efs.";
 
@@ -41,6 +43,9 @@ pub(crate) enum AdminCmd {
         region: RegionArg,
         #[command(flatten)]
         principals: PrincipalArgs,
+        /// Give these users their own access point, role and profile (`mint admin add-user` for each; comma-separated)
+        #[arg(long, value_name = "NAME,...", value_delimiter = ',')]
+        users: Vec<String>,
         /// Do not ask before creating or updating the stack
         #[arg(long, short = 'y')]
         yes: bool,
@@ -66,6 +71,22 @@ pub(crate) enum AdminCmd {
         region: RegionArg,
         #[command(flatten)]
         principals: PrincipalArgs,
+    },
+    /// Give one user an EFS access point, instance role and profile of their own
+    #[command(
+        long_about = "Give one user an EFS access point, instance role and profile of their own.\n\nWith the shared role (mint-instance-role), root on any Mint VM can mount every user's EFS access point, with their Claude and GitHub tokens. This creates, for NAME (the owner name `mint init` shows for them): their EFS access point (or finds the one `mint init` made), role and instance profile `mint-instance-NAME` under the IAM path /mint-users/, whose policy is the shared role's with EFS narrowed to that one access point. An IAM user of that name (or --iam-user) gets the inline policy mint-user-own (iam:PassRole on that role only, to EC2, and iam:GetInstanceProfile on that profile) and loses the shared mint-user policy if it was attached to them directly; for anyone else (IAM Identity Center, an assumed role) the policy is printed for the admin to put in place of mint-user. Their next `mint up` uses the profile; an existing VM gets it at `mint recreate`. Safe to re-run."
+    )]
+    AddUser {
+        #[command(flatten)]
+        region: RegionArg,
+        /// The user's Mint owner name (lowercase letters, digits, dashes)
+        name: String,
+        /// The IAM user who signs in as NAME, when the IAM user name differs [default: NAME, if such a user exists]
+        #[arg(long, value_name = "USER")]
+        iam_user: Option<String>,
+        /// Print the result as JSON
+        #[arg(long)]
+        json: bool,
     },
     /// Show the stack, its resources, and whether `mint init` would pass
     Status {
@@ -145,10 +166,16 @@ pub(crate) async fn run(cmd: AdminCmd, cfg: &Config) -> Result<()> {
         AdminCmd::Setup {
             region,
             principals,
+            users,
             yes,
         } => {
             let aws = aws_for(&region, cfg).await?;
             deploy_stack(&aws, yes).await?;
+            for name in &users {
+                ui::phase(&format!("Setting up user {name}..."));
+                let added = admin::users::add(&aws, name, None).await?;
+                ui::out(&view::added_user(&added))?;
+            }
             let list = principals.list();
             if list.is_empty() {
                 ui::out("No --group, --role or --user given: attach the mint-user policy to Mint's users with `mint admin attach-policy --group NAME` (or --role / --user).")?;
@@ -160,6 +187,16 @@ pub(crate) async fn run(cmd: AdminCmd, cfg: &Config) -> Result<()> {
             let list = principals.list();
             let aws = aws_for(&region, cfg).await?;
             attach(&aws, &list).await
+        }
+        AdminCmd::AddUser {
+            region,
+            name,
+            iam_user,
+            json,
+        } => {
+            let aws = aws_for(&region, cfg).await?;
+            let added = admin::users::add(&aws, &name, iam_user.as_deref()).await?;
+            emit(json, &added, view::added_user)
         }
         AdminCmd::Status { region, json } => {
             let aws = aws_for(&region, cfg).await?;

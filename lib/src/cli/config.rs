@@ -43,13 +43,19 @@ pub(crate) async fn init(path: &Path, cfg: &Config, args: InitArgs) -> Result<()
     let rep = crate::init::run(path, cfg, args.region).await?;
     let said = |created: bool| if created { "created" } else { "found" };
     ui::out(&format!(
-        "Mint is set up for {} in {}:\n  security group   {} ({})\n  EFS access point {} ({})\n  config           {}{}\nNext: `mint up` creates your VM.",
+        "Mint is set up for {} in {}:\n  security group   {} ({})\n  EFS access point {} ({})\n  instance profile {} ({})\n  config           {}{}\nNext: `mint up` creates your VM.",
         rep.owner.name,
         rep.region,
         rep.security_group_id,
         said(rep.security_group_created),
         rep.access_point_id,
         said(rep.access_point_created),
+        rep.profile.name,
+        if rep.profile.own {
+            "yours: EFS through your access point only"
+        } else {
+            "shared: its EFS access covers every user's access point; `mint admin add-user` gives you your own"
+        },
         path.display(),
         if rep.config_changed { " (region written)" } else { " (unchanged)" },
     ))?;

@@ -26,7 +26,7 @@ pub(super) async fn checks(c: &mut Checks, cfg: &Config) -> Vec<VmRecord> {
     let Some(owner) = credentials(c, &aws).await else {
         return Vec::new();
     };
-    if let Some(r) = admin_resources(c, &aws, &region).await {
+    if let Some(r) = admin_resources(c, &aws, &region, &owner.name).await {
         user_resources(c, &aws, &owner, &r).await;
     }
     let ctx = Ctx::with_owner(aws, owner, cfg.clone());
@@ -91,8 +91,10 @@ async fn admin_resources(
     c: &mut Checks,
     aws: &Aws,
     region: &str,
+    owner: &str,
 ) -> Option<account::AdminResources> {
-    let (admin_res, stack) = tokio::join!(account::check(aws), admin::stack::find(aws));
+    let (admin_res, stack) =
+        tokio::join!(account::check(aws, Some(owner)), admin::stack::find(aws));
     let stack_note = match &stack {
         Ok(Some(s)) => format!("stack {} {}", admin::STACK_NAME, admin::stack::status(s)),
         Ok(None) => format!("no stack {}", admin::STACK_NAME),
@@ -108,6 +110,23 @@ async fn admin_resources(
                     r.efs, r.vpc
                 ),
             );
+            if r.profile.own {
+                c.ok(
+                    "aws",
+                    "instance profile",
+                    format!(
+                        "yours, {}: your VMs mount your EFS access point and no one else's",
+                        r.profile.name
+                    ),
+                );
+            } else {
+                c.warn(
+                    "aws",
+                    "instance profile",
+                    format!("shared, {}: root on any Mint VM in this account can mount every user's EFS access point (Claude and GitHub tokens)", r.profile.name),
+                    &format!("for isolation, an AWS admin runs `mint admin add-user {owner} --region {region}`, then you `mint recreate` your VMs"),
+                );
+            }
             if let Ok(Some(s)) = &stack {
                 if admin::stack::output(s, "WakeUrl").is_none() {
                     c.warn(

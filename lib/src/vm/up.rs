@@ -359,6 +359,8 @@ pub(crate) struct Launch {
     user_sg: String,
     efs_sg: String,
     user_data: String,
+    /// The instance profile: the user's own, or the shared one.
+    profile: String,
 }
 
 pub(crate) async fn resolve_launch(
@@ -377,7 +379,7 @@ pub(crate) async fn resolve_launch(
     );
     // mint-idle's problem first, whichever answered first.
     let (idle, efs_utils) = (idle?, efs_utils?);
-    let (ami, (efs_id, efs_access_point), (user_sg, efs_sg), subnets, (), offered) = tokio::try_join!(
+    let (ami, (efs_id, efs_access_point), (user_sg, efs_sg), subnets, (), offered, profile) = tokio::try_join!(
         resolve_ami(ctx),
         async {
             let fs = account::efs_file_system(&ctx.aws).await?;
@@ -405,6 +407,8 @@ pub(crate) async fn resolve_launch(
         // The one type check (config set and resize apply it too); pinned to the project
         // volume's AZ when there is one.
         crate::instance_type::check(&ctx.ec2, ctx.region(), instance_type, az.map(|a| (a, vm))),
+        // The user's own profile (`mint admin add-user`) when they have one.
+        account::instance_profile(&ctx.aws, Some(&ctx.owner.name)),
     )?;
     let user_data = crate::bootstrap::user_data(&crate::bootstrap::Settings {
         efs_id,
@@ -427,6 +431,7 @@ pub(crate) async fn resolve_launch(
         .to_string();
     Ok(Launch {
         instance_type: instance_type.to_string(),
+        profile: profile.name,
         ami,
         subnet,
         user_sg,
@@ -443,10 +448,11 @@ async fn launch(ctx: &Ctx, vm: &str, l: Launch) -> Result<Instance> {
         user_sg,
         efs_sg,
         user_data,
+        profile,
     } = l;
     ui::phase("Launching instance...");
     ui::step(&format!(
-        "AMI {ami}, subnet {subnet}, security groups {user_sg} {efs_sg}"
+        "AMI {ami}, subnet {subnet}, security groups {user_sg} {efs_sg}, instance profile {profile}"
     ));
 
     let mut instance_tags = tags::standard(&ctx.owner, Some(vm), component::INSTANCE);
@@ -464,7 +470,7 @@ async fn launch(ctx: &Ctx, vm: &str, l: Launch) -> Result<Instance> {
         .security_group_ids(efs_sg)
         .iam_instance_profile(
             IamInstanceProfileSpecification::builder()
-                .name(account::INSTANCE_PROFILE)
+                .name(&profile)
                 .build(),
         )
         .block_device_mappings(
