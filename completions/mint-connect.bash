@@ -602,7 +602,7 @@ _mint__connect() {
             return 0
             ;;
         mint__subcmd__connect__subcmd__notify__subcmd__set)
-            opts="-h --kind --vm --verbose --debug --owner-arn-mismatch-ok --help"
+            opts="-h --kind --answer-url --answer-timeout --vm --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -610,6 +610,14 @@ _mint__connect() {
             case "${prev}" in
                 --kind)
                     COMPREPLY=($(compgen -W "ntfy webhook" -- "${cur}"))
+                    return 0
+                    ;;
+                --answer-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --answer-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --vm)
@@ -642,7 +650,7 @@ _mint__connect() {
             return 0
             ;;
         mint__subcmd__connect__subcmd__notify__subcmd__test)
-            opts="-h --vm --verbose --debug --owner-arn-mismatch-ok --help"
+            opts="-h --answer --vm --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

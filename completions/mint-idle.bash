@@ -544,7 +544,7 @@ _mint__idle() {
             return 0
             ;;
         mint__subcmd__idle__subcmd__notify__subcmd__set)
-            opts="-h --kind --debug --help"
+            opts="-h --kind --answer-url --answer-timeout --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -552,6 +552,14 @@ _mint__idle() {
             case "${prev}" in
                 --kind)
                     COMPREPLY=($(compgen -W "ntfy webhook" -- "${cur}"))
+                    return 0
+                    ;;
+                --answer-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --answer-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -576,7 +584,7 @@ _mint__idle() {
             return 0
             ;;
         mint__subcmd__idle__subcmd__notify__subcmd__test)
-            opts="-h --debug --help"
+            opts="-h --answer --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

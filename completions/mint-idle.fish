@@ -52,11 +52,14 @@ complete -c mint-idle -n "__fish_mint_idle_using_subcommand notify; and not __fi
 complete -c mint-idle -n "__fish_mint_idle_using_subcommand notify; and not __fish_seen_subcommand_from set show test off wake-url help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mint-idle -n "__fish_mint_idle_using_subcommand notify; and __fish_seen_subcommand_from set" -l kind -d 'How to post (default: ntfy when the host\'s name says so, else webhook)' -r -f -a "ntfy\t'ntfy (ntfy.sh or self-hosted): the message is the body, the title a header'
 webhook\t'Any HTTP endpoint: a JSON object with title, message, action, event, vm, project'"
+complete -c mint-idle -n "__fish_mint_idle_using_subcommand notify; and __fish_seen_subcommand_from set" -l answer-url -d 'For a webhook: the ntfy topic URL its answer buttons post to, which this VM follows' -r
+complete -c mint-idle -n "__fish_mint_idle_using_subcommand notify; and __fish_seen_subcommand_from set" -l answer-timeout -d 'Seconds Claude waits for a tap before asking in the terminal (5-540, default 120)' -r
 complete -c mint-idle -n "__fish_mint_idle_using_subcommand notify; and __fish_seen_subcommand_from set" -l debug -d 'Show every AWS call (service, operation, duration, result) on stderr'
 complete -c mint-idle -n "__fish_mint_idle_using_subcommand notify; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mint-idle -n "__fish_mint_idle_using_subcommand notify; and __fish_seen_subcommand_from show" -l json -d 'Print it as one JSON object (null when none is set)'
 complete -c mint-idle -n "__fish_mint_idle_using_subcommand notify; and __fish_seen_subcommand_from show" -l debug -d 'Show every AWS call (service, operation, duration, result) on stderr'
 complete -c mint-idle -n "__fish_mint_idle_using_subcommand notify; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c mint-idle -n "__fish_mint_idle_using_subcommand notify; and __fish_seen_subcommand_from test" -l answer -d 'Send a sample question with buttons and wait for the tap'
 complete -c mint-idle -n "__fish_mint_idle_using_subcommand notify; and __fish_seen_subcommand_from test" -l debug -d 'Show every AWS call (service, operation, duration, result) on stderr'
 complete -c mint-idle -n "__fish_mint_idle_using_subcommand notify; and __fish_seen_subcommand_from test" -s h -l help -d 'Print help'
 complete -c mint-idle -n "__fish_mint_idle_using_subcommand notify; and __fish_seen_subcommand_from off" -l debug -d 'Show every AWS call (service, operation, duration, result) on stderr'

@@ -256,6 +256,8 @@ complete -c mint -n "__fish_mint_using_subcommand notify; and not __fish_seen_su
 complete -c mint -n "__fish_mint_using_subcommand notify; and not __fish_seen_subcommand_from set show test off" -f -a "off" -d 'Stop sending notifications'
 complete -c mint -n "__fish_mint_using_subcommand notify; and __fish_seen_subcommand_from set" -l kind -d 'How to post (default: ntfy when the host\'s name says so, else webhook)' -r -f -a "ntfy\t'ntfy (ntfy.sh or self-hosted): the message is the body, the title a header'
 webhook\t'Any HTTP endpoint: a JSON object with title, message, action, event, vm, project'"
+complete -c mint -n "__fish_mint_using_subcommand notify; and __fish_seen_subcommand_from set" -l answer-url -d 'For a webhook: the ntfy topic URL its answer buttons post to (ntfy channels get one of their own)' -r
+complete -c mint -n "__fish_mint_using_subcommand notify; and __fish_seen_subcommand_from set" -l answer-timeout -d 'Seconds Claude waits for a tap on a permission request or question before asking in the terminal (5-540) [default: 120]' -r
 complete -c mint -n "__fish_mint_using_subcommand notify; and __fish_seen_subcommand_from set" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
 complete -c mint -n "__fish_mint_using_subcommand notify; and __fish_seen_subcommand_from set" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand notify; and __fish_seen_subcommand_from set" -l debug -d 'Show every AWS call (service, operation, duration, result)'
@@ -267,6 +269,7 @@ complete -c mint -n "__fish_mint_using_subcommand notify; and __fish_seen_subcom
 complete -c mint -n "__fish_mint_using_subcommand notify; and __fish_seen_subcommand_from show" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'
 complete -c mint -n "__fish_mint_using_subcommand notify; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c mint -n "__fish_mint_using_subcommand notify; and __fish_seen_subcommand_from test" -l vm -d 'The VM: its name, or - to read VM records (from `mint status --json` or `mint list --json`) on stdin [default: default]' -r
+complete -c mint -n "__fish_mint_using_subcommand notify; and __fish_seen_subcommand_from test" -l answer -d 'Send a sample question with buttons and wait for your tap (checks answering Claude from the phone end to end)'
 complete -c mint -n "__fish_mint_using_subcommand notify; and __fish_seen_subcommand_from test" -l verbose -d 'Show progress steps'
 complete -c mint -n "__fish_mint_using_subcommand notify; and __fish_seen_subcommand_from test" -l debug -d 'Show every AWS call (service, operation, duration, result)'
 complete -c mint -n "__fish_mint_using_subcommand notify; and __fish_seen_subcommand_from test" -l owner-arn-mismatch-ok -d 'Act on a VM that carries your owner name but another identity\'s mint:owner-arn'

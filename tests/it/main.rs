@@ -5,6 +5,7 @@
 mod common;
 
 mod admin;
+mod answer;
 mod bootstrap;
 mod connect;
 mod cost;

@@ -108,6 +108,12 @@ enum NotifyCmd {
         /// How to post (default: ntfy when the host's name says so, else webhook)
         #[arg(long, value_enum)]
         kind: Option<crate::idle::notify::Kind>,
+        /// For a webhook: the ntfy topic URL its answer buttons post to (ntfy channels get one of their own)
+        #[arg(long, value_name = "URL")]
+        answer_url: Option<String>,
+        /// Seconds Claude waits for a tap on a permission request or question before asking in the terminal (5-540) [default: 120]
+        #[arg(long, value_name = "SECONDS")]
+        answer_timeout: Option<u64>,
         #[command(flatten)]
         target: VmFlag,
     },
@@ -118,6 +124,9 @@ enum NotifyCmd {
     },
     /// Send a test message through the VM and report the HTTP result
     Test {
+        /// Send a sample question with buttons and wait for your tap (checks answering Claude from the phone end to end)
+        #[arg(long)]
+        answer: bool,
         #[command(flatten)]
         target: VmFlag,
     },
@@ -193,19 +202,42 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
         }
         Cmd::Notify { action } => {
             let (target, args, url) = match action {
-                NotifyCmd::Set { url, kind, target } => {
+                NotifyCmd::Set {
+                    url,
+                    kind,
+                    answer_url,
+                    answer_timeout,
+                    target,
+                } => {
+                    use crate::idle::notify;
                     // Checked here, so a bad URL never reaches the VM.
-                    let c = crate::idle::notify::channel(&url, kind)?;
+                    let c = notify::channel(&url, kind)?;
                     let kind = match c.kind {
-                        crate::idle::notify::Kind::Ntfy => "ntfy",
-                        crate::idle::notify::Kind::Webhook => "webhook",
+                        notify::Kind::Ntfy => "ntfy",
+                        notify::Kind::Webhook => "webhook",
                     };
                     // The URL goes on stdin, never on a command line (`ps` on the VM).
-                    let args = vec!["set".to_string(), "-".into(), "--kind".into(), kind.into()];
+                    let mut args =
+                        vec!["set".to_string(), "-".into(), "--kind".into(), kind.into()];
+                    if let Some(a) = answer_url {
+                        // A topic URL is a secret too, but the channel's own is the one on stdin.
+                        let a = notify::channel(&a, Some(notify::Kind::Ntfy))?;
+                        args.extend(["--answer-url".into(), a.url]);
+                    }
+                    if let Some(t) = answer_timeout {
+                        notify::check_answer_timeout(t)?;
+                        args.extend(["--answer-timeout".into(), t.to_string()]);
+                    }
                     (target, args, Some(c.url))
                 }
                 NotifyCmd::Show { target } => (target, vec!["show".into()], None),
-                NotifyCmd::Test { target } => (target, vec!["test".into()], None),
+                NotifyCmd::Test { answer, target } => {
+                    let mut args = vec!["test".to_string()];
+                    if answer {
+                        args.push("--answer".into());
+                    }
+                    (target, args, None)
+                }
                 NotifyCmd::Off { target } => (target, vec!["off".into()], None),
             };
             let (_, p) = super::ready(&target, false).await?;

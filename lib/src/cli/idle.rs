@@ -93,6 +93,12 @@ enum NotifyAction {
         /// How to post (default: ntfy when the host's name says so, else webhook)
         #[arg(long, value_enum)]
         kind: Option<idle::notify::Kind>,
+        /// For a webhook: the ntfy topic URL its answer buttons post to, which this VM follows
+        #[arg(long, value_name = "URL")]
+        answer_url: Option<String>,
+        /// Seconds Claude waits for a tap before asking in the terminal (5-540, default 120)
+        #[arg(long, value_name = "SECONDS")]
+        answer_timeout: Option<u64>,
     },
     /// Show the channel
     Show {
@@ -101,7 +107,11 @@ enum NotifyAction {
         json: bool,
     },
     /// Send a test message from this VM and report the HTTP result
-    Test,
+    Test {
+        /// Send a sample question with buttons and wait for the tap
+        #[arg(long)]
+        answer: bool,
+    },
     /// Stop sending notifications
     Off,
     /// Keep this VM's wake URL, for the Start again button of its auto-stop notification (`mint wake-url` sends it)
@@ -240,9 +250,20 @@ fn url_or_stdin(url: String) -> Result<String> {
 async fn notify(action: NotifyAction) -> Result<()> {
     use idle::notify;
     match action {
-        NotifyAction::Set { url, kind } => {
+        NotifyAction::Set {
+            url,
+            kind,
+            answer_url,
+            answer_timeout,
+        } => {
             let url = url_or_stdin(url)?;
-            let c = notify::channel(&url, kind)?;
+            let mut c = notify::channel(&url, kind)?;
+            c.answer_url = answer_url
+                .map(|u| notify::channel(&u, Some(notify::Kind::Ntfy)).map(|a| a.url))
+                .transpose()?;
+            c.answer_timeout = answer_timeout
+                .map(notify::check_answer_timeout)
+                .transpose()?;
             notify::save(&c)?;
             println!(
                 "notifications go to {} ({:?})",
@@ -256,12 +277,23 @@ async fn notify(action: NotifyAction) -> Result<()> {
             None if json => println!("null"),
             None => println!("no notification channel; `mint notify set <url>` sets one"),
         },
-        NotifyAction::Test => {
+        NotifyAction::Test { answer } => {
             let c = notify::load()?
                 .context("no notification channel; `mint notify set <url>` sets one")?;
             let vm = idle::instance::vm_name()
                 .await
                 .unwrap_or_else(|_| "this VM".into());
+            if answer {
+                // The name the forwarder uses: the answer topic is made from it.
+                let vm = if vm == "this VM" {
+                    "default".to_string()
+                } else {
+                    vm
+                };
+                let (label, secs) = idle::answer::test_question(&c, &vm).await?;
+                println!("answered \"{label}\" {secs:.1} s after sending: answering Claude from the notification works");
+                return Ok(());
+            }
             let m = notify::Message {
                 event: "test".into(),
                 vm: vm.clone(),
@@ -310,7 +342,9 @@ async fn resume() -> Result<()> {
 async fn events(once: bool) -> Result<()> {
     idle::events::run(once, &mut |pass| {
         match pass {
-            Ok(pass) if pass.events > 0 => println!("{}", serde_json::to_string(&pass)?),
+            Ok(pass) if pass.events > 0 || !pass.notify_result.is_empty() => {
+                println!("{}", serde_json::to_string(&pass)?)
+            }
             Ok(_) => {}
             Err(e) => eprintln!("{}mint-idle: {e:#}", journal_prefix(4)),
         }

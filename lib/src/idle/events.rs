@@ -5,6 +5,7 @@
 //! container touches the network. `mint-idle events` forwards them: a message per event, at
 //! most one per session per minute, and the last state of each session for `mint sessions`.
 
+use super::answer;
 use super::notify::{self, Message};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
@@ -19,8 +20,30 @@ const SESSIONS_FILE: &str = "claude-sessions.json";
 /// forwarder looks. A Claude outside Mint (no events directory) writes nothing.
 pub(crate) const HOOK_COMMAND: &str = "sh -c 'd=${MINT_EVENTS_DIR:-/mint/events}; [ -d \"$d\" ] && [ -w \"$d\" ] || { cat >/dev/null; exit 0; }; f=\"$d/.$$.tmp\"; cat >\"$f\" && mv \"$f\" \"$d/$(date +%s)-$$.json\"' # mint-event";
 
-/// The Claude Code hook events Mint listens to.
-const HOOK_EVENTS: [&str; 3] = ["Notification", "Stop", "UserPromptSubmit"];
+/// Mint's hooks: (event, matcher, command, timeout in seconds). Permission requests and
+/// one-question choices wait for an answer from the notification (answer.rs); the rest only
+/// drop the event and return.
+const HOOKS: [(&str, &str, &str, Option<u64>); 5] = [
+    ("Notification", "", HOOK_COMMAND, None),
+    ("Stop", "", HOOK_COMMAND, None),
+    ("UserPromptSubmit", "", HOOK_COMMAND, None),
+    (
+        "PermissionRequest",
+        "",
+        super::answer::HOOK_COMMAND,
+        Some(super::answer::HOOK_TIMEOUT_SECS),
+    ),
+    (
+        "PreToolUse",
+        "AskUserQuestion",
+        super::answer::HOOK_COMMAND,
+        Some(super::answer::HOOK_TIMEOUT_SECS),
+    ),
+];
+
+fn is_mint_hook(command: &Value) -> bool {
+    command == HOOK_COMMAND || command == super::answer::HOOK_COMMAND
+}
 
 /// At most one message per Claude session in this many seconds.
 const RATE_LIMIT_SECS: i64 = 60;
@@ -64,7 +87,7 @@ pub(crate) fn merge_hooks(settings: &mut Value) -> Result<bool> {
         .as_object_mut()
         .context("`hooks` in the Claude settings is not an object")?;
     let mut changed = false;
-    for event in HOOK_EVENTS {
+    for (event, matcher, command, timeout) in HOOKS {
         let list = hooks
             .entry(event)
             .or_insert_with(|| serde_json::json!([]))
@@ -73,13 +96,14 @@ pub(crate) fn merge_hooks(settings: &mut Value) -> Result<bool> {
         let present = list.iter().any(|m| {
             m["hooks"]
                 .as_array()
-                .is_some_and(|hs| hs.iter().any(|h| h["command"] == HOOK_COMMAND))
+                .is_some_and(|hs| hs.iter().any(|h| h["command"] == command))
         });
         if !present {
-            list.push(serde_json::json!({
-                "matcher": "",
-                "hooks": [{"type": "command", "command": HOOK_COMMAND}]
-            }));
+            let mut hook = serde_json::json!({"type": "command", "command": command});
+            if let Some(t) = timeout {
+                hook["timeout"] = t.into();
+            }
+            list.push(serde_json::json!({"matcher": matcher, "hooks": [hook]}));
             changed = true;
         }
     }
@@ -99,7 +123,7 @@ pub(crate) fn strip_hooks(settings: &mut Value) -> bool {
         return false;
     };
     let mut changed = false;
-    for event in HOOK_EVENTS {
+    for (event, ..) in HOOKS {
         let Some(list) = hooks.get_mut(event).and_then(Value::as_array_mut) else {
             continue;
         };
@@ -107,7 +131,7 @@ pub(crate) fn strip_hooks(settings: &mut Value) -> bool {
         list.retain(|m| {
             !m["hooks"]
                 .as_array()
-                .is_some_and(|hs| hs.iter().any(|h| h["command"] == HOOK_COMMAND))
+                .is_some_and(|hs| hs.iter().any(|h| is_mint_hook(&h["command"])))
         });
         changed |= list.len() != before;
         if list.is_empty() {
@@ -362,6 +386,10 @@ fn pending(dir: &Path) -> Vec<(PathBuf, Option<String>)> {
         // The entry's own type: a link to a directory elsewhere is not followed.
         if e.file_type().is_ok_and(|t| t.is_dir()) {
             let project = e.file_name().to_string_lossy().to_string();
+            // `.answers`: what the forwarder hands back to waiting hooks.
+            if project.starts_with('.') {
+                continue;
+            }
             if let Ok(inner) = std::fs::read_dir(&p) {
                 for f in inner.flatten() {
                     if is_event(&f.path()) {
@@ -407,9 +435,20 @@ pub(crate) async fn run(
             "default".into()
         }
     };
+    let waiting = answer::Shared::default();
+    let said = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let mut following: Option<(String, tokio::task::JoinHandle<()>)> = None;
     loop {
         let now = super::state::now()?;
-        report(forward_once(&vm, now).await)?;
+        if !once {
+            follow_answers(&vm, &waiting, &said, &mut following);
+        }
+        let mut pass = forward_once(&vm, now, &waiting).await;
+        if let Ok(p) = &mut pass {
+            p.notify_result
+                .extend(said.lock().expect("not poisoned").drain(..));
+        }
+        report(pass)?;
         if once {
             return Ok(());
         }
@@ -417,24 +456,201 @@ pub(crate) async fn run(
     }
 }
 
+/// Keeps one task following the VM's response topic, started again when the channel (and so
+/// the topic) changes.
+fn follow_answers(
+    vm: &str,
+    waiting: &answer::Shared,
+    said: &std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    following: &mut Option<(String, tokio::task::JoinHandle<()>)>,
+) {
+    let topic = notify::load().ok().flatten().and_then(|c| {
+        let secret = answer::secret().ok()?;
+        Some((answer::response_topic(&c, &secret, vm)?, secret))
+    });
+    if following.as_ref().map(|f| &f.0) == topic.as_ref().map(|t| &t.0) {
+        return;
+    }
+    if let Some((_, task)) = following.take() {
+        task.abort();
+    }
+    if let Some((url, secret)) = topic {
+        let said = said.clone();
+        let task = tokio::spawn(answer::follow(
+            url.clone(),
+            secret,
+            waiting.clone(),
+            vm.to_string(),
+            move |line| said.lock().expect("not poisoned").push(line),
+        ));
+        *following = Some((url, task));
+    }
+}
+
+/// The events folders a hook may wait in: the host's and each project's.
+fn hook_dirs(root: &Path) -> Vec<PathBuf> {
+    let mut dirs = vec![root.to_path_buf()];
+    if let Ok(entries) = std::fs::read_dir(root) {
+        for e in entries.flatten() {
+            if e.file_type().is_ok_and(|t| t.is_dir())
+                && !e.file_name().to_string_lossy().starts_with('.')
+            {
+                dirs.push(e.path());
+            }
+        }
+    }
+    dirs
+}
+
+/// Requests sent by this forwarder, for their ids.
+static REQUESTS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// What a pass needs to send requests: the channel with the secret and the answer topic.
+struct Answering<'a> {
+    vm: &'a str,
+    now: i64,
+    ctx: Option<&'a (notify::Channel, Vec<u8>, Option<String>)>,
+    waiting: &'a answer::Shared,
+}
+
+/// A permission request or question: sent with buttons and waited on, or answered "ask" at
+/// once (an empty decision: Claude asks in the terminal) when it cannot be.
+async fn request(
+    a: &Answering<'_>,
+    pass: &mut Pass,
+    sent: &mut Vec<i64>,
+    path: &Path,
+    id: &str,
+    text: Result<String, String>,
+    project: &str,
+) {
+    let (vm, now, ctx, waiting) = (a.vm, a.now, a.ctx, a.waiting);
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut ask = |why: String| {
+        pass.notify_result
+            .push(format!("request {id}: {why}; Claude asks in the terminal"));
+        if let Err(e) = answer::write_answer(dir, id, &serde_json::json!({})) {
+            pass.notify_result.push(format!("request {id}: {e:#}"));
+        }
+    };
+    let event = match text.map(|t| serde_json::from_str::<Value>(&t)) {
+        Ok(Ok(e)) if e.is_object() => e,
+        Ok(_) => return ask("not a hook event".into()),
+        Err(why) => return ask(why),
+    };
+    let Some((channel, secret, topic)) = ctx else {
+        return ask("no channel set".into());
+    };
+    let Some(topic) = topic else {
+        return ask("the webhook has no answer topic (`mint notify set --answer-url`)".into());
+    };
+    let Some(choices) = answer::choices(&event) else {
+        return ask("not a yes/no or a single choice of up to three".into());
+    };
+    if !global_allows(sent, now) {
+        return ask(format!(
+            "more than {GLOBAL_PER_MINUTE} messages this minute"
+        ));
+    }
+    // The hook gives up `timeout` after it wrote the request (its id starts with that time,
+    // in nanoseconds); an answer after that would find nobody waiting.
+    let asked = id
+        .split('-')
+        .next()
+        .and_then(|n| n.parse::<i64>().ok())
+        .map_or(now, |n| (n / 1_000_000_000).min(now));
+    let expiry = asked + answer::timeout(channel) as i64;
+    // Unique on this VM, whichever folder the hook waits in.
+    let key = format!(
+        "{id}-{}",
+        REQUESTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    );
+    let buttons: Vec<(String, String)> = choices
+        .iter()
+        .map(|(choice, label)| (label.clone(), answer::token(secret, &key, choice, expiry)))
+        .collect();
+    // Registered before it goes out: a tap can come back before the send returns.
+    waiting.lock().expect("not poisoned").add(
+        &key,
+        answer::Pending {
+            dir: dir.to_path_buf(),
+            hook_id: id.to_string(),
+            event: event.clone(),
+            expiry,
+        },
+    );
+    let title = format!("{project} on {vm}: Claude asks");
+    match answer::send_request(channel, topic, &title, &answer::describe(&event), &buttons).await {
+        Ok(code) => {
+            pass.sent += 1;
+            pass.notify_result
+                .push(format!("request {id} sent: HTTP {code}"));
+        }
+        Err(e) => {
+            let _ = waiting.lock().expect("not poisoned").take(&key, now);
+            ask(format!("{e:#}"));
+        }
+    }
+}
+
 /// Reads every waiting event, updates the sessions, sends what is due and removes the files.
-pub(crate) async fn forward_once(vm: &str, now: i64) -> Result<Pass> {
+pub(crate) async fn forward_once(vm: &str, now: i64, waiting: &answer::Shared) -> Result<Pass> {
     let mut pass = Pass::default();
-    let files = pending(&events_dir());
+    let root = events_dir();
+    let channel = notify::load().unwrap_or_else(|e| {
+        pass.notify_result.push(format!("error: {e:#}"));
+        None
+    });
+    // The hooks read how long to wait before each request: 0, not at all, when no button
+    // could answer (no channel, or a webhook without an answer topic).
+    let can_answer = channel
+        .as_ref()
+        .is_some_and(|c| c.kind == notify::Kind::Ntfy || c.answer_url.is_some());
+    answer::publish_timeout(
+        &hook_dirs(&root),
+        match &channel {
+            Some(c) if can_answer => answer::timeout(c),
+            _ => 0,
+        },
+    );
+    answer::sweep(&hook_dirs(&root), now);
+    let files = pending(&root);
     if files.is_empty() {
         return Ok(pass);
     }
     let mut sessions = load_sessions();
     let mut sent: Vec<i64> =
         super::state::read_json_in(&state_dir(), SENT_FILE).unwrap_or_default();
-    let channel = notify::load().unwrap_or_else(|e| {
-        pass.notify_result.push(format!("error: {e:#}"));
-        None
+    let ctx = channel.as_ref().and_then(|c| {
+        let secret = answer::secret().ok()?;
+        let topic = answer::response_topic(c, &secret, vm);
+        Some((c.clone(), secret, topic))
     });
     for (path, project) in files {
         let read = read_event(&path);
         // Removed either way (a link itself, not what it points to).
         let _ = std::fs::remove_file(&path);
+        if let Some(id) = answer::request_id(&path) {
+            let name = project.clone().unwrap_or_else(|| "host".into());
+            pass.events += 1;
+            let a = Answering {
+                vm,
+                now,
+                ctx: ctx.as_ref(),
+                waiting,
+            };
+            request(
+                &a,
+                &mut pass,
+                &mut sent,
+                &path,
+                &id,
+                read.map_err(str::to_string),
+                &name,
+            )
+            .await;
+            continue;
+        }
         let text = match read {
             Ok(t) => t,
             Err(why) => {
@@ -459,6 +675,15 @@ pub(crate) async fn forward_once(vm: &str, now: i64) -> Result<Pass> {
         let Some(msg) = apply(&mut sessions, &project, &event, vm, now) else {
             continue;
         };
+        if waiting
+            .lock()
+            .expect("not poisoned")
+            .already_asked(&event, now)
+        {
+            pass.notify_result
+                .push("not sent: the request with buttons says it".into());
+            continue;
+        }
         if !global_allows(&mut sent, now) {
             pass.notify_result.push(format!(
                 "held back: more than {GLOBAL_PER_MINUTE} messages this minute"

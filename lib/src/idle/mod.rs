@@ -1,6 +1,7 @@
 //! VM side (spec: Auto-Stop): what `mint-idle check` does every 5 minutes from its systemd
 //! timer, and what `mint-idle status` shows without acting.
 
+pub(crate) mod answer;
 pub(crate) mod decide;
 pub(crate) mod disk;
 pub(crate) mod docker;

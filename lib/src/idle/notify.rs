@@ -27,6 +27,12 @@ pub(crate) enum Kind {
 pub(crate) struct Channel {
     pub(crate) kind: Kind,
     pub(crate) url: String,
+    /// For a webhook: the ntfy topic URL its answers are posted to (ntfy's own is derived).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) answer_url: Option<String>,
+    /// Seconds Claude waits for a tap before asking in the terminal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) answer_timeout: Option<u64>,
 }
 
 /// One message, whatever the channel.
@@ -83,7 +89,20 @@ pub(crate) fn channel(url: &str, kind: Option<Kind>) -> Result<Channel> {
     Ok(Channel {
         kind,
         url: url.to_string(),
+        answer_url: None,
+        answer_timeout: None,
     })
+}
+
+/// The answer timeout a user may set, in seconds.
+pub(crate) fn check_answer_timeout(secs: u64) -> Result<u64> {
+    if !(5..=super::answer::MAX_TIMEOUT_SECS).contains(&secs) {
+        bail!(
+            "--answer-timeout {secs}: give 5 to {} seconds",
+            super::answer::MAX_TIMEOUT_SECS
+        );
+    }
+    Ok(secs)
 }
 
 /// A channel URL as logs and messages show it: scheme and host only.
