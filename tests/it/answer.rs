@@ -528,3 +528,46 @@ fn the_answer_settings_are_checked_and_kept() {
     assert_eq!(c["answer_url"], "https://ntfy.sh/answers");
     assert_eq!(c["answer_timeout"], 30);
 }
+
+#[test]
+fn a_webhook_gets_the_buttons_and_its_answer_topic_is_followed() {
+    let s = setup(20);
+    let answers = format!("http://127.0.0.1:{}/my-answers", s.port);
+    std::fs::write(
+        s.dir.path().join("notify.json"),
+        json!({"kind": "webhook", "url": format!("http://127.0.0.1:{}/my-webhook", s.port), "answer_url": answers}).to_string(),
+    )
+    .unwrap();
+    let hook = s.hook(&permission("terraform apply"));
+    // The webhook's JSON (a raw post to the stand-in, kept as the message).
+    let mut got = Value::Null;
+    wait_for(|| {
+        got = s
+            .published()
+            .into_iter()
+            .find(|m| m["topic"] == "my-webhook")
+            .and_then(|m| serde_json::from_str(m["message"].as_str()?).ok())
+            .unwrap_or(Value::Null);
+        !got.is_null()
+    });
+    assert_eq!(got["event"], "claude-asks");
+    let deny = got["answers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["label"] == "Deny")
+        .unwrap();
+    assert_eq!(deny["url"], answers.as_str());
+    let out = Command::new("curl")
+        .args(["-s", "-f", "-X", "POST", "--data-binary"])
+        .arg(deny["body"].as_str().unwrap())
+        .arg(&answers)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let (d, _) = decision(hook, Duration::from_secs(10));
+    assert_eq!(
+        d.unwrap()["hookSpecificOutput"]["decision"]["behavior"],
+        "deny"
+    );
+}
