@@ -311,20 +311,23 @@ pub(crate) fn request_id(path: &Path) -> Option<String> {
 }
 
 /// Hands the hook its output: written whole (temp file, then rename), readable by the
-/// container's user.
+/// container's user, never through a link the container planted.
 pub(crate) fn write_answer(dir: &Path, id: &str, output: &Value) -> Result<()> {
-    let path = dir.join(ANSWERS_DIR).join(format!("{id}.json"));
-    crate::fs::write_atomic(&path, output.to_string().as_bytes(), 0o644)
-        .with_context(|| format!("cannot write {}", path.display()))
+    super::untrusted::write(
+        dir,
+        Some(ANSWERS_DIR),
+        &format!("{id}.json"),
+        output.to_string().as_bytes(),
+    )
+    .with_context(|| format!("cannot write {}/{ANSWERS_DIR}/{id}.json", dir.display()))
 }
 
 /// Tells the hooks in `dirs` how long to wait (they read it before each request).
 pub(crate) fn publish_timeout(dirs: &[PathBuf], secs: u64) {
     let text = secs.to_string();
     for d in dirs {
-        let path = d.join(TIMEOUT_FILE);
-        if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
-            let _ = crate::fs::write_atomic(&path, text.as_bytes(), 0o644);
+        if super::untrusted::read(d, TIMEOUT_FILE).as_deref() != Some(text.as_str()) {
+            let _ = super::untrusted::write(d, None, TIMEOUT_FILE, text.as_bytes());
         }
     }
 }
@@ -333,20 +336,7 @@ pub(crate) fn publish_timeout(dirs: &[PathBuf], secs: u64) {
 /// still want them.
 pub(crate) fn sweep(dirs: &[PathBuf], now: i64) {
     for d in dirs {
-        let Ok(entries) = std::fs::read_dir(d.join(ANSWERS_DIR)) else {
-            continue;
-        };
-        for e in entries.flatten() {
-            let old = e
-                .metadata()
-                .ok()
-                .and_then(|m| m.modified().ok())
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .is_some_and(|t| now - t.as_secs() as i64 > HOOK_TIMEOUT_SECS as i64);
-            if old {
-                let _ = std::fs::remove_file(e.path());
-            }
-        }
+        super::untrusted::sweep(d, ANSWERS_DIR, now, HOOK_TIMEOUT_SECS as i64);
     }
 }
 
@@ -593,6 +583,7 @@ mod tests {
         let mut w = Waiting::default();
         let p = Pending {
             dir: "/x".into(),
+            hook_id: "1-1".into(),
             event: json!({}),
             expiry: 1000,
         };

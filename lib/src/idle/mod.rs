@@ -11,6 +11,7 @@ pub(crate) mod notify;
 pub(crate) mod probe;
 pub(crate) mod resume;
 pub(crate) mod state;
+pub(crate) mod untrusted;
 pub(crate) mod warn;
 
 use crate::tags;
