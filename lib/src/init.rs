@@ -163,11 +163,7 @@ pub(crate) fn access_point_path(owner: &str) -> String {
 /// `mint:owner-arn` is another identity's is refused, as instances are, unless
 /// `--owner-arn-mismatch-ok` says it is the caller's after all.
 pub(crate) async fn find_access_point(aws: &Aws, owner: &str, fs: &str) -> Result<Option<String>> {
-    let found = account::access_points(aws, fs).await?;
-    let Some(ap) = found.iter().find(|ap| {
-        let has = |k: &str, v: &str| ap.tags().iter().any(|t| t.key() == k && t.value() == v);
-        has(tags::OWNER, owner) && has(tags::COMPONENT, component::EFS_ACCESS_POINT)
-    }) else {
+    let Some(ap) = owners_access_point(aws, owner, fs).await? else {
         return Ok(None);
     };
     let id = ap.access_point_id().unwrap_or_default().to_string();
@@ -178,6 +174,19 @@ pub(crate) async fn find_access_point(aws: &Aws, owner: &str, fs: &str) -> Resul
         .map(|t| t.value());
     crate::owner::check_access_point(&id, owner, arn)?;
     Ok(Some(id))
+}
+
+/// The access point tagged as `owner`'s, whoever made it (`mint init`, `mint admin add-user`).
+pub(crate) async fn owners_access_point(
+    aws: &Aws,
+    owner: &str,
+    fs: &str,
+) -> Result<Option<aws_sdk_efs::types::AccessPointDescription>> {
+    let found = account::access_points(aws, fs).await?;
+    Ok(found.into_iter().find(|ap| {
+        let has = |k: &str, v: &str| ap.tags().iter().any(|t| t.key() == k && t.value() == v);
+        has(tags::OWNER, owner) && has(tags::COMPONENT, component::EFS_ACCESS_POINT)
+    }))
 }
 
 /// The user's EFS access point for persistent config (/mint/user on every VM), rooted at a

@@ -152,7 +152,7 @@ async fn simulate(aws: &Aws) -> Result<Vec<Case>> {
 }
 
 /// The ARN partition of a region.
-fn partition(region: &str) -> &'static str {
+pub(crate) fn partition(region: &str) -> &'static str {
     if region.starts_with("cn-") {
         "aws-cn"
     } else if region.starts_with("us-gov-") {

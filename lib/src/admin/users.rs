@@ -61,21 +61,6 @@ pub(crate) struct AddedUser {
     pub(crate) policy_to_attach: Option<Value>,
 }
 
-struct Arns {
-    partition: String,
-    account: String,
-    region: String,
-}
-
-impl Arns {
-    fn access_point(&self, id: &str) -> String {
-        format!(
-            "arn:{}:elasticfilesystem:{}:{}:access-point/{id}",
-            self.partition, self.region, self.account
-        )
-    }
-}
-
 /// The user's role policy: the shared role's statements (stop and tag only itself), with the
 /// EFS statement narrowed from every access point to `access_point_arn`.
 pub(crate) fn own_role_policy(shared: &Value, access_point_arn: &str) -> Result<Value> {
@@ -150,12 +135,6 @@ fn not_found(e: &crate::aws::AwsError) -> bool {
 pub(crate) async fn add(aws: &Aws, name: &str, iam_user: Option<&str>) -> Result<AddedUser> {
     check_name(name)?;
     let caller = crate::owner::caller(aws).await?;
-    let arn_parts: Vec<&str> = caller.arn.split(':').collect();
-    let arns = Arns {
-        partition: arn_parts.get(1).unwrap_or(&"aws").to_string(),
-        account: caller.account().to_string(),
-        region: aws.region().to_string(),
-    };
     let iam = aws.iam();
     let mut created = Vec::new();
 
@@ -184,7 +163,15 @@ pub(crate) async fn add(aws: &Aws, name: &str, iam_user: Option<&str>) -> Result
         .await
         .aws("GetRolePolicy")
         .with_context(|| format!("cannot read the shared role's policy ({INSTANCE_ROLE}/{ROLE_POLICY}); run `mint admin deploy` first"))?;
-    let policy = own_role_policy(&decode(shared.policy_document())?, &arns.access_point(&ap))?;
+    let policy = own_role_policy(
+        &decode(shared.policy_document())?,
+        &format!(
+            "arn:{}:elasticfilesystem:{}:{}:access-point/{ap}",
+            super::simulate::partition(aws.region()),
+            aws.region(),
+            caller.account()
+        ),
+    )?;
 
     let role = profile_name(name);
     let tag_list = [
@@ -331,11 +318,7 @@ async fn access_point(
     name: &str,
     user_arn: Option<&str>,
 ) -> Result<(String, bool)> {
-    let found = account::access_points(aws, fs).await?;
-    if let Some(ap) = found.iter().find(|ap| {
-        let has = |k: &str, v: &str| ap.tags().iter().any(|t| t.key() == k && t.value() == v);
-        has(tags::OWNER, name) && has(tags::COMPONENT, component::EFS_ACCESS_POINT)
-    }) {
+    if let Some(ap) = crate::init::owners_access_point(aws, name, fs).await? {
         return Ok((ap.access_point_id().unwrap_or_default().to_string(), false));
     }
     let mut t = vec![

@@ -282,14 +282,9 @@ async fn notify(action: NotifyAction) -> Result<()> {
                 .context("no notification channel; `mint notify set <url>` sets one")?;
             let vm = idle::instance::vm_name()
                 .await
-                .unwrap_or_else(|_| "this VM".into());
+                // As the forwarder names it: the answer topic is made from the name.
+                .unwrap_or_else(|_| "default".into());
             if answer {
-                // The name the forwarder uses: the answer topic is made from it.
-                let vm = if vm == "this VM" {
-                    "default".to_string()
-                } else {
-                    vm
-                };
                 let (label, secs) = idle::answer::test_question(&c, &vm).await?;
                 println!("answered \"{label}\" {secs:.1} s after sending: answering Claude from the notification works");
                 return Ok(());

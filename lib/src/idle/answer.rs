@@ -136,6 +136,39 @@ pub(crate) fn response_topic(c: &Channel, secret: &[u8], vm: &str) -> Option<Str
     }
 }
 
+/// Where requests go and their answers come back: the channel, the secret answers are
+/// signed with, and the answer topic (none for a webhook without one: nothing can answer).
+#[derive(Debug, Clone)]
+pub(crate) struct Route {
+    pub(crate) channel: Channel,
+    pub(crate) secret: Vec<u8>,
+    pub(crate) topic: Option<String>,
+}
+
+impl Route {
+    /// Without a secret (it could not be made) messages still go out; nothing can answer.
+    pub(crate) fn new(channel: Channel, secret: Option<Vec<u8>>, vm: &str) -> Route {
+        let topic = secret
+            .as_ref()
+            .and_then(|s| response_topic(&channel, s, vm));
+        let secret = secret.unwrap_or_default();
+        Route {
+            channel,
+            secret,
+            topic,
+        }
+    }
+
+    /// How long hooks wait: 0, not at all, when no button could answer.
+    pub(crate) fn wait_secs(&self) -> u64 {
+        if self.topic.is_some() {
+            timeout(&self.channel)
+        } else {
+            0
+        }
+    }
+}
+
 /// The buttons a request gets, as (choice, label); None when a tap cannot answer it (then
 /// Claude asks in the terminal at once).
 pub(crate) fn choices(event: &Value) -> Option<Vec<(String, String)>> {
@@ -356,11 +389,7 @@ pub(crate) async fn send_request(
     text: &str,
     buttons: &[(String, String)],
 ) -> Result<u16> {
-    let http = reqwest::Client::builder()
-        .connect_timeout(std::time::Duration::from_secs(3))
-        .timeout(notify::SEND_TIMEOUT)
-        .build()
-        .context("cannot set up HTTP")?;
+    let http = notify::http()?;
     let actions: Vec<Value> = buttons
         .iter()
         .map(|(label, body)| {
@@ -388,20 +417,29 @@ pub(crate) async fn send_request(
                 .to_string(),
             ),
     };
-    let resp = req
-        .send()
-        .await
-        .map_err(reqwest::Error::without_url)
-        .with_context(|| format!("cannot reach {}", notify::redacted(&c.url)))?;
-    let status = resp.status();
-    if !status.is_success() {
-        anyhow::bail!(
-            "{} answered HTTP {}",
-            notify::redacted(&c.url),
-            status.as_u16()
-        );
+    notify::deliver(req, &c.url).await
+}
+
+/// The complete lines of ntfy's JSON stream so far, taken out of `buf`; a line longer than
+/// any answer is a flood, dropped.
+fn lines(buf: &mut Vec<u8>, chunk: &[u8]) -> Vec<Vec<u8>> {
+    buf.extend_from_slice(chunk);
+    let mut out = Vec::new();
+    while let Some(nl) = buf.iter().position(|b| *b == b'\n') {
+        out.push(buf.drain(..=nl).collect());
     }
-    Ok(status.as_u16())
+    if buf.len() > 64 * 1024 {
+        buf.clear();
+    }
+    out
+}
+
+/// A client for the long-lived stream (no overall timeout).
+fn stream_client() -> Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .connect_timeout(std::time::Duration::from_secs(5))
+        .build()
+        .context("cannot set up HTTP")
 }
 
 /// Follows the response topic (ntfy's JSON stream) for good; each verified answer becomes
@@ -413,10 +451,10 @@ pub(crate) async fn follow(
     vm: String,
     log: impl Fn(String),
 ) {
-    let http = reqwest::Client::builder()
-        .connect_timeout(std::time::Duration::from_secs(5))
-        .build()
-        .expect("an HTTP client without options builds");
+    let http = match stream_client() {
+        Ok(h) => h,
+        Err(e) => return log(format!("answers: {e:#}")),
+    };
     let stream_url = format!("{}/json", topic_url.trim_end_matches('/'));
     // A flooded topic must not flood the journal: ten lines a minute, then a count.
     let mut minute = (0i64, 0usize);
@@ -439,16 +477,10 @@ pub(crate) async fn follow(
             Ok(mut resp) if resp.status().is_success() => {
                 let mut buf = Vec::new();
                 while let Ok(Some(chunk)) = resp.chunk().await {
-                    buf.extend_from_slice(&chunk[..]);
-                    while let Some(nl) = buf.iter().position(|b| *b == b'\n') {
-                        let line: Vec<u8> = buf.drain(..=nl).collect();
+                    for line in lines(&mut buf, &chunk[..]) {
                         if let Some(said) = receive(&line, &secret, &waiting, &vm) {
                             say(said);
                         }
-                    }
-                    // A line longer than any answer is a flood: dropped.
-                    if buf.len() > 64 * 1024 {
-                        buf.clear();
                     }
                 }
             }
@@ -484,10 +516,7 @@ pub(crate) async fn test_question(c: &Channel, vm: &str) -> Result<(String, f64)
         .enumerate()
         .map(|(i, l)| (l.to_string(), token(&secret, &id, &format!("o{i}"), expiry)))
         .collect();
-    let http = reqwest::Client::builder()
-        .connect_timeout(std::time::Duration::from_secs(5))
-        .build()
-        .context("cannot set up HTTP")?;
+    let http = stream_client()?;
     // Subscribed before the question goes out, so a quick tap is not missed.
     let mut resp = http
         .get(format!("{}/json?since={now}", topic.trim_end_matches('/')))
@@ -518,9 +547,7 @@ pub(crate) async fn test_question(c: &Channel, vm: &str) -> Result<(String, f64)
         let Ok(Ok(Some(chunk))) = chunk else {
             anyhow::bail!("no answer within {wait} s: open the notification on your phone and tap a button (the ntfy app must be subscribed to the topic of `mint notify show`)");
         };
-        buf.extend_from_slice(&chunk[..]);
-        while let Some(nl) = buf.iter().position(|b| *b == b'\n') {
-            let line: Vec<u8> = buf.drain(..=nl).collect();
+        for line in lines(&mut buf, &chunk[..]) {
             let Ok(msg) = serde_json::from_slice::<Value>(&line) else {
                 continue;
             };

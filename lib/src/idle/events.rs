@@ -438,12 +438,26 @@ pub(crate) async fn run(
     let waiting = answer::Shared::default();
     let said = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
     let mut following: Option<(String, tokio::task::JoinHandle<()>)> = None;
+    // Made on first use, then read once per forwarder (it only changes by hand).
+    let mut secret: Option<Vec<u8>> = None;
     loop {
         let now = super::state::now()?;
-        if !once {
-            follow_answers(&vm, &waiting, &said, &mut following);
+        // The channel once a pass, for the requests and the answers alike.
+        let (channel, load_error) = match notify::load() {
+            Ok(c) => (c, None),
+            Err(e) => (None, Some(format!("error: {e:#}"))),
+        };
+        if channel.is_some() && secret.is_none() {
+            secret = answer::secret().ok();
         }
-        let mut pass = forward_once(&vm, now, &waiting).await;
+        let route = channel.map(|c| answer::Route::new(c, secret.clone(), &vm));
+        if !once {
+            follow_answers(&vm, route.as_ref(), &waiting, &said, &mut following);
+        }
+        let mut pass = forward_once(&vm, now, &waiting, route.as_ref()).await;
+        if let (Ok(p), Some(e)) = (&mut pass, load_error) {
+            p.notify_result.push(e);
+        }
         if let Ok(p) = &mut pass {
             p.notify_result
                 .extend(said.lock().expect("not poisoned").drain(..));
@@ -460,14 +474,12 @@ pub(crate) async fn run(
 /// the topic) changes.
 fn follow_answers(
     vm: &str,
+    route: Option<&answer::Route>,
     waiting: &answer::Shared,
     said: &std::sync::Arc<std::sync::Mutex<Vec<String>>>,
     following: &mut Option<(String, tokio::task::JoinHandle<()>)>,
 ) {
-    let topic = notify::load().ok().flatten().and_then(|c| {
-        let secret = answer::secret().ok()?;
-        Some((answer::response_topic(&c, &secret, vm)?, secret))
-    });
+    let topic = route.and_then(|r| Some((r.topic.clone()?, r.secret.clone())));
     if following.as_ref().map(|f| &f.0) == topic.as_ref().map(|t| &t.0) {
         return;
     }
@@ -509,7 +521,7 @@ static REQUESTS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::ne
 struct Answering<'a> {
     vm: &'a str,
     now: i64,
-    ctx: Option<&'a (notify::Channel, Vec<u8>, Option<String>)>,
+    route: Option<&'a answer::Route>,
     waiting: &'a answer::Shared,
 }
 
@@ -524,7 +536,7 @@ async fn request(
     text: Result<String, String>,
     project: &str,
 ) {
-    let (vm, now, ctx, waiting) = (a.vm, a.now, a.ctx, a.waiting);
+    let (vm, now, route, waiting) = (a.vm, a.now, a.route, a.waiting);
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut ask = |why: String| {
         pass.notify_result
@@ -538,7 +550,12 @@ async fn request(
         Ok(_) => return ask("not a hook event".into()),
         Err(why) => return ask(why),
     };
-    let Some((channel, secret, topic)) = ctx else {
+    let Some(answer::Route {
+        channel,
+        secret,
+        topic,
+    }) = route
+    else {
         return ask("no channel set".into());
     };
     let Some(topic) = topic else {
@@ -594,26 +611,18 @@ async fn request(
 }
 
 /// Reads every waiting event, updates the sessions, sends what is due and removes the files.
-pub(crate) async fn forward_once(vm: &str, now: i64, waiting: &answer::Shared) -> Result<Pass> {
+pub(crate) async fn forward_once(
+    vm: &str,
+    now: i64,
+    waiting: &answer::Shared,
+    route: Option<&answer::Route>,
+) -> Result<Pass> {
     let mut pass = Pass::default();
     let root = events_dir();
-    let channel = notify::load().unwrap_or_else(|e| {
-        pass.notify_result.push(format!("error: {e:#}"));
-        None
-    });
-    // The hooks read how long to wait before each request: 0, not at all, when no button
-    // could answer (no channel, or a webhook without an answer topic).
-    let can_answer = channel
-        .as_ref()
-        .is_some_and(|c| c.kind == notify::Kind::Ntfy || c.answer_url.is_some());
-    answer::publish_timeout(
-        &hook_dirs(&root),
-        match &channel {
-            Some(c) if can_answer => answer::timeout(c),
-            _ => 0,
-        },
-    );
-    answer::sweep(&hook_dirs(&root), now);
+    // The hooks read how long to wait before each request.
+    let dirs = hook_dirs(&root);
+    answer::publish_timeout(&dirs, route.map_or(0, answer::Route::wait_secs));
+    answer::sweep(&dirs, now);
     let files = pending(&root);
     if files.is_empty() {
         return Ok(pass);
@@ -621,11 +630,6 @@ pub(crate) async fn forward_once(vm: &str, now: i64, waiting: &answer::Shared) -
     let mut sessions = load_sessions();
     let mut sent: Vec<i64> =
         super::state::read_json_in(&state_dir(), SENT_FILE).unwrap_or_default();
-    let ctx = channel.as_ref().and_then(|c| {
-        let secret = answer::secret().ok()?;
-        let topic = answer::response_topic(c, &secret, vm);
-        Some((c.clone(), secret, topic))
-    });
     for (path, project) in files {
         let read = read_event(&path);
         // Removed either way (a link itself, not what it points to).
@@ -636,7 +640,7 @@ pub(crate) async fn forward_once(vm: &str, now: i64, waiting: &answer::Shared) -
             let a = Answering {
                 vm,
                 now,
-                ctx: ctx.as_ref(),
+                route,
                 waiting,
             };
             request(
@@ -690,7 +694,7 @@ pub(crate) async fn forward_once(vm: &str, now: i64, waiting: &answer::Shared) -
             ));
             continue;
         }
-        match &channel {
+        match route.map(|r| &r.channel) {
             None => pass.notify_result.push("no channel set".into()),
             Some(c) => match notify::send(c, &msg).await {
                 Ok(code) => {

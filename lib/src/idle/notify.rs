@@ -184,13 +184,33 @@ pub(crate) fn wake_url(vm: &str) -> Option<String> {
     (!url.is_empty()).then(|| url.to_string())
 }
 
-/// Delivers one message; Ok is the HTTP status of a 2xx answer.
-pub(crate) async fn send(c: &Channel, m: &Message) -> Result<u16> {
-    let http = reqwest::Client::builder()
+/// The client every delivery uses: quick to give up, so no send holds up a check.
+pub(crate) fn http() -> Result<reqwest::Client> {
+    reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(3))
         .timeout(SEND_TIMEOUT)
         .build()
-        .context("cannot set up HTTP")?;
+        .context("cannot set up HTTP")
+}
+
+/// Sends `req` to the channel at `url`; Ok is the HTTP status of a 2xx answer. Errors name
+/// the host only (reqwest's carry the URL, the channel's secret).
+pub(crate) async fn deliver(req: reqwest::RequestBuilder, url: &str) -> Result<u16> {
+    let resp = req
+        .send()
+        .await
+        .map_err(reqwest::Error::without_url)
+        .with_context(|| format!("cannot reach {}", redacted(url)))?;
+    let status = resp.status();
+    if !status.is_success() {
+        bail!("{} answered HTTP {}", redacted(url), status.as_u16());
+    }
+    Ok(status.as_u16())
+}
+
+/// Delivers one message; Ok is the HTTP status of a 2xx answer.
+pub(crate) async fn send(c: &Channel, m: &Message) -> Result<u16> {
+    let http = http()?;
     let req = match c.kind {
         Kind::Ntfy => {
             let body = match &m.action {
@@ -223,17 +243,7 @@ pub(crate) async fn send(c: &Channel, m: &Message) -> Result<u16> {
             .header("Content-Type", "application/json")
             .body(serde_json::to_string(m)?),
     };
-    // reqwest's errors carry the URL: the journal gets the host only.
-    let resp = req
-        .send()
-        .await
-        .map_err(reqwest::Error::without_url)
-        .with_context(|| format!("cannot reach {}", redacted(&c.url)))?;
-    let status = resp.status();
-    if !status.is_success() {
-        bail!("{} answered HTTP {}", redacted(&c.url), status.as_u16());
-    }
-    Ok(status.as_u16())
+    deliver(req, &c.url).await
 }
 
 #[cfg(test)]
