@@ -59,7 +59,7 @@ retry() {
 step=mint-idle
 log "step 1/8: mint-idle from $MINT_IDLE_URL, its timer, and the retry of this script"
 install_mint_idle
-for unit in mint-idle.service mint-idle.timer mint-reconcile.service mint-bootstrap.service mint-events.service mint-resume.service; do
+for unit in mint-idle.service mint-idle.timer mint-reconcile.service mint-bootstrap.service mint-events.service mint-resume.service mint-egress.service; do
   install -m 0644 "$here/$unit" "$MINT_ROOT/etc/systemd/system/$unit"
 done
 # Claude's hooks (in the host and every container) drop their events here.
@@ -83,7 +83,7 @@ if [ ! -s "$key" ]; then
 fi
 echo "deb [signed-by=/etc/apt/keyrings/nodesource.gpg] https://deb.nodesource.com/node_22.x nodistro main" \
   >"$MINT_ROOT/etc/apt/sources.list.d/nodesource.list"
-pkgs=(docker.io docker-compose-v2 docker-buildx tmux mosh git gh nodejs ec2-instance-connect jq)
+pkgs=(docker.io docker-compose-v2 docker-buildx tmux mosh git gh nodejs ec2-instance-connect jq nftables)
 if [ "$(dpkg-query -W -f='${db:Status-Abbrev}\n' "${pkgs[@]}" amazon-efs-utils 2>/dev/null | grep -c '^ii')" != "$((${#pkgs[@]} + 1))" ]; then
   deb="$MINT_ROOT/var/cache/mint/amazon-efs-utils.deb"
   [ -s "$deb" ] || pinned "$MINT_EFS_UTILS_URL" "$MINT_EFS_UTILS_SHA256" "$deb"
@@ -102,9 +102,12 @@ fi
 command -v devcontainer >/dev/null || install_devcontainer_cli
 
 step=docker
-log "step 3/8: Docker (BuildKit cache stays on the root volume, under /var/lib/docker)"
+log "step 3/8: Docker (BuildKit cache stays on the root volume, under /var/lib/docker), egress rules"
 install_docker_config
 usermod -aG docker ubuntu
+# The rules and resolver for projects confined to an allowlist (nft is in now); at later
+# boots the unit starts before Docker.
+systemctl enable --now mint-egress.service
 systemctl enable --now docker
 # A dockerd that started before this daemon.json (an earlier run, an older bootstrap) runs
 # without it until restarted; nothing runs in Docker before first boot has finished.

@@ -28,6 +28,7 @@ check efs "EFS at /mint/user" mountpoint -q "$MINT_ROOT/mint/user"
 check efs-utils "amazon-efs-utils installed" command -v mount.efs
 check mint-idle "mint-idle installed" "$MINT_ROOT/usr/local/bin/mint-idle" --version
 check mint-idle-timer "mint-idle timer enabled" systemctl is-enabled mint-idle.timer
+check egress "egress rules and resolver running (mint-egress)" systemctl is-active --quiet mint-egress.service
 # The instance role, as AWS evaluates it: StopInstances and CreateTags on this instance with
 # DryRun. Without them auto-stop and every tag below fail silently.
 check iam "instance role may stop and tag this instance" "$MINT_ROOT/usr/local/bin/mint-idle" permissions

@@ -79,14 +79,114 @@ gh_token() {
   install -m 0600 -- "$from" "$to"
 }
 
+# Egress allowlists (mint-idle keeps each project's policy in $root/.mint, out of every
+# container's reach). mint_idle runs it as the VM's user.
+policies="$root/.mint"
+mint_idle() { mint-idle egress "$@"; }
+
+# egress_mode NAME: allowlist or open; on an unreadable policy (never read as open) the
+# reason, and a failure status.
+egress_mode() {
+  local out
+  out=$(mint_idle show --policies "$policies" -- "$1" 2>&1) || { echo "${out##*$'\n'}"; return 1; }
+  case "$out" in *'"mode":"allowlist"'*) echo allowlist ;; *) echo open ;; esac
+}
+
+# confine NAME: the rules, the project's Docker network and the resolver made ready, as root;
+# prints the network, or the reason and a failure status. Without it no container starts.
+confine() {
+  local out rc=0
+  out=$(sudo -n mint-idle egress up --policies "$policies" -- "$1" 2>&1) || rc=$?
+  echo "${out##*$'\n'}"
+  return "$rc"
+}
+
+# The devcontainer CLI's --docker-path: `docker run` on $MINT_DOCKER_NETWORK, the rest as is.
+docker_on_network() {
+  local f="$policies/docker-on-network"
+  mkdir -p "$policies"
+  # shellcheck disable=SC2016 # the script's own variables
+  printf '%s\n' '#!/bin/sh' \
+    '# Written by project.sh: the devcontainer CLI runs the container on the confined network.' \
+    'if [ "$1" = run ] && [ -n "${MINT_DOCKER_NETWORK:-}" ]; then shift; exec docker run --network "$MINT_DOCKER_NETWORK" "$@"; fi' \
+    'exec docker "$@"' >"$f.new"
+  chmod 0755 "$f.new" && mv "$f.new" "$f"
+  echo "$f"
+}
+
+# switch NAME CONTAINER MODE: the container (running or not) onto the networks MODE gives it.
+# Confining takes it off every network first, so a failure leaves it with none, not open.
+switch() {
+  local name=$1 cid=$2 nets n net
+  nets=$(docker inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}' "$cid" 2>/dev/null) || return 0
+  if [ "$3" = allowlist ]; then
+    net=$(confine "$name") || {
+      for n in $nets; do docker network disconnect "$n" "$cid" >&2 || true; done
+      fail "$name cannot be confined, so its container was taken off every network: $net"
+    }
+    for n in $nets; do [ "$n" = "$net" ] || docker network disconnect "$n" "$cid" >&2 ||
+      fail "cannot take $name's container off network $n"; done
+    case " $nets " in *" $net "*) ;; *) docker network connect "$net" "$cid" >&2 ||
+      fail "cannot put $name's container on $net (it has no network now); mint project rebuild $name makes it again" ;; esac
+  else
+    case " $nets " in *" bridge "*) ;; *) docker network connect bridge "$cid" >&2 ||
+      fail "cannot put $name's container back on Docker's bridge network" ;; esac
+    for n in $nets; do [ "$n" = bridge ] || docker network disconnect "$n" "$cid" >&2 || true; done
+  fi
+}
+
+# egress NAME allowlist|open|show: the policy; an existing container moves at once.
+egress() {
+  local name=$1 cid
+  [ -d "$root/$name/.git" ] || missing "no project $name in $root"
+  if [ "$2" = show ]; then
+    mint_idle show --policies "$policies" -- "$name"
+    return
+  fi
+  mint_idle mode --policies "$policies" -- "$name" "$2" || fail "cannot set the egress of $name"
+  cid=$(docker ps -aq --filter "label=devcontainer.local_folder=$root/$name" 2>/dev/null | head -n 1)
+  [ -z "$cid" ] || switch "$name" "$cid" "$2"
+}
+
+# allow|deny NAME ENTRY…: the allowlist; the resolver reads it at the next query.
+allow() {
+  local name=$1
+  shift
+  [ -d "$root/$name/.git" ] || missing "no project $name in $root"
+  mint_idle allow --policies "$policies" -- "$name" "$@" || fail "cannot change the allowlist of $name"
+}
+deny() {
+  local name=$1
+  shift
+  [ -d "$root/$name/.git" ] || missing "no project $name in $root"
+  mint_idle deny --policies "$policies" -- "$name" "$@" || fail "cannot change the allowlist of $name"
+}
+
+# blocked NAME: what the resolver refused the project.
+blocked() {
+  [ -d "$root/$1/.git" ] || missing "no project $1 in $root"
+  mint_idle blocked -- "$1" || fail "cannot read what $1 was refused"
+}
+
 # container NAME [rebuild]: devcontainer up; its JSON result is the last stdout line. Every
 # container gets its project's Claude and gh state by bind mount, at the path the host's
 # has; over it the one Claude credentials file the host and every project share (Claude
 # writes it in place when a rename meets the bind mount), so one login serves all.
 container() {
-  local name=$1 dir="$root/$1" extra=() p fresh=""
+  local name=$1 dir="$root/$1" extra=() p fresh="" mode cid
   [ -d "$dir" ] || missing "no project $name in $root"
   [ "${2:-}" = rebuild ] && extra+=(--remove-existing-container) && fresh=fresh
+  # A confined project's container is made on its network, and one made before is moved
+  # there before it starts: it never runs open by surprise.
+  mode=$(egress_mode "$name") || fail "cannot read the egress policy of $name: $mode"
+  cid=$(docker ps -aq --filter "label=devcontainer.local_folder=$dir" 2>/dev/null | head -n 1)
+  [ -z "$cid" ] || switch "$name" "$cid" "$mode"
+  if [ "$mode" = allowlist ]; then
+    export MINT_DOCKER_NETWORK
+    MINT_DOCKER_NETWORK=$(confine "$name") ||
+      fail "$name cannot be confined, so its container is not started: $MINT_DOCKER_NETWORK"
+    extra+=(--docker-path "$(docker_on_network)")
+  fi
   seed "$name" "$fresh"
   gh_token "$name"
   for p in "${shared[@]}"; do
@@ -150,9 +250,11 @@ session() {
 # project's devcontainer.json that may name one (`mint-source LINE:TEXT`), and whether the
 # project is trusted with them (`mint-trusted`). Mint's default image has none.
 config() {
-  local name=$1 dir="$root/$1" file
+  local name=$1 dir="$root/$1" file mode
   [ -d "$dir" ] || missing "no project $name in $root"
   [ -e "$root/.mint/$name.trust-host" ] && echo "mint-trusted"
+  mode=$(egress_mode "$name") || fail "cannot read the egress policy of $name: $mode"
+  echo "mint-egress $mode"
   file="$dir/.devcontainer/devcontainer.json"
   [ -f "$file" ] || file="$dir/.devcontainer.json"
   if [ ! -f "$file" ]; then
@@ -176,12 +278,13 @@ trust() {
 remove() {
   [ -d "$root/$1/.git" ] || missing "no project $1 in $root"
   rm -rf -- "${root:?}/$1"
+  rm -f -- "$policies/$1.egress.json" "$root/.mint/$1.trust-host"
   echo "removed"
 }
 
 # list: one line per project and per tmux session, tab-separated.
 list() {
-  local d name branch state trusted
+  local d name branch state trusted egress
   [ -d "$root" ] || return 0
   for d in "$root"/*/; do
     [ -d "$d/.git" ] || continue
@@ -191,7 +294,9 @@ list() {
     state=$(docker ps -a --filter "label=devcontainer.local_folder=$d" --format '{{.State}}' 2>/dev/null | head -n 1)
     trusted=""
     [ -e "$root/.mint/$name.trust-host" ] && trusted="trusted"
-    printf 'project\t%s\t%s\t%s\t%s\t%s\n' "$name" "$d" "$branch" "$state" "$trusted"
+    egress=open
+    grep -qs '"mode": *"allowlist"' "$policies/$name.egress.json" && egress=allowlist
+    printf 'project\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$d" "$branch" "$state" "$trusted" "$egress"
   done
   # The client's tmux session format (ssh/tmux.rs): tmux mangles tabs when not on a
   # terminal, and session names cannot hold `:`.
@@ -201,6 +306,6 @@ list() {
 action=${1:-}
 shift || true
 case "$action" in
-  clone | config | trust | remove | container | session | list) "$action" "$@" ;;
+  clone | config | trust | remove | container | session | list | egress | allow | deny | blocked) "$action" "$@" ;;
   *) fail "unknown action '$action'" ;;
 esac

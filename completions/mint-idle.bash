@@ -19,6 +19,9 @@ _mint__idle() {
             mint__idle,check)
                 cmd="mint__idle__subcmd__check"
                 ;;
+            mint__idle,egress)
+                cmd="mint__idle__subcmd__egress"
+                ;;
             mint__idle,events)
                 cmd="mint__idle__subcmd__events"
                 ;;
@@ -46,8 +49,65 @@ _mint__idle() {
             mint__idle,tag)
                 cmd="mint__idle__subcmd__tag"
                 ;;
+            mint__idle__subcmd__egress,allow)
+                cmd="mint__idle__subcmd__egress__subcmd__allow"
+                ;;
+            mint__idle__subcmd__egress,apply)
+                cmd="mint__idle__subcmd__egress__subcmd__apply"
+                ;;
+            mint__idle__subcmd__egress,blocked)
+                cmd="mint__idle__subcmd__egress__subcmd__blocked"
+                ;;
+            mint__idle__subcmd__egress,deny)
+                cmd="mint__idle__subcmd__egress__subcmd__deny"
+                ;;
+            mint__idle__subcmd__egress,help)
+                cmd="mint__idle__subcmd__egress__subcmd__help"
+                ;;
+            mint__idle__subcmd__egress,mode)
+                cmd="mint__idle__subcmd__egress__subcmd__mode"
+                ;;
+            mint__idle__subcmd__egress,serve)
+                cmd="mint__idle__subcmd__egress__subcmd__serve"
+                ;;
+            mint__idle__subcmd__egress,show)
+                cmd="mint__idle__subcmd__egress__subcmd__show"
+                ;;
+            mint__idle__subcmd__egress,up)
+                cmd="mint__idle__subcmd__egress__subcmd__up"
+                ;;
+            mint__idle__subcmd__egress__subcmd__help,allow)
+                cmd="mint__idle__subcmd__egress__subcmd__help__subcmd__allow"
+                ;;
+            mint__idle__subcmd__egress__subcmd__help,apply)
+                cmd="mint__idle__subcmd__egress__subcmd__help__subcmd__apply"
+                ;;
+            mint__idle__subcmd__egress__subcmd__help,blocked)
+                cmd="mint__idle__subcmd__egress__subcmd__help__subcmd__blocked"
+                ;;
+            mint__idle__subcmd__egress__subcmd__help,deny)
+                cmd="mint__idle__subcmd__egress__subcmd__help__subcmd__deny"
+                ;;
+            mint__idle__subcmd__egress__subcmd__help,help)
+                cmd="mint__idle__subcmd__egress__subcmd__help__subcmd__help"
+                ;;
+            mint__idle__subcmd__egress__subcmd__help,mode)
+                cmd="mint__idle__subcmd__egress__subcmd__help__subcmd__mode"
+                ;;
+            mint__idle__subcmd__egress__subcmd__help,serve)
+                cmd="mint__idle__subcmd__egress__subcmd__help__subcmd__serve"
+                ;;
+            mint__idle__subcmd__egress__subcmd__help,show)
+                cmd="mint__idle__subcmd__egress__subcmd__help__subcmd__show"
+                ;;
+            mint__idle__subcmd__egress__subcmd__help,up)
+                cmd="mint__idle__subcmd__egress__subcmd__help__subcmd__up"
+                ;;
             mint__idle__subcmd__help,check)
                 cmd="mint__idle__subcmd__help__subcmd__check"
+                ;;
+            mint__idle__subcmd__help,egress)
+                cmd="mint__idle__subcmd__help__subcmd__egress"
                 ;;
             mint__idle__subcmd__help,events)
                 cmd="mint__idle__subcmd__help__subcmd__events"
@@ -75,6 +135,30 @@ _mint__idle() {
                 ;;
             mint__idle__subcmd__help,tag)
                 cmd="mint__idle__subcmd__help__subcmd__tag"
+                ;;
+            mint__idle__subcmd__help__subcmd__egress,allow)
+                cmd="mint__idle__subcmd__help__subcmd__egress__subcmd__allow"
+                ;;
+            mint__idle__subcmd__help__subcmd__egress,apply)
+                cmd="mint__idle__subcmd__help__subcmd__egress__subcmd__apply"
+                ;;
+            mint__idle__subcmd__help__subcmd__egress,blocked)
+                cmd="mint__idle__subcmd__help__subcmd__egress__subcmd__blocked"
+                ;;
+            mint__idle__subcmd__help__subcmd__egress,deny)
+                cmd="mint__idle__subcmd__help__subcmd__egress__subcmd__deny"
+                ;;
+            mint__idle__subcmd__help__subcmd__egress,mode)
+                cmd="mint__idle__subcmd__help__subcmd__egress__subcmd__mode"
+                ;;
+            mint__idle__subcmd__help__subcmd__egress,serve)
+                cmd="mint__idle__subcmd__help__subcmd__egress__subcmd__serve"
+                ;;
+            mint__idle__subcmd__help__subcmd__egress,show)
+                cmd="mint__idle__subcmd__help__subcmd__egress__subcmd__show"
+                ;;
+            mint__idle__subcmd__help__subcmd__egress,up)
+                cmd="mint__idle__subcmd__help__subcmd__egress__subcmd__up"
                 ;;
             mint__idle__subcmd__help__subcmd__notify,off)
                 cmd="mint__idle__subcmd__help__subcmd__notify__subcmd__off"
@@ -134,7 +218,7 @@ _mint__idle() {
 
     case "${cmd}" in
         mint__idle)
-            opts="-h -V --debug --help --version check status notify events sessions hooks permissions resume tag help"
+            opts="-h -V --debug --help --version check status notify events sessions hooks permissions resume egress tag help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -161,6 +245,324 @@ _mint__idle() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mint__subcmd__idle__subcmd__egress)
+            opts="-h --debug --help serve apply up mode allow deny show blocked help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__egress__subcmd__allow)
+            opts="-h --policies --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --policies)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__egress__subcmd__apply)
+            opts="-h --policies --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --policies)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__egress__subcmd__blocked)
+            opts="-h --state --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__egress__subcmd__deny)
+            opts="-h --policies --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --policies)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__egress__subcmd__help)
+            opts="serve apply up mode allow deny show blocked help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__egress__subcmd__help__subcmd__allow)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__egress__subcmd__help__subcmd__apply)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__egress__subcmd__help__subcmd__blocked)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__egress__subcmd__help__subcmd__deny)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__egress__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__egress__subcmd__help__subcmd__mode)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__egress__subcmd__help__subcmd__serve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__egress__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__egress__subcmd__help__subcmd__up)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__egress__subcmd__mode)
+            opts="-h --policies --debug --help open allowlist"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --policies)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__egress__subcmd__serve)
+            opts="-h --policies --state --listen --upstream --min-ttl --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --policies)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --upstream)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__egress__subcmd__show)
+            opts="-h --policies --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --policies)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__egress__subcmd__up)
+            opts="-h --policies --resolver --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --policies)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resolver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mint__subcmd__idle__subcmd__events)
             opts="-h --once --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -176,7 +578,7 @@ _mint__idle() {
             return 0
             ;;
         mint__subcmd__idle__subcmd__help)
-            opts="check status notify events sessions hooks permissions resume tag help"
+            opts="check status notify events sessions hooks permissions resume egress tag help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -192,6 +594,132 @@ _mint__idle() {
         mint__subcmd__idle__subcmd__help__subcmd__check)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__help__subcmd__egress)
+            opts="serve apply up mode allow deny show blocked"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__help__subcmd__egress__subcmd__allow)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__help__subcmd__egress__subcmd__apply)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__help__subcmd__egress__subcmd__blocked)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__help__subcmd__egress__subcmd__deny)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__help__subcmd__egress__subcmd__mode)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__help__subcmd__egress__subcmd__serve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__help__subcmd__egress__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__idle__subcmd__help__subcmd__egress__subcmd__up)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

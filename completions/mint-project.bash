@@ -31,6 +31,18 @@ _mint__project() {
             mint__project__subcmd__help__subcmd__project,add)
                 cmd="mint__project__subcmd__help__subcmd__project__subcmd__add"
                 ;;
+            mint__project__subcmd__help__subcmd__project,allow)
+                cmd="mint__project__subcmd__help__subcmd__project__subcmd__allow"
+                ;;
+            mint__project__subcmd__help__subcmd__project,blocked)
+                cmd="mint__project__subcmd__help__subcmd__project__subcmd__blocked"
+                ;;
+            mint__project__subcmd__help__subcmd__project,deny)
+                cmd="mint__project__subcmd__help__subcmd__project__subcmd__deny"
+                ;;
+            mint__project__subcmd__help__subcmd__project,egress)
+                cmd="mint__project__subcmd__help__subcmd__project__subcmd__egress"
+                ;;
             mint__project__subcmd__help__subcmd__project,list)
                 cmd="mint__project__subcmd__help__subcmd__project__subcmd__list"
                 ;;
@@ -39,6 +51,18 @@ _mint__project() {
                 ;;
             mint__project__subcmd__project,add)
                 cmd="mint__project__subcmd__project__subcmd__add"
+                ;;
+            mint__project__subcmd__project,allow)
+                cmd="mint__project__subcmd__project__subcmd__allow"
+                ;;
+            mint__project__subcmd__project,blocked)
+                cmd="mint__project__subcmd__project__subcmd__blocked"
+                ;;
+            mint__project__subcmd__project,deny)
+                cmd="mint__project__subcmd__project__subcmd__deny"
+                ;;
+            mint__project__subcmd__project,egress)
+                cmd="mint__project__subcmd__project__subcmd__egress"
                 ;;
             mint__project__subcmd__project,help)
                 cmd="mint__project__subcmd__project__subcmd__help"
@@ -51,6 +75,18 @@ _mint__project() {
                 ;;
             mint__project__subcmd__project__subcmd__help,add)
                 cmd="mint__project__subcmd__project__subcmd__help__subcmd__add"
+                ;;
+            mint__project__subcmd__project__subcmd__help,allow)
+                cmd="mint__project__subcmd__project__subcmd__help__subcmd__allow"
+                ;;
+            mint__project__subcmd__project__subcmd__help,blocked)
+                cmd="mint__project__subcmd__project__subcmd__help__subcmd__blocked"
+                ;;
+            mint__project__subcmd__project__subcmd__help,deny)
+                cmd="mint__project__subcmd__project__subcmd__help__subcmd__deny"
+                ;;
+            mint__project__subcmd__project__subcmd__help,egress)
+                cmd="mint__project__subcmd__project__subcmd__help__subcmd__egress"
                 ;;
             mint__project__subcmd__project__subcmd__help,help)
                 cmd="mint__project__subcmd__project__subcmd__help__subcmd__help"
@@ -110,7 +146,7 @@ _mint__project() {
             return 0
             ;;
         mint__subcmd__project__subcmd__help__subcmd__project)
-            opts="add list rebuild"
+            opts="add egress allow deny blocked list rebuild"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -124,6 +160,62 @@ _mint__project() {
             return 0
             ;;
         mint__subcmd__project__subcmd__help__subcmd__project__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__project__subcmd__help__subcmd__project__subcmd__allow)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__project__subcmd__help__subcmd__project__subcmd__blocked)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__project__subcmd__help__subcmd__project__subcmd__deny)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__project__subcmd__help__subcmd__project__subcmd__egress)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -166,7 +258,7 @@ _mint__project() {
             return 0
             ;;
         mint__subcmd__project__subcmd__project)
-            opts="-h --verbose --debug --owner-arn-mismatch-ok --help add list rebuild help"
+            opts="-h --verbose --debug --owner-arn-mismatch-ok --help add egress allow deny blocked list rebuild help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -180,7 +272,7 @@ _mint__project() {
             return 0
             ;;
         mint__subcmd__project__subcmd__project__subcmd__add)
-            opts="-h --branch --name --trust-host --vm --verbose --debug --owner-arn-mismatch-ok --help"
+            opts="-h --branch --name --trust-host --egress --vm --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -194,6 +286,82 @@ _mint__project() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --egress)
+                    COMPREPLY=($(compgen -W "open allowlist" -- "${cur}"))
+                    return 0
+                    ;;
+                --vm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__project__subcmd__project__subcmd__allow)
+            opts="-h --json --vm --verbose --debug --owner-arn-mismatch-ok --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__project__subcmd__project__subcmd__blocked)
+            opts="-h --json --vm --verbose --debug --owner-arn-mismatch-ok --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__project__subcmd__project__subcmd__deny)
+            opts="-h --json --vm --verbose --debug --owner-arn-mismatch-ok --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__project__subcmd__project__subcmd__egress)
+            opts="-h --json --vm --verbose --debug --owner-arn-mismatch-ok --help allowlist open show"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --vm)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -206,7 +374,7 @@ _mint__project() {
             return 0
             ;;
         mint__subcmd__project__subcmd__project__subcmd__help)
-            opts="add list rebuild help"
+            opts="add egress allow deny blocked list rebuild help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -220,6 +388,62 @@ _mint__project() {
             return 0
             ;;
         mint__subcmd__project__subcmd__project__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__project__subcmd__project__subcmd__help__subcmd__allow)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__project__subcmd__project__subcmd__help__subcmd__blocked)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__project__subcmd__project__subcmd__help__subcmd__deny)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__project__subcmd__project__subcmd__help__subcmd__egress)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -136,6 +136,18 @@ _mint() {
             mint__subcmd__project,add)
                 cmd="mint__subcmd__project__subcmd__add"
                 ;;
+            mint__subcmd__project,allow)
+                cmd="mint__subcmd__project__subcmd__allow"
+                ;;
+            mint__subcmd__project,blocked)
+                cmd="mint__subcmd__project__subcmd__blocked"
+                ;;
+            mint__subcmd__project,deny)
+                cmd="mint__subcmd__project__subcmd__deny"
+                ;;
+            mint__subcmd__project,egress)
+                cmd="mint__subcmd__project__subcmd__egress"
+                ;;
             mint__subcmd__project,list)
                 cmd="mint__subcmd__project__subcmd__list"
                 ;;
@@ -675,7 +687,7 @@ _mint() {
             return 0
             ;;
         mint__subcmd__project)
-            opts="-h --verbose --debug --owner-arn-mismatch-ok --help add list rebuild"
+            opts="-h --verbose --debug --owner-arn-mismatch-ok --help add egress allow deny blocked list rebuild"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -689,7 +701,7 @@ _mint() {
             return 0
             ;;
         mint__subcmd__project__subcmd__add)
-            opts="-h --branch --name --trust-host --vm --verbose --debug --owner-arn-mismatch-ok --help"
+            opts="-h --branch --name --trust-host --egress --vm --verbose --debug --owner-arn-mismatch-ok --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -703,6 +715,82 @@ _mint() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --egress)
+                    COMPREPLY=($(compgen -W "open allowlist" -- "${cur}"))
+                    return 0
+                    ;;
+                --vm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__project__subcmd__allow)
+            opts="-h --json --vm --verbose --debug --owner-arn-mismatch-ok --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__project__subcmd__blocked)
+            opts="-h --json --vm --verbose --debug --owner-arn-mismatch-ok --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__project__subcmd__deny)
+            opts="-h --json --vm --verbose --debug --owner-arn-mismatch-ok --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mint__subcmd__project__subcmd__egress)
+            opts="-h --json --vm --verbose --debug --owner-arn-mismatch-ok --help allowlist open show"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --vm)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

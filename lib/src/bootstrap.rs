@@ -31,6 +31,7 @@ pub const FILES: &[EmbeddedFile] = embed!(
     "mint-bootstrap.service",
     "mint-events.service",
     "mint-resume.service",
+    "mint-egress.service",
 );
 
 /// Scripts the client runs on the VM over ssh (`bash -s -- ARGS`), never part of the user

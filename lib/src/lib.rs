@@ -13,6 +13,7 @@ pub(crate) mod aws;
 pub(crate) mod config;
 pub(crate) mod cost;
 pub(crate) mod doctor;
+pub(crate) mod egress;
 pub(crate) mod fs;
 pub(crate) mod host_options;
 pub(crate) mod idle;

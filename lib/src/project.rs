@@ -3,6 +3,8 @@
 //! bootstrap/project.sh; every user-given value reaches it as a quoted positional parameter,
 //! and is validated here first, so a URL like `x; rm -rf ~` is refused before anything runs.
 
+use crate::egress::policy::Mode;
+use crate::egress::Shown;
 use crate::record::VmRecord;
 use crate::ssh::remote::{self, ScriptOutput};
 use crate::ssh::tmux;
@@ -30,6 +32,8 @@ pub(crate) struct AddRequest {
     name: String,
     /// Allow devcontainer options that reach the VM host, and record that.
     pub(crate) trust_host: bool,
+    /// The project's egress, when given (`--egress`); a new project is open otherwise.
+    pub(crate) egress: Option<Mode>,
 }
 
 impl AddRequest {
@@ -50,6 +54,7 @@ impl AddRequest {
             branch,
             name,
             trust_host: false,
+            egress: None,
         })
     }
 }
@@ -132,6 +137,13 @@ pub(crate) fn add(rec: &VmRecord, p: &Prepared, req: &AddRequest) -> Result<Read
     )?;
     ui::step(out.stdout.trim());
     let fresh = out.stdout.lines().any(|l| l.trim() == "cloned");
+    if let Some(mode) = req.egress {
+        step(host, &["egress", name, mode.as_str()], "setting its egress").inspect_err(|_| {
+            if fresh {
+                let _ = step(host, &["remove", name], "removing the clone");
+            }
+        })?;
+    }
     admit(host, name, req.trust_host, fresh)?;
     ui::phase("Building the devcontainer...");
     let up = build(host, name, false)?;
@@ -186,9 +198,41 @@ fn admit(host: Host, name: &str, trust_host: bool, fresh: bool) -> Result<()> {
         .and_then(|l| serde_json::from_str(l).ok())
         .context("the devcontainer CLI's read-configuration printed no configuration")
         .map_err(refuse)?;
+    let confined = out
+        .stdout
+        .lines()
+        .any(|l| l.trim() == "mint-egress allowlist");
+    let config = &read["configuration"];
+    if let Some(why) = confined
+        .then(|| crate::egress::unconfinable(config, name))
+        .flatten()
+    {
+        return Err(refuse(
+            crate::egress::NotConfined {
+                project: name.to_string(),
+                why,
+            }
+            .into(),
+        ));
+    }
     let found = crate::host_options::findings(&read);
     if found.is_empty() {
         return Ok(());
+    }
+    // Host-reaching options include ways around the host's rules (host network, the Docker
+    // socket, NET_ADMIN): trust and confinement cannot go together.
+    if confined {
+        let said = crate::host_options::describe(&found, &[]);
+        return Err(refuse(
+            crate::egress::NotConfined {
+                project: name.to_string(),
+                why: format!(
+                    "its devcontainer asks for options that reach the VM host ({}), which a confined project cannot have, trusted or not",
+                    said.join("; ")
+                ),
+            }
+            .into(),
+        ));
     }
     let sources: Vec<String> = out
         .stdout
@@ -248,6 +292,71 @@ fn session(host: Host, name: &str, up: &ContainerUp, replace: bool) -> Result<Re
         name: name.to_string(),
         container_id: up.container_id.clone(),
     })
+}
+
+/// What `mint project egress` does.
+pub(crate) enum EgressChange {
+    Mode(Mode),
+    Show,
+    Allow(Vec<String>),
+    Deny(Vec<String>),
+}
+
+/// Sets, shows or edits a project's egress on the VM; entries are validated here first, so
+/// a bad one is refused (with the presets) before the VM is asked.
+pub(crate) fn egress(
+    rec: &VmRecord,
+    p: &Prepared,
+    name: &str,
+    change: &EgressChange,
+) -> Result<Shown> {
+    validate_name(name)?;
+    let host = Host::Remote { rec, p };
+    let out = match change {
+        EgressChange::Mode(m) => step(host, &["egress", name, m.as_str()], "setting its egress")?,
+        EgressChange::Show => step(host, &["egress", name, "show"], "reading its egress")?,
+        EgressChange::Allow(e) | EgressChange::Deny(e) => {
+            let entries = e
+                .iter()
+                .map(|g| crate::egress::policy::entry(g))
+                .collect::<Result<Vec<_>, _>>()?;
+            let verb = if matches!(change, EgressChange::Allow(_)) {
+                "allow"
+            } else {
+                "deny"
+            };
+            let mut args = vec![verb, name];
+            args.extend(entries.iter().map(String::as_str));
+            step(host, &args, "changing its allowlist")?
+        }
+    };
+    last_json(&out.stdout, "egress policy")
+}
+
+/// What a confined project was refused.
+pub(crate) fn blocked(
+    rec: &VmRecord,
+    p: &Prepared,
+    name: &str,
+) -> Result<crate::egress::blocked::Blocked> {
+    validate_name(name)?;
+    let out = step(
+        Host::Remote { rec, p },
+        &["blocked", name],
+        "reading what it was refused",
+    )?;
+    last_json(&out.stdout, "blocked list")
+}
+
+/// The last JSON line the VM printed.
+fn last_json<T: serde::de::DeserializeOwned>(stdout: &str, what: &str) -> Result<T> {
+    let line = stdout
+        .lines()
+        .rev()
+        .find(|l| l.trim_start().starts_with('{'))
+        .with_context(|| format!("the VM printed no {what} (is mint-idle on it older than this mint? `mint recreate` updates it)"))?;
+    serde_json::from_str(line)
+        .with_context(|| format!("the VM printed a {what} this mint cannot read"))
 }
 
 pub(crate) fn list(rec: &VmRecord, p: &Prepared) -> Result<Vec<Project>> {
@@ -465,6 +574,8 @@ pub(crate) struct Project {
     /// Allowed devcontainer options that reach the VM host (`--trust-host`).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub(crate) trusted_host: bool,
+    /// `open` or `allowlist`.
+    pub(crate) egress: Mode,
 }
 
 fn parse_list(stdout: &str) -> Vec<Project> {
@@ -479,13 +590,18 @@ fn parse_list(stdout: &str) -> Vec<Project> {
         .lines()
         .filter_map(|l| {
             let f: Vec<&str> = l.split('\t').collect();
-            ((5..=6).contains(&f.len()) && f[0] == "project").then(|| Project {
+            ((5..=7).contains(&f.len()) && f[0] == "project").then(|| Project {
                 name: f[1].to_string(),
                 path: f[2].to_string(),
                 branch: some(f[3]),
                 container: some(f[4]),
                 session: sessions.get(&tmux::session_name(f[1])).cloned(),
                 trusted_host: f.get(5) == Some(&"trusted"),
+                egress: if f.get(6) == Some(&"allowlist") {
+                    Mode::Allowlist
+                } else {
+                    Mode::Open
+                },
             })
         })
         .collect();

@@ -431,6 +431,7 @@ pub(crate) fn project_table(projects: &[Project]) -> String {
                 } else {
                     "container only".to_string()
                 },
+                p.egress.as_str().to_string(),
                 p.path.clone(),
             ]
         })
@@ -442,10 +443,83 @@ pub(crate) fn project_table(projects: &[Project]) -> String {
             "CONTAINER",
             "SESSION",
             "HOST ACCESS",
+            "EGRESS",
             "PATH",
         ],
         rows,
     )
+}
+
+/// `mint project egress … show` and what allow/deny/egress answer.
+pub(crate) fn egress_policy(s: &crate::egress::Shown) -> String {
+    use crate::egress::policy::Mode;
+    let mut out = String::new();
+    if !s.changed.is_empty() {
+        out += &format!("changed: {}\n", s.changed.join(", "));
+    }
+    match s.mode {
+        Mode::Open => out += &format!("{}: egress open (no rules)", s.project),
+        Mode::Allowlist => {
+            out += &format!(
+                "{}: egress confined to the allowlist (each domain with its subdomains)",
+                s.project
+            )
+        }
+    }
+    if s.allow.is_empty() {
+        if s.mode == Mode::Allowlist {
+            out += "\n  (empty: only DNS refusals; `mint project allow` adds domains or presets)";
+        }
+        return out;
+    }
+    if s.mode == Mode::Open {
+        out += "\nthe allowlist, kept for `mint project egress PROJECT allowlist`:"
+            .replace("PROJECT", &s.project)
+            .as_str();
+    }
+    for i in &s.allow {
+        match &i.preset {
+            Some(what) => {
+                out += &format!("\n  {} (preset: {what}): {}", i.entry, i.domains.join(", "))
+            }
+            None => out += &format!("\n  {}", i.entry),
+        }
+    }
+    out
+}
+
+/// `mint project blocked`.
+pub(crate) fn egress_blocked(project: &str, b: &crate::egress::blocked::Blocked) -> String {
+    let rows = b.rows();
+    let mut out = if rows.is_empty() {
+        format!("{project}: no names refused")
+    } else {
+        table(
+            &["DOMAIN", "COUNT", "LAST"],
+            rows.iter()
+                .map(|r| {
+                    vec![
+                        r.domain.clone(),
+                        r.count.to_string(),
+                        crate::time::rfc3339(&aws_smithy_types::DateTime::from_secs(r.last as i64)),
+                    ]
+                })
+                .collect(),
+        )
+    };
+    if b.refused_packets > 0 {
+        out += &format!(
+            "\n{} packets to addresses no allowed name resolved to (raw IPs) were refused",
+            b.refused_packets
+        );
+    }
+    if let Some(r) = rows.first() {
+        out += &format!(
+            "\n`mint project allow {project} {}` allows a name",
+            r.domain
+        );
+    }
+    out
 }
 
 /// `mint version`: one line per tool, then the commit, the mint-idle pin and the release source.
@@ -882,6 +956,7 @@ mod tests {
                 container: Some("running".into()),
                 session: Some(other),
                 trusted_host: false,
+                egress: crate::egress::policy::Mode::Allowlist,
             },
             Project {
                 name: "webapp".into(),
@@ -890,6 +965,7 @@ mod tests {
                 container: None,
                 session: Some(s),
                 trusted_host: true,
+                egress: crate::egress::policy::Mode::Open,
             },
             Project {
                 name: "docs".into(),
@@ -898,6 +974,7 @@ mod tests {
                 container: Some("exited".into()),
                 session: None,
                 trusted_host: false,
+                egress: crate::egress::policy::Mode::Open,
             },
         ];
         insta::assert_snapshot!("projects", project_table(&projects));

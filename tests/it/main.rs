@@ -13,6 +13,7 @@ mod demo;
 mod dispatch;
 mod docs;
 mod doctor;
+mod egress;
 mod errors;
 mod idle;
 mod interrupt;

@@ -164,9 +164,10 @@ fn recorders(log: &Path, state: &Path) -> PathBuf {
     let devcontainer = format!(
         r#"#!/bin/sh
 echo "devcontainer $*" >> '{log}'
-ws=""; prev=""; fresh=""
+ws=""; prev=""; fresh=""; dp=docker
 for a in "$@"; do
   [ "$prev" = --workspace-folder ] && ws=$a
+  [ "$prev" = --docker-path ] && dp=$a
   [ "$a" = --remove-existing-container ] && fresh=1
   prev=$a
 done
@@ -195,6 +196,8 @@ if [ -n "$last" ] && [ -z "$fresh" ]; then
   case "$last" in "$ws exited "*) echo "postStartCommand in $id" >> '{log}' ;; esac
 else
   id=$(printf '%s' "$ws$(date +%s%N)" | sha256sum | cut -c1-12)
+  # As the real CLI makes a container: `docker run` through its --docker-path.
+  "$dp" run --sig-proxy=false -d --label "devcontainer.local_folder=$ws" debian >/dev/null
 fi
 echo "$ws running $id" >> '{state}'
 echo '{{"outcome":"success","containerId":"'"$id"'","remoteUser":"vscode","remoteWorkspaceFolder":"/workspaces/'"${{ws##*/}}"'"}}'
@@ -202,13 +205,37 @@ echo '{{"outcome":"success","containerId":"'"$id"'","remoteUser":"vscode","remot
         log = log.display(),
         state = state.display()
     );
+    // Networks: `<folder> <network>` lines in the networks file, as `docker run --network`
+    // and `docker network connect|disconnect` leave them (`none` when it has none).
+    let nets = format!("{}.networks", state.display());
+    std::fs::write(&nets, "").unwrap();
+    std::fs::set_permissions(&nets, std::fs::Permissions::from_mode(0o666)).unwrap();
     let docker = format!(
         r#"#!/bin/sh
 echo "docker $*" >> '{log}'
+nets='{nets}'
+folder_of() {{ grep " $1$" '{state}' | tail -n 1 | cut -d' ' -f1; }}
+rewrite() {{ t=$(mktemp); grep -v "$1" "$nets" > "$t"; cat "$t" > "$nets"; rm -f "$t"; }}
 case "$1" in
   ps)
-    for a in "$@"; do case "$a" in label=devcontainer.local_folder=*) f=${{a#label=devcontainer.local_folder=}} ;; esac; done
-    grep "^$f " '{state}' | tail -n 1 | cut -d' ' -f2 ;;
+    q=""
+    for a in "$@"; do case "$a" in label=devcontainer.local_folder=*) f=${{a#label=devcontainer.local_folder=}} ;; -aq | -q) q=1 ;; esac; done
+    if [ -n "$q" ]; then grep "^$f " '{state}' | tail -n 1 | cut -d' ' -f3
+    else grep "^$f " '{state}' | tail -n 1 | cut -d' ' -f2; fi ;;
+  run)
+    n=bridge; prev=""
+    for a in "$@"; do [ "$prev" = --network ] && n=$a; case "$a" in devcontainer.local_folder=*) f=${{a#devcontainer.local_folder=}} ;; esac; prev=$a; done
+    rewrite "^$f "; echo "$f $n" >> "$nets" ;;
+  inspect)
+    for a in "$@"; do id=$a; done
+    f=$(folder_of "$id")
+    if grep -q "^$f " "$nets"; then grep "^$f " "$nets" | cut -d' ' -f2 | grep -vx none | tr '\n' ' '; echo
+    else echo "bridge "; fi ;;
+  network)
+    f=$(folder_of "$4")
+    grep -q "^$f " "$nets" || echo "$f bridge" >> "$nets"
+    if [ "$2" = connect ]; then rewrite "^$f none$"; echo "$f $3" >> "$nets"
+    else rewrite "^$f $3$"; grep -q "^$f " "$nets" || echo "$f none" >> "$nets"; fi ;;
   # The tmux shell (-it) becomes a shell; the one-off exec that links the shared state
   # only runs its command.
   exec) case " $* " in *" -it "*) echo "inside the container: $*"; exec sh ;; esac ;;
@@ -217,7 +244,33 @@ esac
         log = log.display(),
         state = state.display()
     );
-    for (name, body) in [("devcontainer", devcontainer), ("docker", docker)] {
+    // sudo for `mint-idle egress up` (root's on a VM: the rules and the Docker network),
+    // answering with the project's network, or failing as it does when the project cannot
+    // be confined while the `<state>.unconfinable` file exists.
+    let sudo = format!(
+        r#"#!/bin/sh
+echo "sudo $*" >> '{log}'
+for a in "$@"; do last=$a; done
+if [ -e '{state}.unconfinable' ]; then
+  echo "mint-idle: error: project $last cannot be confined, so its container is not started: cannot load the egress rules: nft refused the rules: Error: Could not process rule: Operation not supported" >&2
+  exit 1
+fi
+echo "mint-egress-$last"
+"#,
+        log = log.display(),
+        state = state.display()
+    );
+    // The real mint-idle keeps the policies (as the VM's user, who cannot read root's home).
+    std::fs::copy(
+        assert_cmd::cargo::cargo_bin("mint-idle"),
+        dir.join("mint-idle"),
+    )
+    .unwrap();
+    for (name, body) in [
+        ("devcontainer", devcontainer),
+        ("docker", docker),
+        ("sudo", sudo),
+    ] {
         std::fs::write(dir.join(name), body).unwrap();
         std::fs::set_permissions(dir.join(name), std::fs::Permissions::from_mode(0o755)).unwrap();
     }
@@ -974,4 +1027,122 @@ fn tmux_as_ubuntu(args: &[&str]) -> bool {
         .status()
         .unwrap()
         .success()
+}
+
+/// `--egress allowlist`: the policy beside the clone, the container made on the project's
+/// network (through the devcontainer CLI's --docker-path) after `mint-idle egress up` as
+/// root, moved when the mode changes, and never started or left open when it cannot be
+/// confined.
+#[test]
+fn a_confined_project_starts_on_its_network_and_never_runs_open() {
+    let f = fixture();
+    let _ = f.mint(&["ssh", "--", "tmux", "kill-session", "-t", "=dc"]);
+    let url = format!("{}/dc.git", f.url);
+    ok(&f.mint(&["project", "add", &url, "--egress", "allowlist"]));
+    let calls = f.calls();
+    let policies = f.projects.join(".mint");
+    assert!(
+        calls.contains(&format!(
+            "sudo -n mint-idle egress up --policies {} -- dc",
+            policies.display()
+        )),
+        "{calls}"
+    );
+    let wrapper = policies.join("docker-on-network");
+    assert!(
+        calls.contains(&format!("--docker-path {}", wrapper.display())),
+        "{calls}"
+    );
+    assert!(
+        calls.contains("docker run --network mint-egress-dc --sig-proxy=false"),
+        "the container is made on its network: {calls}"
+    );
+    let p = &f.list()[0];
+    assert_eq!(p["egress"], "allowlist", "{p}");
+    let table = ok(&f.mint(&["project", "list"]));
+    assert!(table.contains("allowlist"), "{table}");
+
+    // The policy: the starter presets, then edits; a bad entry never reaches the VM.
+    let shown =
+        f.vm.env
+            .json(&["project", "egress", "dc", "show", "--json"]);
+    assert_eq!(shown[0]["mode"], "allowlist");
+    let entries: Vec<&str> = shown[0]["allow"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["entry"].as_str().unwrap())
+        .collect();
+    assert_eq!(entries, ["anthropic", "github"]);
+    let said = ok(&f.mint(&["project", "allow", "dc", "Example.COM", "npm"]));
+    assert!(said.contains("changed: example.com, npm"), "{said}");
+    assert!(
+        said.contains("npm (preset: the npm and Yarn registries): npmjs.org"),
+        "{said}"
+    );
+    let said = ok(&f.mint(&["project", "deny", "dc", "github"]));
+    assert!(!said.contains("github (preset"), "{said}");
+    let before = f.calls().len();
+    let bad = f.mint(&["project", "allow", "dc", "not_a_domain"]);
+    assert_eq!(bad.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        err.contains("anthropic, github, npm, pypi, crates, debian-ubuntu"),
+        "{err}"
+    );
+    assert_eq!(
+        f.calls().len(),
+        before,
+        "the VM was asked about a bad entry"
+    );
+    let blocked = ok(&f.mint(&["project", "blocked", "dc"]));
+    assert!(blocked.contains("no names refused"), "{blocked}");
+
+    // Open: the running container moves to Docker's bridge at once.
+    let id = f.list()[0]["container"].clone();
+    assert_eq!(id, "running");
+    ok(&f.mint(&["project", "egress", "dc", "open"]));
+    let nets = std::fs::read_to_string(format!("{}.networks", f.state.display())).unwrap();
+    let dir = f.projects.join("dc");
+    let of_dc: Vec<&str> = nets
+        .lines()
+        .filter_map(|l| l.strip_prefix(&format!("{} ", dir.display())))
+        .collect();
+    assert_eq!(of_dc, ["bridge"], "{nets}");
+
+    // Confined again when it cannot be: taken off every network, and it says so.
+    std::fs::write(format!("{}.unconfinable", f.state.display()), "").unwrap();
+    let out = f.mint(&["project", "egress", "dc", "allowlist"]);
+    common::assert_clear_error(&out, "mint-project", "cannot be confined");
+    let nets = std::fs::read_to_string(format!("{}.networks", f.state.display())).unwrap();
+    let of_dc: Vec<&str> = nets
+        .lines()
+        .filter_map(|l| l.strip_prefix(&format!("{} ", dir.display())))
+        .collect();
+    assert_eq!(of_dc, ["none"], "{nets}");
+    // A rebuild does not start it either.
+    let ups = f.calls().matches("devcontainer up").count();
+    let out = f.mint(&["project", "rebuild", "dc"]);
+    common::assert_clear_error(&out, "mint-project", "Operation not supported");
+    assert_eq!(
+        f.calls().matches("devcontainer up").count(),
+        ups,
+        "{}",
+        f.calls()
+    );
+
+    // Options that reach the host cannot be confined, trusted or not: refused, nothing kept.
+    let host = format!("{}/host.git", f.url);
+    let out = f.mint(&[
+        "project",
+        "add",
+        &host,
+        "--egress",
+        "allowlist",
+        "--trust-host",
+    ]);
+    common::assert_clear_error(&out, "mint-project", "cannot be confined");
+    assert!(!f.projects.join("host").exists());
+    assert!(!policies.join("host.egress.json").exists());
+    f.kill_sessions();
 }

@@ -75,6 +75,11 @@ enum Cmd {
     },
     /// Start each project's container again and make its tmux session again (mint-resume.service runs this at boot)
     Resume,
+    /// Project egress allowlists: the resolver and rules (root), and each project's policy
+    Egress {
+        #[command(subcommand)]
+        action: super::egress::EgressAction,
+    },
     /// Tag this instance (mint:bootstrap, mint:health, mint:host-key), for the bootstrap scripts
     Tag {
         /// KEY=VALUE pairs, e.g. mint:bootstrap=complete
@@ -165,6 +170,7 @@ pub fn main() -> ExitCode {
             }
             Cmd::Tag { pairs } => idle::tag_self(&pairs).await,
             Cmd::Resume => resume().await,
+            Cmd::Egress { action } => super::egress::run(action).await,
             Cmd::Permissions { json } => permissions(json).await,
             Cmd::Notify { action } => notify(action).await,
             Cmd::Events { once } => events(once).await,

@@ -6,6 +6,7 @@ mod config;
 pub mod connect;
 pub mod dispatch;
 mod doctor;
+mod egress;
 pub mod idle;
 mod lifecycle;
 pub mod project;
@@ -237,6 +238,9 @@ fn exit_code(e: &anyhow::Error) -> u8 {
     for cause in e.chain() {
         if cause.is::<crate::vm::VmNotFound>() || cause.is::<crate::project::ProjectNotFound>() {
             return exit::NOT_FOUND;
+        }
+        if cause.is::<crate::egress::policy::BadEntry>() {
+            return exit::USAGE;
         }
         if cause.is::<ui::NeedsConfirmation>()
             || cause.is::<ui::NeedsChoice>()

@@ -1,7 +1,8 @@
 //! `mint-project`: project add, list, rebuild, driven over Mint's ssh path.
 
 use super::{emit_all, Global, VmFlag};
-use crate::project;
+use crate::egress::policy::Mode;
+use crate::project::{self, EgressChange};
 use crate::{ui, view};
 use anyhow::Result;
 use clap::{CommandFactory, Parser, Subcommand};
@@ -47,6 +48,61 @@ enum ProjectCmd {
         /// Allow devcontainer options that reach the VM host (initializeCommand, privileged, host network/PID/IPC, the Docker socket, added capabilities), and record that for the project
         #[arg(long)]
         trust_host: bool,
+        /// Confine the container's network to an allowlist (starting with the anthropic and github presets), enforced on the VM host [default: open]
+        #[arg(long, value_enum, value_name = "MODE")]
+        egress: Option<Mode>,
+        #[command(flatten)]
+        vm: VmFlag,
+    },
+    /// Confine a project's network to its allowlist, open it, or show the allowlist
+    #[command(
+        long_about = "Confine a project's network to its allowlist, open it, or show the allowlist.\n\nA confined project's container runs on its own Docker network, and the VM host (not the container, whose root cannot change it) lets out of it only DNS, answered by Mint's resolver for the allowlist's names (and their CNAME chains), and connections to the addresses those answers gave, for their TTL. Other names are refused, and so are raw IP addresses, other DNS servers and DNS over HTTPS to hosts not on the list. Each domain admits its subdomains. The first allowlist holds the anthropic and github presets; `mint project allow` adds more. A running container moves at once (connections it has open stay until they close); one that cannot be confined is left without a network, never open."
+    )]
+    Egress {
+        /// The project (see `mint project list`)
+        project: String,
+        /// allowlist, open, or show
+        #[arg(value_parser = ["allowlist", "open", "show"])]
+        action: String,
+        /// Print the policy as one JSON object
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        vm: VmFlag,
+    },
+    /// Add domains or presets to a project's allowlist (presets: anthropic, github, npm, pypi, crates, debian-ubuntu)
+    Allow {
+        /// The project (see `mint project list`)
+        project: String,
+        /// A domain (also admits its subdomains) or a preset
+        #[arg(required = true, value_name = "DOMAIN|PRESET")]
+        entries: Vec<String>,
+        /// Print the policy as one JSON object
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        vm: VmFlag,
+    },
+    /// Remove domains or presets from a project's allowlist
+    Deny {
+        /// The project (see `mint project list`)
+        project: String,
+        /// A domain or preset on the list
+        #[arg(required = true, value_name = "DOMAIN|PRESET")]
+        entries: Vec<String>,
+        /// Print the policy as one JSON object
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        vm: VmFlag,
+    },
+    /// List what a confined project was refused: each name with its count and last time
+    Blocked {
+        /// The project (see `mint project list`)
+        project: String,
+        /// One JSON object: the names, and the refused connection attempts to raw addresses
+        #[arg(long)]
+        json: bool,
         #[command(flatten)]
         vm: VmFlag,
     },
@@ -88,10 +144,12 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
             branch,
             name,
             trust_host,
+            egress,
             vm,
         } => {
             let mut req = project::AddRequest::new(url, branch, name)?;
             req.trust_host = trust_host;
+            req.egress = egress;
             let (rec, p) = super::ready(&vm, false).await?;
             let done = project::add(&rec, &p, &req)?;
             ui::out(&format!(
@@ -102,6 +160,41 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
                 name = done.name,
             ))?;
             Ok(())
+        }
+        ProjectCmd::Egress {
+            project: name,
+            action,
+            json,
+            vm,
+        } => {
+            let change = match action.as_str() {
+                "allowlist" => EgressChange::Mode(Mode::Allowlist),
+                "open" => EgressChange::Mode(Mode::Open),
+                _ => EgressChange::Show,
+            };
+            egress(&vm, &name, change, json).await
+        }
+        ProjectCmd::Allow {
+            project: name,
+            entries,
+            json,
+            vm,
+        } => egress(&vm, &name, EgressChange::Allow(entries), json).await,
+        ProjectCmd::Deny {
+            project: name,
+            entries,
+            json,
+            vm,
+        } => egress(&vm, &name, EgressChange::Deny(entries), json).await,
+        ProjectCmd::Blocked {
+            project: name,
+            json,
+            vm,
+        } => {
+            project::validate_name(&name)?;
+            let (rec, p) = super::ready(&vm, false).await?;
+            let b = project::blocked(&rec, &p, &name)?;
+            super::emit(json, &b, |b| view::egress_blocked(&name, b))
         }
         ProjectCmd::List { vm, json } => {
             let (rec, p) = super::ready(&vm, false).await?;
@@ -129,6 +222,19 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
             Ok(())
         }
     }
+}
+
+async fn egress(vm: &VmFlag, name: &str, change: EgressChange, json: bool) -> Result<()> {
+    project::validate_name(name)?;
+    // Bad entries are refused before any VM is reached.
+    if let EgressChange::Allow(e) | EgressChange::Deny(e) = &change {
+        for g in e {
+            crate::egress::policy::entry(g)?;
+        }
+    }
+    let (rec, p) = super::ready(vm, false).await?;
+    let shown = project::egress(&rec, &p, name, &change)?;
+    super::emit(json, &shown, view::egress_policy)
 }
 
 /// Docker's short container id.
