@@ -93,7 +93,8 @@ egress_mode() {
 }
 
 # confine NAME: the rules, the project's Docker network and the resolver made ready, as root;
-# prints the network, or the reason and a failure status. Without it no container starts.
+# prints the network and its gateway, or the reason and a failure status. Without it no
+# container starts.
 confine() {
   local out rc=0
   out=$(sudo -n mint-idle egress up --policies "$policies" -- "$1" 2>&1) || rc=$?
@@ -101,29 +102,41 @@ confine() {
   return "$rc"
 }
 
-# The devcontainer CLI's --docker-path: `docker run` on $MINT_DOCKER_NETWORK, the rest as is.
+# The devcontainer CLI's --docker-path: `docker run` on $MINT_DOCKER_NETWORK with the
+# network's gateway as DNS server, the rest as is. Docker's own resolver asks servers given
+# with --dns from the container's namespace, where the host's rules send DNS to Mint's
+# resolver; the host's servers it would ask from the host's namespace, past the rules.
 docker_on_network() {
   local f="$policies/docker-on-network"
   mkdir -p "$policies"
   # shellcheck disable=SC2016 # the script's own variables
   printf '%s\n' '#!/bin/sh' \
     '# Written by project.sh: the devcontainer CLI runs the container on the confined network.' \
-    'if [ "$1" = run ] && [ -n "${MINT_DOCKER_NETWORK:-}" ]; then shift; exec docker run --network "$MINT_DOCKER_NETWORK" "$@"; fi' \
+    'if [ "$1" = run ] && [ -n "${MINT_DOCKER_NETWORK:-}" ]; then' \
+    '  shift; exec docker run --network "$MINT_DOCKER_NETWORK" --dns "$MINT_DOCKER_DNS" "$@"' \
+    'fi' \
     'exec docker "$@"' >"$f.new"
   chmod 0755 "$f.new" && mv "$f.new" "$f"
   echo "$f"
 }
 
 # switch NAME CONTAINER MODE: the container (running or not) onto the networks MODE gives it.
-# Confining takes it off every network first, so a failure leaves it with none, not open.
+# Confining takes it off every network when it cannot be confined (a failure, or a container
+# made open, whose DNS settings would go past the rules), so it is never left open.
 switch() {
-  local name=$1 cid=$2 nets n net
+  local name=$1 cid=$2 nets n out net gw dns
   nets=$(docker inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}' "$cid" 2>/dev/null) || return 0
   if [ "$3" = allowlist ]; then
-    net=$(confine "$name") || {
+    out=$(confine "$name") || {
       for n in $nets; do docker network disconnect "$n" "$cid" >&2 || true; done
-      fail "$name cannot be confined, so its container was taken off every network: $net"
+      fail "$name cannot be confined, so its container was taken off every network: $out"
     }
+    read -r net gw <<<"$out"
+    dns=$(docker inspect -f '{{join .HostConfig.Dns " "}}' "$cid" 2>/dev/null || true)
+    case " $dns " in *" $gw "*) ;; *)
+      for n in $nets; do docker network disconnect "$n" "$cid" >&2 || true; done
+      fail "$name's container was made open, with DNS that would go past the allowlist, so it was taken off every network; mint project rebuild $name makes it again, confined" ;;
+    esac
     for n in $nets; do [ "$n" = "$net" ] || docker network disconnect "$n" "$cid" >&2 ||
       fail "cannot take $name's container off network $n"; done
     case " $nets " in *" $net "*) ;; *) docker network connect "$net" "$cid" >&2 ||
@@ -173,18 +186,19 @@ blocked() {
 # has; over it the one Claude credentials file the host and every project share (Claude
 # writes it in place when a rename meets the bind mount), so one login serves all.
 container() {
-  local name=$1 dir="$root/$1" extra=() p fresh="" mode cid
+  local name=$1 dir="$root/$1" extra=() p fresh="" mode cid out
   [ -d "$dir" ] || missing "no project $name in $root"
   [ "${2:-}" = rebuild ] && extra+=(--remove-existing-container) && fresh=fresh
   # A confined project's container is made on its network, and one made before is moved
   # there before it starts: it never runs open by surprise.
   mode=$(egress_mode "$name") || fail "cannot read the egress policy of $name: $mode"
+  # A rebuild replaces the container: only one that stays is moved.
   cid=$(docker ps -aq --filter "label=devcontainer.local_folder=$dir" 2>/dev/null | head -n 1)
-  [ -z "$cid" ] || switch "$name" "$cid" "$mode"
+  [ -n "$fresh" ] || [ -z "$cid" ] || switch "$name" "$cid" "$mode"
   if [ "$mode" = allowlist ]; then
-    export MINT_DOCKER_NETWORK
-    MINT_DOCKER_NETWORK=$(confine "$name") ||
-      fail "$name cannot be confined, so its container is not started: $MINT_DOCKER_NETWORK"
+    out=$(confine "$name") || fail "$name cannot be confined, so its container is not started: $out"
+    export MINT_DOCKER_NETWORK MINT_DOCKER_DNS
+    read -r MINT_DOCKER_NETWORK MINT_DOCKER_DNS <<<"$out"
     extra+=(--docker-path "$(docker_on_network)")
   fi
   seed "$name" "$fresh"

@@ -371,7 +371,10 @@ fn the_rules_come_back_and_a_project_that_cannot_be_confined_does_not_start() {
         .output()
         .unwrap();
     let iface = format!("mintx{}", String::from_utf8_lossy(&sum.stdout).trim());
-    let docker = format!("#!/bin/sh\n[ \"$2\" = inspect ] && echo {iface}\nexit 0\n");
+    // Docker's answers: the bridge name the rules confine, then the network's gateway.
+    let docker = format!(
+        "#!/bin/sh\ncase \"$4\" in *Gateway*) echo '10.200.1.1 ' ;; *) echo {iface} ;; esac\n"
+    );
     write_exec(&bin.path().join("docker"), &docker);
     let path = format!(
         "{}:{}",
@@ -390,7 +393,7 @@ fn the_rules_come_back_and_a_project_that_cannot_be_confined_does_not_start() {
     common::assert_ok(&ok);
     assert_eq!(
         String::from_utf8_lossy(&ok.stdout).trim(),
-        "mint-egress-lab"
+        "mint-egress-lab 10.200.1.1"
     );
     let no_resolver = up(&["--resolver", "127.0.0.1:9"], &path);
     assert_eq!(no_resolver.status.code(), Some(1));

@@ -208,8 +208,10 @@ echo '{{"outcome":"success","containerId":"'"$id"'","remoteUser":"vscode","remot
     // Networks: `<folder> <network>` lines in the networks file, as `docker run --network`
     // and `docker network connect|disconnect` leave them (`none` when it has none).
     let nets = format!("{}.networks", state.display());
-    std::fs::write(&nets, "").unwrap();
-    std::fs::set_permissions(&nets, std::fs::Permissions::from_mode(0o666)).unwrap();
+    for f in [nets.clone(), format!("{nets}.dns")] {
+        std::fs::write(&f, "").unwrap();
+        std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o666)).unwrap();
+    }
     let docker = format!(
         r#"#!/bin/sh
 echo "docker $*" >> '{log}'
@@ -223,13 +225,18 @@ case "$1" in
     if [ -n "$q" ]; then grep "^$f " '{state}' | tail -n 1 | cut -d' ' -f3
     else grep "^$f " '{state}' | tail -n 1 | cut -d' ' -f2; fi ;;
   run)
-    n=bridge; prev=""
-    for a in "$@"; do [ "$prev" = --network ] && n=$a; case "$a" in devcontainer.local_folder=*) f=${{a#devcontainer.local_folder=}} ;; esac; prev=$a; done
-    rewrite "^$f "; echo "$f $n" >> "$nets" ;;
+    n=bridge; dns=""; prev=""
+    for a in "$@"; do
+      [ "$prev" = --network ] && n=$a; [ "$prev" = --dns ] && dns=$a
+      case "$a" in devcontainer.local_folder=*) f=${{a#devcontainer.local_folder=}} ;; esac; prev=$a
+    done
+    rewrite "^$f "; echo "$f $n" >> "$nets"
+    t=$(mktemp); grep -v "^$f " "$nets.dns" > "$t"; echo "$f $dns" >> "$t"; cat "$t" > "$nets.dns"; rm -f "$t" ;;
   inspect)
     for a in "$@"; do id=$a; done
     f=$(folder_of "$id")
-    if grep -q "^$f " "$nets"; then grep "^$f " "$nets" | cut -d' ' -f2 | grep -vx none | tr '\n' ' '; echo
+    if [ "$3" = '{{{{join .HostConfig.Dns " "}}}}' ]; then grep "^$f " "$nets.dns" | tail -n 1 | cut -d' ' -f2
+    elif grep -q "^$f " "$nets"; then grep "^$f " "$nets" | cut -d' ' -f2 | grep -vx none | tr '\n' ' '; echo
     else echo "bridge "; fi ;;
   network)
     f=$(folder_of "$4")
@@ -255,7 +262,7 @@ if [ -e '{state}.unconfinable' ]; then
   echo "mint-idle: error: project $last cannot be confined, so its container is not started: cannot load the egress rules: nft refused the rules: Error: Could not process rule: Operation not supported" >&2
   exit 1
 fi
-echo "mint-egress-$last"
+echo "mint-egress-$last 172.30.0.1"
 "#,
         log = log.display(),
         state = state.display()
@@ -1054,7 +1061,7 @@ fn a_confined_project_starts_on_its_network_and_never_runs_open() {
         "{calls}"
     );
     assert!(
-        calls.contains("docker run --network mint-egress-dc --sig-proxy=false"),
+        calls.contains("docker run --network mint-egress-dc --dns 172.30.0.1 --sig-proxy=false"),
         "the container is made on its network: {calls}"
     );
     let p = &f.list()[0];
@@ -1109,6 +1116,14 @@ fn a_confined_project_starts_on_its_network_and_never_runs_open() {
         .filter_map(|l| l.strip_prefix(&format!("{} ", dir.display())))
         .collect();
     assert_eq!(of_dc, ["bridge"], "{nets}");
+    // And back: made confined (its DNS is the network's), it moves again at once.
+    ok(&f.mint(&["project", "egress", "dc", "allowlist"]));
+    let nets = std::fs::read_to_string(format!("{}.networks", f.state.display())).unwrap();
+    let of_dc: Vec<&str> = nets
+        .lines()
+        .filter_map(|l| l.strip_prefix(&format!("{} ", dir.display())))
+        .collect();
+    assert_eq!(of_dc, ["mint-egress-dc"], "{nets}");
 
     // Confined again when it cannot be: taken off every network, and it says so.
     std::fs::write(format!("{}.unconfinable", f.state.display()), "").unwrap();
@@ -1127,6 +1142,34 @@ fn a_confined_project_starts_on_its_network_and_never_runs_open() {
     assert_eq!(
         f.calls().matches("devcontainer up").count(),
         ups,
+        "{}",
+        f.calls()
+    );
+
+    // A container made open cannot be confined where it is (Docker would ask the host's DNS
+    // servers for it, past the rules): off every network until a rebuild makes it confined.
+    std::fs::remove_file(format!("{}.unconfinable", f.state.display())).unwrap();
+    let _ = f.mint(&["ssh", "--", "tmux", "kill-session", "-t", "=web"]);
+    ok(&f.mint(&[
+        "project",
+        "add",
+        &format!("{}/plain.git", f.url),
+        "--name",
+        "web",
+    ]));
+    let web = f.projects.join("web");
+    let out = f.mint(&["project", "egress", "web", "allowlist"]);
+    common::assert_clear_error(&out, "mint-project", "mint project rebuild web");
+    let nets = std::fs::read_to_string(format!("{}.networks", f.state.display())).unwrap();
+    let of_web: Vec<&str> = nets
+        .lines()
+        .filter_map(|l| l.strip_prefix(&format!("{} ", web.display())))
+        .collect();
+    assert_eq!(of_web, ["none"], "{nets}");
+    ok(&f.mint(&["project", "rebuild", "web"]));
+    assert!(
+        f.calls()
+            .contains("docker run --network mint-egress-web --dns 172.30.0.1"),
         "{}",
         f.calls()
     );

@@ -46,7 +46,7 @@ pub(crate) enum EgressAction {
         #[command(flatten)]
         dirs: Dirs,
     },
-    /// Make a confined project ready to start (rules, its Docker network, the resolver); prints the network
+    /// Make a confined project ready to start (rules, its Docker network, the resolver); prints the network and its gateway
     Up {
         /// The project
         project: String,
@@ -147,7 +147,8 @@ pub(crate) async fn run(action: EgressAction) -> Result<()> {
             resolver,
         } => {
             crate::project::validate_name(&project)?;
-            println!("{}", egress::up(&dirs.get(), &project, resolver)?);
+            let (network, gateway) = egress::up(&dirs.get(), &project, resolver)?;
+            println!("{network} {gateway}");
             Ok(())
         }
         EgressAction::Mode {

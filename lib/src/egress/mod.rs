@@ -102,9 +102,12 @@ pub(crate) fn edit(dir: &Path, project: &str, given: &[String], deny: bool) -> R
 
 /// Makes the project confinable now, as root, before its container starts: the rules
 /// loaded (with its bridge in them), its Docker network there with the bridge name the
-/// rules match, and the resolver answering. Returns the network to run the container on.
+/// rules match, and the resolver answering. Returns the network to run the container on and
+/// its gateway, which the container must be given as its DNS server (`--dns`): Docker's
+/// embedded resolver asks the servers of the host's resolv.conf from the host's own network
+/// namespace, past the rules, and only servers given with `--dns` from the container's.
 /// Any failure is a `NotConfined`: the caller must not start the container.
-pub(crate) fn up(dir: &Path, project: &str, resolver: SocketAddr) -> Result<String> {
+pub(crate) fn up(dir: &Path, project: &str, resolver: SocketAddr) -> Result<(String, String)> {
     let refuse = |why: String| -> anyhow::Error {
         NotConfined {
             project: project.to_string(),
@@ -129,39 +132,43 @@ pub(crate) fn up(dir: &Path, project: &str, resolver: SocketAddr) -> Result<Stri
     Ok(net)
 }
 
-/// The project's Docker network, made if missing, with the bridge name the rules confine.
-fn network(project: &str) -> Result<String> {
+/// The project's Docker network, made if missing, with the bridge name the rules confine;
+/// returns it with its gateway.
+fn network(project: &str) -> Result<(String, String)> {
     let (name, iface) = (policy::network(project), policy::iface(project));
-    let have = Command::new("docker")
-        .args([
-            "network",
-            "inspect",
-            "-f",
-            "{{index .Options \"com.docker.network.bridge.name\"}}",
-            &name,
-        ])
-        .output()
-        .context("cannot run docker")?;
+    let inspect = |format: &str| {
+        Command::new("docker")
+            .args(["network", "inspect", "-f", format, &name])
+            .output()
+            .context("cannot run docker")
+    };
+    let have = inspect("{{index .Options \"com.docker.network.bridge.name\"}}")?;
     if have.status.success() {
         let bridge = String::from_utf8_lossy(&have.stdout).trim().to_string();
         if bridge != iface {
             bail!("Docker network {name} exists on bridge `{bridge}`, not {iface}; remove it (docker network rm {name}) and try again");
         }
-        return Ok(name);
+    } else {
+        let made = Command::new("docker")
+            .args(["network", "create", "--driver", "bridge", "--opt"])
+            .arg(format!("com.docker.network.bridge.name={iface}"))
+            .args(["--label", &format!("mint.egress.project={project}"), &name])
+            .output()
+            .context("cannot run docker")?;
+        if !made.status.success() {
+            bail!(
+                "docker cannot create network {name}: {}",
+                String::from_utf8_lossy(&made.stderr).trim()
+            );
+        }
     }
-    let made = Command::new("docker")
-        .args(["network", "create", "--driver", "bridge", "--opt"])
-        .arg(format!("com.docker.network.bridge.name={iface}"))
-        .args(["--label", &format!("mint.egress.project={project}"), &name])
-        .output()
-        .context("cannot run docker")?;
-    if !made.status.success() {
-        bail!(
-            "docker cannot create network {name}: {}",
-            String::from_utf8_lossy(&made.stderr).trim()
-        );
-    }
-    Ok(name)
+    let gw = inspect("{{range .IPAM.Config}}{{.Gateway}} {{end}}")?;
+    let gateway = String::from_utf8_lossy(&gw.stdout)
+        .split_whitespace()
+        .find(|a| a.parse::<std::net::Ipv4Addr>().is_ok())
+        .map(str::to_string)
+        .with_context(|| format!("Docker network {name} has no IPv4 gateway"))?;
+    Ok((name, gateway))
 }
 
 /// One DNS query to the resolver; any answer within a second means it is serving.
