@@ -88,6 +88,8 @@ mint_idle() { mint-idle egress "$@"; }
 # reason, and a failure status.
 egress_mode() {
   local out
+  # No policy: open (and no mint-idle call, which VMs made before allowlists cannot answer).
+  [ -e "$policies/$1.egress.json" ] || { echo open; return 0; }
   out=$(mint_idle show --policies "$policies" -- "$1" 2>&1) || { echo "${out##*$'\n'}"; return 1; }
   case "$out" in *'"mode":"allowlist"'*) echo allowlist ;; *) echo open ;; esac
 }
@@ -142,9 +144,12 @@ switch() {
     case " $nets " in *" $net "*) ;; *) docker network connect "$net" "$cid" >&2 ||
       fail "cannot put $name's container on $net (it has no network now); mint project rebuild $name makes it again" ;; esac
   else
+    # Only a container Mint confined is moved; an open project's own networks (host network,
+    # Compose's) are its own.
+    case " $nets " in *" mint-egress-"*) ;; *) return 0 ;; esac
     case " $nets " in *" bridge "*) ;; *) docker network connect bridge "$cid" >&2 ||
       fail "cannot put $name's container back on Docker's bridge network" ;; esac
-    for n in $nets; do [ "$n" = bridge ] || docker network disconnect "$n" "$cid" >&2 || true; done
+    for n in $nets; do case "$n" in mint-egress-*) docker network disconnect "$n" "$cid" >&2 || true ;; esac; done
   fi
 }
 

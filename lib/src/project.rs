@@ -185,54 +185,17 @@ fn admit(host: Host, name: &str, trust_host: bool, fresh: bool) -> Result<()> {
     if trust_host {
         step(host, &["trust", name, "yes"], "recording --trust-host").map_err(refuse)?;
     }
-    let out = step(
-        host,
-        &["config", name],
-        "reading the devcontainer configuration",
-    )
-    .map_err(refuse)?;
-    let read: serde_json::Value = out
-        .stdout
-        .lines()
-        .find(|l| l.trim_start().starts_with('{'))
-        .and_then(|l| serde_json::from_str(l).ok())
-        .context("the devcontainer CLI's read-configuration printed no configuration")
-        .map_err(refuse)?;
+    let (out, read) = config_of(host, name).map_err(refuse)?;
     let confined = out
         .stdout
         .lines()
         .any(|l| l.trim() == "mint-egress allowlist");
-    let config = &read["configuration"];
-    if let Some(why) = confined
-        .then(|| crate::egress::unconfinable(config, name))
-        .flatten()
-    {
-        return Err(refuse(
-            crate::egress::NotConfined {
-                project: name.to_string(),
-                why,
-            }
-            .into(),
-        ));
+    if confined {
+        confinable(name, &read).map_err(refuse)?;
     }
     let found = crate::host_options::findings(&read);
     if found.is_empty() {
         return Ok(());
-    }
-    // Host-reaching options include ways around the host's rules (host network, the Docker
-    // socket, NET_ADMIN): trust and confinement cannot go together.
-    if confined {
-        let said = crate::host_options::describe(&found, &[]);
-        return Err(refuse(
-            crate::egress::NotConfined {
-                project: name.to_string(),
-                why: format!(
-                    "its devcontainer asks for options that reach the VM host ({}), which a confined project cannot have, trusted or not",
-                    said.join("; ")
-                ),
-            }
-            .into(),
-        ));
     }
     let sources: Vec<String> = out
         .stdout
@@ -256,6 +219,48 @@ fn admit(host: Host, name: &str, trust_host: bool, fresh: bool) -> Result<()> {
         }
         .into(),
     ))
+}
+
+/// The project's devcontainer configuration as the devcontainer CLI reads it, with the
+/// script's whole output (its `mint-` lines).
+fn config_of(host: Host, name: &str) -> Result<(ScriptOutput, serde_json::Value)> {
+    let out = step(
+        host,
+        &["config", name],
+        "reading the devcontainer configuration",
+    )?;
+    let read = out
+        .stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with('{'))
+        .and_then(|l| serde_json::from_str(l).ok())
+        .context("the devcontainer CLI's read-configuration printed no configuration")?;
+    Ok((out, read))
+}
+
+/// Whether a configuration can run confined: not Compose, no network of its choosing, and
+/// no option that reaches the host (they include ways around the host's rules: the host's
+/// network, the Docker socket, NET_ADMIN), trusted or not.
+fn confinable(name: &str, read: &serde_json::Value) -> Result<()> {
+    let not = |why: String| -> anyhow::Error {
+        crate::egress::NotConfined {
+            project: name.to_string(),
+            why,
+        }
+        .into()
+    };
+    if let Some(why) = crate::egress::unconfinable(&read["configuration"], name) {
+        return Err(not(why));
+    }
+    let found = crate::host_options::findings(read);
+    if !found.is_empty() {
+        let said = crate::host_options::describe(&found, &[]);
+        return Err(not(format!(
+            "its devcontainer asks for options that reach the VM host ({}), which a confined project cannot have, trusted or not",
+            said.join("; ")
+        )));
+    }
+    Ok(())
 }
 
 /// A project whose devcontainer asks for options that reach past its container.
@@ -312,6 +317,9 @@ pub(crate) fn egress(
 ) -> Result<Shown> {
     validate_name(name)?;
     let host = Host::Remote { rec, p };
+    if let EgressChange::Mode(Mode::Allowlist) = change {
+        confinable(name, &config_of(host, name)?.1)?;
+    }
     let out = match change {
         EgressChange::Mode(m) => step(host, &["egress", name, m.as_str()], "setting its egress")?,
         EgressChange::Show => step(host, &["egress", name, "show"], "reading its egress")?,

@@ -1187,5 +1187,11 @@ fn a_confined_project_starts_on_its_network_and_never_runs_open() {
     common::assert_clear_error(&out, "mint-project", "cannot be confined");
     assert!(!f.projects.join("host").exists());
     assert!(!policies.join("host.egress.json").exists());
+    // … and a trusted project is not confined later either.
+    let _ = f.mint(&["ssh", "--", "tmux", "kill-session", "-t", "=host"]);
+    ok(&f.mint(&["project", "add", &host, "--trust-host"]));
+    let out = f.mint(&["project", "egress", "host", "allowlist"]);
+    common::assert_clear_error(&out, "mint-project", "cannot be confined");
+    assert!(!policies.join("host.egress.json").exists());
     f.kill_sessions();
 }
