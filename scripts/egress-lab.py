@@ -5,7 +5,7 @@
                              re-read at every query: {"name": {"A": ["ip"...], "CNAME": "name",
                              "ttl": 5}}; other names get NXDOMAIN. Each query's name goes to LOG.
   tcp-server PORT            on every local address: answers "hello from <addr>" and closes
-  resolve NAME SERVER        one A query: prints "A ip ip…", "RCODE n" or "timeout"
+  resolve NAME SERVER [PORT] one A query: prints "A ip ip…", "RCODE n" or "timeout"
   connect ADDR PORT          prints the server's line, "refused" or "timeout"
   bench-dns NAME SERVER N    the median microseconds of N lookups
   bench-dns-many BASE SERVER N  the same over n0.BASE … n<N-1>.BASE, each looked up once
@@ -71,11 +71,11 @@ def parse_answer(msg):
     return rcode, addrs
 
 
-def resolve(name, server, timeout=2.0):
+def resolve(name, server, timeout=2.0, port=53):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.settimeout(timeout)
     try:
-        s.sendto(query(name), (server, 53))
+        s.sendto(query(name), (server, port))
         msg, _ = s.recvfrom(4096)
     except (socket.timeout, OSError):
         return None
@@ -162,7 +162,7 @@ def main():
     elif cmd == "tcp-server":
         tcp_server(int(args[0]))
     elif cmd == "resolve":
-        r = resolve(args[0], args[1])
+        r = resolve(args[0], args[1], port=int(args[2]) if len(args) > 2 else 53)
         if r is None:
             print("timeout")
         elif r[0] != 0:

@@ -104,9 +104,12 @@ pub(crate) fn nft(script: &str) -> Result<String> {
         .stderr(Stdio::piped())
         .spawn()
         .context("cannot run nft (the nftables package)")?;
-    if let Some(mut stdin) = child.stdin.take() {
-        stdin.write_all(script.as_bytes())?;
-    }
+    // An nft that exits early (refusing its arguments) closes the pipe: its own words then
+    // say more than the broken pipe.
+    let wrote = match child.stdin.take() {
+        Some(mut stdin) => stdin.write_all(script.as_bytes()),
+        None => Ok(()),
+    };
     let out = child.wait_with_output()?;
     if !out.status.success() {
         let said = String::from_utf8_lossy(&out.stderr);
@@ -117,6 +120,7 @@ pub(crate) fn nft(script: &str) -> Result<String> {
             .collect();
         bail!("nft refused the rules: {}", first.join(" / "));
     }
+    wrote.context("cannot give nft the rules")?;
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
