@@ -40,6 +40,7 @@ case "${1:-check}" in
     drifted | while IFS='|' read -r name was now; do echo "drift $name|$was|$now"; done
     echo "docker $(active docker)"
     echo "idle-timer $(active mint-idle.timer)"
+    echo "egress $(active mint-egress.service)"
     ;;
   fix)
     pkgs=()

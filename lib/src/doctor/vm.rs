@@ -103,7 +103,7 @@ fn tag_checks(c: &mut Checks, rec: &VmRecord) {
 }
 
 /// The VM-side doctor script's `check` lines: `drift name|was|now`, `docker <state>`,
-/// `idle-timer <state>`, `bootstrap-version <v>`.
+/// `idle-timer <state>`, `egress <state>`, `bootstrap-version <v>`.
 fn component_checks(c: &mut Checks, rec: &VmRecord, lines: &[String]) {
     let area = &area(rec);
     let mut drift = 0;
@@ -135,6 +135,17 @@ fn component_checks(c: &mut Checks, rec: &VmRecord, lines: &[String]) {
                     c.repair(Repair::Remote(Box::new(rec.clone())));
                 }
             }
+            // Only confined projects need it: a warning, which `--fix` leaves to a recreate.
+            "egress" if v == "active" => c.ok(area, "egress rules", "mint-egress active"),
+            "egress" => c.warn(
+                area,
+                "egress rules",
+                format!("mint-egress is {v}: projects confined to an allowlist cannot start"),
+                &format!(
+                    "`mint ssh --vm {} -- systemctl status mint-egress`; a VM made before allowlists gets it at `mint recreate`",
+                    rec.vm
+                ),
+            ),
             "bootstrap-version" => {
                 let mine = crate::bootstrap::version();
                 if v == mine {
@@ -199,9 +210,10 @@ pub(super) async fn repair(cfg: &Config, rec: &VmRecord) -> Result<()> {
         );
     }
     let again = remote_check(rec).await?;
+    // mint-egress is a warning (only confined projects need it), which a repair leaves alone.
     if again
         .iter()
-        .any(|l| l.starts_with("drift ") || l.ends_with(" inactive"))
+        .any(|l| l.starts_with("drift ") || (l.ends_with(" inactive") && !l.starts_with("egress ")))
     {
         anyhow::bail!(
             "VM {} still drifts after the repair: {}",
