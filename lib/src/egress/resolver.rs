@@ -35,6 +35,16 @@ pub(crate) struct Config {
 /// Where `serve` reports what it did (the unit's journal).
 pub(crate) type Log = Arc<dyn Fn(&str) + Send + Sync>;
 
+/// A project's refusals in memory, and whether the file is behind.
+struct Held {
+    b: Blocked,
+    dirty: bool,
+    saved: Instant,
+}
+
+/// How often a busy project's refusals reach its file.
+const SAVE_EVERY: Duration = Duration::from_secs(3);
+
 /// A confined bridge's network (address, mask) and its project.
 type Source = (u32, u32, String);
 
@@ -47,7 +57,9 @@ struct Resolver {
     /// When each admitted (set, address) expires, so an answer only touches the kernel when
     /// it extends an admission.
     admitted: Mutex<HashMap<(String, Ipv4Addr), Instant>>,
-    blocked: tokio::sync::Mutex<()>,
+    /// What each project was refused, saved when a name is new and otherwise at most every
+    /// few seconds: a container asking for blocked names in a loop costs no disk writes.
+    blocked: tokio::sync::Mutex<HashMap<String, Held>>,
     /// The VM's name for notifications, read from the instance's tags once serving.
     vm: std::sync::OnceLock<String>,
 }
@@ -75,7 +87,7 @@ pub(crate) async fn serve(cfg: Config, log: Log) -> Result<()> {
         sources: Mutex::new((Vec::new(), None)),
         policies: Mutex::new(HashMap::new()),
         admitted: Mutex::new(HashMap::new()),
-        blocked: tokio::sync::Mutex::new(()),
+        blocked: tokio::sync::Mutex::new(HashMap::new()),
         vm: std::sync::OnceLock::new(),
     });
     {
@@ -91,6 +103,19 @@ pub(crate) async fn serve(cfg: Config, log: Log) -> Result<()> {
         });
     }
     tokio::spawn(upkeep(r.clone()));
+    {
+        // Refusals held in memory reach their files within SAVE_EVERY.
+        let r = r.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(SAVE_EVERY).await;
+                let mut all = r.blocked.lock().await;
+                for (p, held) in all.iter_mut().filter(|(_, h)| h.dirty) {
+                    r.save(p, held);
+                }
+            }
+        });
+    }
     {
         let r = r.clone();
         tokio::spawn(async move {
@@ -288,32 +313,37 @@ impl Resolver {
 
     /// Records a refused name, and tells the user about the first one (rate-limited).
     async fn refused(&self, project: &str, name: &str) {
-        let _one = self.blocked.lock().await;
+        let mut all = self.blocked.lock().await;
         let now = SystemTime::now()
             .duration_since(SystemTime::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
-        let mut b = match blocked::load(&self.cfg.state, project) {
-            Ok(b) => b,
-            Err(e) => {
+        let held = all.entry(project.to_string()).or_insert_with(|| Held {
+            b: blocked::load(&self.cfg.state, project).unwrap_or_else(|e| {
                 (self.log)(&format!("{e:#}; starting it again"));
                 Blocked::default()
+            }),
+            dirty: false,
+            saved: Instant::now(),
+        });
+        let first = held.b.record(name, now);
+        let mut channel = None;
+        if first {
+            (self.log)(&format!("{project}: refused {name}"));
+            if held.b.may_notify(now) {
+                channel = crate::idle::notify::load().unwrap_or_else(|e| {
+                    (self.log)(&format!("notification: {e:#}"));
+                    None
+                });
             }
-        };
-        let first = b.record(name, now);
-        (self.log)(&format!("{project}: refused {name}"));
-        let channel = match crate::idle::notify::load() {
-            Ok(c) => c,
-            Err(e) => {
-                (self.log)(&format!("notification: {e:#}"));
-                None
-            }
-        };
-        let notify = first && b.may_notify(now) && channel.is_some();
-        if notify {
-            b.notified = Some(now);
         }
-        if let Err(e) = blocked::save(&self.cfg.state, project, &b) {
-            (self.log)(&format!("{e:#}"));
+        let notify = channel.is_some();
+        if notify {
+            held.b.notified = Some(now);
+        }
+        if first || held.saved.elapsed() >= SAVE_EVERY {
+            self.save(project, held);
+        } else {
+            held.dirty = true;
         }
         if let (true, Some(c)) = (notify, channel) {
             let vm = self.vm.get().map_or("default", String::as_str);
@@ -335,6 +365,14 @@ impl Resolver {
                 }
             });
         }
+    }
+
+    fn save(&self, project: &str, held: &mut Held) {
+        if let Err(e) = blocked::save(&self.cfg.state, project, &held.b) {
+            (self.log)(&format!("{e:#}"));
+        }
+        held.dirty = false;
+        held.saved = Instant::now();
     }
 
     async fn forward(&self, q: &[u8], tcp: bool) -> Result<Vec<u8>> {
@@ -475,19 +513,35 @@ async fn upkeep(r: Arc<Resolver>) {
             }
         }
         let counts = rules::refused_counts();
+        let mut all = r.blocked.lock().await;
         for p in &now {
             let Some((_, n)) = counts.iter().find(|(t, _)| *t == policy::tag(p)) else {
                 continue;
             };
-            let _one = r.blocked.lock().await;
-            let Ok(mut b) = blocked::load(&r.cfg.state, p) else {
-                continue;
-            };
-            if b.refused_packets != *n {
-                b.refused_packets = *n;
-                let _ = blocked::save(&r.cfg.state, p, &b);
+            if !all.contains_key(p) {
+                let Ok(b) = blocked::load(&r.cfg.state, p) else {
+                    continue;
+                };
+                all.insert(
+                    p.clone(),
+                    Held {
+                        b,
+                        dirty: false,
+                        saved: Instant::now(),
+                    },
+                );
+            }
+            if let Some(held) = all.get_mut(p) {
+                if held.b.refused_packets != *n {
+                    held.b.refused_packets = *n;
+                    held.dirty = true;
+                }
             }
         }
+        for (p, held) in all.iter_mut().filter(|(_, h)| h.dirty) {
+            r.save(p, held);
+        }
+        drop(all);
         tokio::time::sleep(Duration::from_secs(10)).await;
     }
 }

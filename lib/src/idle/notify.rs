@@ -38,7 +38,7 @@ pub(crate) struct Channel {
 /// One message, whatever the channel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Message {
-    /// `claude-waiting`, `claude-stopped`, `stop-warning`, `stopped`, `test`.
+    /// `claude-waiting`, `claude-stopped`, `stop-warning`, `stopped`, `egress-blocked`, `test`.
     pub(crate) event: String,
     pub(crate) vm: String,
     pub(crate) project: Option<String>,
@@ -232,6 +232,8 @@ pub(crate) async fn send(c: &Channel, m: &Message) -> Result<u16> {
                     "Tags",
                     if m.event.starts_with("claude") {
                         "robot"
+                    } else if m.event.starts_with("egress") {
+                        "no_entry"
                     } else {
                         "zzz"
                     },
