@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Stand-ins and a client for the egress lab (scripts/egress-lab), standard library only.
 
-  dns-server ADDR ZONE LOG   a DNS server on ADDR:53 (UDP) answering from ZONE, a JSON file
+  dns-server ADDR ZONE LOG   a DNS server on ADDR:53 (UDP and TCP) answering from ZONE, a JSON file
                              re-read at every query: {"name": {"A": ["ip"...], "CNAME": "name",
                              "ttl": 5}}; other names get NXDOMAIN. Each query's name goes to LOG.
   tcp-server PORT            on every local address: answers "hello from <addr>" and closes
   resolve NAME SERVER [PORT] one A query: prints "A ip ip…", "RCODE n" or "timeout"
+  resolve-tcp NAME SERVER    the same over TCP
   connect ADDR PORT          prints the server's line, "refused" or "timeout"
   bench-dns NAME SERVER N    the median microseconds of N lookups
   bench-dns-many BASE SERVER N  the same over n0.BASE … n<N-1>.BASE, each looked up once
@@ -71,6 +72,17 @@ def parse_answer(msg):
     return rcode, addrs
 
 
+def resolve_tcp(name, server, timeout=2.0):
+    try:
+        with socket.create_connection((server, 53), timeout=timeout) as s:
+            q = query(name)
+            s.sendall(struct.pack(">H", len(q)) + q)
+            n, = struct.unpack(">H", read_exact(s, 2))
+            return parse_answer(read_exact(s, n))
+    except (socket.timeout, OSError):
+        return None
+
+
 def resolve(name, server, timeout=2.0, port=53):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.settimeout(timeout)
@@ -84,42 +96,75 @@ def resolve(name, server, timeout=2.0, port=53):
     return parse_answer(msg)
 
 
+def dns_answer(msg, zone_file, log_file):
+    """The answer to one query from the zone file, its name logged."""
+    qid, = struct.unpack(">H", msg[:2])
+    name, off = read_name(msg, 12)
+    qtype, = struct.unpack(">H", msg[off:off + 2])
+    question = msg[12:off + 4]
+    with open(log_file, "a") as f:
+        f.write(name.lower() + "\n")
+    with open(zone_file) as f:
+        zone = json.load(f)
+    answers = []
+    cur = name.lower()
+    for _ in range(8):
+        rec = zone.get(cur)
+        if rec is None:
+            break
+        ttl = rec.get("ttl", 60)
+        owner = encode_name(cur)
+        if "CNAME" in rec:
+            target = encode_name(rec["CNAME"])
+            answers.append(owner + struct.pack(">HHIH", 5, 1, ttl, len(target)) + target)
+            cur = rec["CNAME"].lower()
+            continue
+        if qtype == 1:
+            for a in rec.get("A", []):
+                answers.append(owner + struct.pack(">HHIH", 1, 1, ttl, 4) + socket.inet_aton(a))
+        if qtype == 28:
+            for a in rec.get("AAAA", []):
+                answers.append(owner + struct.pack(">HHIH", 28, 1, ttl, 16) + socket.inet_pton(socket.AF_INET6, a))
+        break
+    rcode = 0 if cur in zone else 3
+    header = struct.pack(">HHHHHH", qid, 0x8180 | rcode, 1, len(answers), 0, 0)
+    return header + question + b"".join(answers)
+
+
+def read_exact(conn, n):
+    data = b""
+    while len(data) < n:
+        chunk = conn.recv(n - len(data))
+        if not chunk:
+            raise OSError("closed")
+        data += chunk
+    return data
+
+
 def dns_server(addr, zone_file, log_file):
+    """UDP and TCP on ADDR:53."""
+    tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    tcp.bind((addr, 53))
+    tcp.listen(16)
+
+    def serve_tcp():
+        while True:
+            conn, _ = tcp.accept()
+            with conn:
+                try:
+                    n, = struct.unpack(">H", read_exact(conn, 2))
+                    a = dns_answer(read_exact(conn, n), zone_file, log_file)
+                    conn.sendall(struct.pack(">H", len(a)) + a)
+                except OSError:
+                    pass
+
+    threading.Thread(target=serve_tcp, daemon=True).start()
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     sock.bind((addr, 53))
     while True:
         msg, peer = sock.recvfrom(4096)
-        qid, = struct.unpack(">H", msg[:2])
-        name, off = read_name(msg, 12)
-        qtype, = struct.unpack(">H", msg[off:off + 2])
-        question = msg[12:off + 4]
-        with open(log_file, "a") as f:
-            f.write(name.lower() + "\n")
-        with open(zone_file) as f:
-            zone = json.load(f)
-        answers = []
-        cur = name.lower()
-        for _ in range(8):
-            rec = zone.get(cur)
-            if rec is None:
-                break
-            ttl = rec.get("ttl", 60)
-            owner = encode_name(cur)
-            if "CNAME" in rec:
-                target = encode_name(rec["CNAME"])
-                answers.append(owner + struct.pack(">HHIH", 5, 1, ttl, len(target)) + target)
-                cur = rec["CNAME"].lower()
-                continue
-            if qtype == 1:
-                for a in rec.get("A", []):
-                    answers.append(owner + struct.pack(">HHIH", 1, 1, ttl, 4) + socket.inet_aton(a))
-            if qtype == 28:
-                for a in rec.get("AAAA", []):
-                    answers.append(owner + struct.pack(">HHIH", 28, 1, ttl, 16) + socket.inet_pton(socket.AF_INET6, a))
-            break
-        rcode = 0 if cur in zone else 3
-        header = struct.pack(">HHHHHH", qid, 0x8180 | rcode, 1, len(answers), 0, 0)
-        sock.sendto(header + question + b"".join(answers), peer)
+        sock.sendto(dns_answer(msg, zone_file, log_file), peer)
 
 
 class Hello(socketserver.BaseRequestHandler):
@@ -161,8 +206,11 @@ def main():
         dns_server(*args)
     elif cmd == "tcp-server":
         tcp_server(int(args[0]))
-    elif cmd == "resolve":
-        r = resolve(args[0], args[1], port=int(args[2]) if len(args) > 2 else 53)
+    elif cmd in ("resolve", "resolve-tcp"):
+        if cmd == "resolve-tcp":
+            r = resolve_tcp(args[0], args[1])
+        else:
+            r = resolve(args[0], args[1], port=int(args[2]) if len(args) > 2 else 53)
         if r is None:
             print("timeout")
         elif r[0] != 0:

@@ -237,6 +237,15 @@ fn a_confined_container_reaches_only_what_its_allowlist_resolves() {
         "A 198.18.1.1"
     );
     assert_eq!(lab.connect("c", "198.18.1.1"), hello("198.18.1.1"));
+    // Over TCP too (what a client does when an answer is truncated).
+    assert_eq!(
+        lab.client("c", &["resolve-tcp", "allowed.test", UPSTREAM]),
+        "A 198.18.1.1"
+    );
+    assert_eq!(
+        lab.client("c", &["resolve-tcp", "unlisted.test", UPSTREAM]),
+        "RCODE 5"
+    );
     // Through its CNAME chain: the chain's end is admitted, the CDN's name alone is not.
     assert_eq!(
         lab.resolve("c", "cdn.allowed.test", UPSTREAM),
@@ -284,11 +293,11 @@ fn a_confined_container_reaches_only_what_its_allowlist_resolves() {
     // A repeat reaches the file within a few seconds (a first refusal at once).
     let start = Instant::now();
     let mut b = lab.blocked();
-    while b["domains"]["unlisted.test"]["count"] != 2 && start.elapsed() < Duration::from_secs(10) {
+    while b["domains"]["unlisted.test"]["count"] != 3 && start.elapsed() < Duration::from_secs(10) {
         std::thread::sleep(Duration::from_millis(200));
         b = lab.blocked();
     }
-    assert_eq!(b["domains"]["unlisted.test"]["count"], 2, "{b}");
+    assert_eq!(b["domains"]["unlisted.test"]["count"], 3, "{b}");
     assert_eq!(b["domains"]["edge.cdnhost.test"]["count"], 1, "{b}");
     let sent: Vec<Value> = lab.published();
     assert_eq!(
@@ -300,7 +309,7 @@ fn a_confined_container_reaches_only_what_its_allowlist_resolves() {
         sent[0]["message"]
             .as_str()
             .unwrap()
-            .contains("mint project allow lab edge.cdnhost.test"),
+            .contains("mint project allow lab unlisted.test"),
         "{sent:?}"
     );
 
