@@ -125,21 +125,8 @@ pub(crate) async fn serve(cfg: Config, log: Log) -> Result<()> {
                 };
                 let r = r.clone();
                 tokio::spawn(async move {
-                    let _ = tokio::time::timeout(Duration::from_secs(30), async {
-                        loop {
-                            let mut len = [0u8; 2];
-                            s.read_exact(&mut len).await.ok()?;
-                            let mut q = vec![0u8; u16::from_be_bytes(len) as usize];
-                            s.read_exact(&mut q).await.ok()?;
-                            let a = r.answer(peer.ip(), &q, true).await?;
-                            let mut out = (a.len() as u16).to_be_bytes().to_vec();
-                            out.extend_from_slice(&a);
-                            s.write_all(&out).await.ok()?;
-                        }
-                        #[allow(unreachable_code)]
-                        Some(())
-                    })
-                    .await;
+                    let conn = r.answer_tcp(&mut s, peer.ip());
+                    let _ = tokio::time::timeout(Duration::from_secs(30), conn).await;
                 });
             }
         });
@@ -214,6 +201,20 @@ impl Resolver {
             return resp.to_vec().ok();
         }
         Some(upstream)
+    }
+
+    /// DNS over TCP (RFC 7766 framing): queries answered in turn until the client closes.
+    async fn answer_tcp(&self, s: &mut tokio::net::TcpStream, src: IpAddr) -> Option<()> {
+        loop {
+            let mut len = [0u8; 2];
+            s.read_exact(&mut len).await.ok()?;
+            let mut q = vec![0u8; u16::from_be_bytes(len) as usize];
+            s.read_exact(&mut q).await.ok()?;
+            let a = self.answer(src, &q, true).await?;
+            let mut out = (a.len() as u16).to_be_bytes().to_vec();
+            out.extend_from_slice(&a);
+            s.write_all(&out).await.ok()?;
+        }
     }
 
     /// The confined project whose bridge network holds `src`.
