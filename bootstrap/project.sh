@@ -122,21 +122,30 @@ docker_on_network() {
   echo "$f"
 }
 
-# switch NAME CONTAINER MODE: the container (running or not) onto the networks MODE gives it.
-# Confining takes it off every network when it cannot be confined (a failure, or a container
-# made open, whose DNS settings would go past the rules), so it is never left open.
+# isolate CONTAINER: off every network (what a container that cannot be confined gets).
+isolate() {
+  local n
+  for n in $(docker inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}' "$1" 2>/dev/null); do
+    docker network disconnect "$n" "$1" >&2 || true
+  done
+}
+
+# switch NAME CONTAINER MODE [CONFINED]: the container (running or not) onto the networks MODE
+# gives it; CONFINED is confine's output when the caller has it. A container that cannot be
+# confined (a failure, or one made open, whose DNS settings would go past the rules) is
+# taken off every network, so it is never left open.
 switch() {
-  local name=$1 cid=$2 nets n out net gw dns
+  local name=$1 cid=$2 out=${4:-} nets n net gw dns
   nets=$(docker inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}' "$cid" 2>/dev/null) || return 0
   if [ "$3" = allowlist ]; then
-    out=$(confine "$name") || {
-      for n in $nets; do docker network disconnect "$n" "$cid" >&2 || true; done
+    [ -n "$out" ] || out=$(confine "$name") || {
+      isolate "$cid"
       fail "$name cannot be confined, so its container was taken off every network: $out"
     }
     read -r net gw <<<"$out"
     dns=$(docker inspect -f '{{join .HostConfig.Dns " "}}' "$cid" 2>/dev/null || true)
     case " $dns " in *" $gw "*) ;; *)
-      for n in $nets; do docker network disconnect "$n" "$cid" >&2 || true; done
+      isolate "$cid"
       fail "$name's container was made open, with DNS that would go past the allowlist, so it was taken off every network; mint project rebuild $name makes it again, confined" ;;
     esac
     for n in $nets; do [ "$n" = "$net" ] || docker network disconnect "$n" "$cid" >&2 ||
@@ -191,21 +200,24 @@ blocked() {
 # has; over it the one Claude credentials file the host and every project share (Claude
 # writes it in place when a rename meets the bind mount), so one login serves all.
 container() {
-  local name=$1 dir="$root/$1" extra=() p fresh="" mode cid out
+  local name=$1 dir="$root/$1" extra=() p fresh="" mode cid out=""
   [ -d "$dir" ] || missing "no project $name in $root"
   [ "${2:-}" = rebuild ] && extra+=(--remove-existing-container) && fresh=fresh
   # A confined project's container is made on its network, and one made before is moved
   # there before it starts: it never runs open by surprise.
   mode=$(egress_mode "$name") || fail "cannot read the egress policy of $name: $mode"
-  # A rebuild replaces the container: only one that stays is moved.
   cid=$(docker ps -aq --filter "label=devcontainer.local_folder=$dir" 2>/dev/null | head -n 1)
-  [ -n "$fresh" ] || [ -z "$cid" ] || switch "$name" "$cid" "$mode"
   if [ "$mode" = allowlist ]; then
-    out=$(confine "$name") || fail "$name cannot be confined, so its container is not started: $out"
+    out=$(confine "$name") || {
+      [ -z "$cid" ] || isolate "$cid"
+      fail "$name cannot be confined, so its container is not started: $out"
+    }
     export MINT_DOCKER_NETWORK MINT_DOCKER_DNS
     read -r MINT_DOCKER_NETWORK MINT_DOCKER_DNS <<<"$out"
     extra+=(--docker-path "$(docker_on_network)")
   fi
+  # A rebuild replaces the container: only one that stays is moved.
+  [ -n "$fresh" ] || [ -z "$cid" ] || switch "$name" "$cid" "$mode" "$out"
   seed "$name" "$fresh"
   gh_token "$name"
   for p in "${shared[@]}"; do

@@ -303,12 +303,29 @@ fn session(host: Host, name: &str, up: &ContainerUp, replace: bool) -> Result<Re
 pub(crate) enum EgressChange {
     Mode(Mode),
     Show,
+    /// Entries already validated and normalized (`EgressChange::entries`).
     Allow(Vec<String>),
     Deny(Vec<String>),
 }
 
-/// Sets, shows or edits a project's egress on the VM; entries are validated here first, so
-/// a bad one is refused (with the presets) before the VM is asked.
+impl EgressChange {
+    /// Allow (or with `deny`, Deny) these entries, each validated and normalized here, so a
+    /// bad one is refused (with the presets) before any VM is reached.
+    pub(crate) fn entries(given: &[String], deny: bool) -> Result<Self> {
+        let e = given
+            .iter()
+            .map(|g| crate::egress::policy::entry(g))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(if deny {
+            EgressChange::Deny(e)
+        } else {
+            EgressChange::Allow(e)
+        })
+    }
+}
+
+/// Sets, shows or edits a project's egress on the VM. Confining checks first that the
+/// project's configuration can run confined.
 pub(crate) fn egress(
     rec: &VmRecord,
     p: &Prepared,
@@ -317,27 +334,31 @@ pub(crate) fn egress(
 ) -> Result<Shown> {
     validate_name(name)?;
     let host = Host::Remote { rec, p };
-    if let EgressChange::Mode(Mode::Allowlist) = change {
-        confinable(name, &config_of(host, name)?.1)?;
-    }
-    let out = match change {
-        EgressChange::Mode(m) => step(host, &["egress", name, m.as_str()], "setting its egress")?,
-        EgressChange::Show => step(host, &["egress", name, "show"], "reading its egress")?,
+    let mut args = vec!["egress", name];
+    let doing = match change {
+        EgressChange::Mode(m) => {
+            if *m == Mode::Allowlist {
+                confinable(name, &config_of(host, name)?.1)?;
+            }
+            args.push(m.as_str());
+            "setting its egress"
+        }
+        EgressChange::Show => {
+            args.push("show");
+            "reading its egress"
+        }
         EgressChange::Allow(e) | EgressChange::Deny(e) => {
-            let entries = e
-                .iter()
-                .map(|g| crate::egress::policy::entry(g))
-                .collect::<Result<Vec<_>, _>>()?;
             let verb = if matches!(change, EgressChange::Allow(_)) {
                 "allow"
             } else {
                 "deny"
             };
-            let mut args = vec![verb, name];
-            args.extend(entries.iter().map(String::as_str));
-            step(host, &args, "changing its allowlist")?
+            args = vec![verb, name];
+            args.extend(e.iter().map(String::as_str));
+            "changing its allowlist"
         }
     };
+    let out = step(host, &args, doing)?;
     last_json(&out.stdout, "egress policy")
 }
 

@@ -473,9 +473,10 @@ pub(crate) fn egress_policy(s: &crate::egress::Shown) -> String {
         return out;
     }
     if s.mode == Mode::Open {
-        out += "\nthe allowlist, kept for `mint project egress PROJECT allowlist`:"
-            .replace("PROJECT", &s.project)
-            .as_str();
+        out += &format!(
+            "\nthe allowlist, kept for `mint project egress {} allowlist`:",
+            s.project
+        );
     }
     for i in &s.allow {
         match &i.preset {

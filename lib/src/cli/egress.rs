@@ -127,18 +127,15 @@ pub(crate) async fn run(action: EgressAction) -> Result<()> {
             resolver::serve(cfg, log).await
         }
         EgressAction::Apply { dirs } => {
-            let (confined, _) = rules::confined(&dirs.get());
-            for w in rules::apply(&dirs.get())? {
+            let applied = rules::apply(&dirs.get())?;
+            for w in &applied.warnings {
                 eprintln!("mint-idle: {w}");
             }
-            println!(
-                "egress rules loaded; confined: {}",
-                if confined.is_empty() {
-                    "none".to_string()
-                } else {
-                    confined.join(" ")
-                }
-            );
+            let confined = match applied.confined.as_slice() {
+                [] => "none".to_string(),
+                c => c.join(" "),
+            };
+            println!("egress rules loaded; confined: {confined}");
             Ok(())
         }
         EgressAction::Up {

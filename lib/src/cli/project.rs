@@ -179,13 +179,13 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
             entries,
             json,
             vm,
-        } => egress(&vm, &name, EgressChange::Allow(entries), json).await,
+        } => egress(&vm, &name, EgressChange::entries(&entries, false)?, json).await,
         ProjectCmd::Deny {
             project: name,
             entries,
             json,
             vm,
-        } => egress(&vm, &name, EgressChange::Deny(entries), json).await,
+        } => egress(&vm, &name, EgressChange::entries(&entries, true)?, json).await,
         ProjectCmd::Blocked {
             project: name,
             json,
@@ -226,12 +226,6 @@ async fn dispatch(cmd: Cmd) -> Result<()> {
 
 async fn egress(vm: &VmFlag, name: &str, change: EgressChange, json: bool) -> Result<()> {
     project::validate_name(name)?;
-    // Bad entries are refused before any VM is reached.
-    if let EgressChange::Allow(e) | EgressChange::Deny(e) = &change {
-        for g in e {
-            crate::egress::policy::entry(g)?;
-        }
-    }
     let (rec, p) = super::ready(vm, false).await?;
     let shown = project::egress(&rec, &p, name, &change)?;
     super::emit(json, &shown, view::egress_policy)

@@ -226,24 +226,31 @@ pub(crate) fn save(dir: &Path, project: &str, policy: &Policy) -> Result<()> {
         .with_context(|| format!("cannot write {}", path(dir, project).display()))
 }
 
-/// Every project with a policy file, with its policy (unreadable ones as errors).
-pub(crate) fn all(dir: &Path) -> Vec<(String, Result<Policy>)> {
+/// Every project with a policy file, by name.
+pub(crate) fn projects(dir: &Path) -> Vec<String> {
     let Ok(rd) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
-    let mut out: Vec<(String, Result<Policy>)> = rd
+    let mut out: Vec<String> = rd
         .flatten()
         .filter_map(|e| {
             let n = e.file_name().to_string_lossy().into_owned();
             n.strip_suffix(".egress.json").map(str::to_string)
         })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Every project with a policy file, with its policy (unreadable ones as errors).
+pub(crate) fn all(dir: &Path) -> Vec<(String, Result<Policy>)> {
+    projects(dir)
+        .into_iter()
         .map(|p| {
             let pol = load(dir, &p);
             (p, pol)
         })
-        .collect();
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    out
+        .collect()
 }
 
 /// The 8 hex digits that name a project's bridge and set (interface names end at 15 bytes).

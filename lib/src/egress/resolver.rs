@@ -236,9 +236,9 @@ impl Resolver {
         {
             return None;
         }
-        let tags: HashMap<String, String> = policy::all(&self.cfg.policies)
+        let tags: HashMap<String, String> = policy::projects(&self.cfg.policies)
             .into_iter()
-            .map(|(p, _)| (policy::tag(&p), p))
+            .map(|p| (policy::tag(&p), p))
             .collect();
         s.0 = bridges()
             .into_iter()
@@ -454,39 +454,15 @@ pub(crate) fn chain_addresses(name: &str, answers: &[Record]) -> Vec<(Ipv4Addr, 
 
 /// The host's interfaces named like confined bridges, with their IPv4 address and netmask.
 fn bridges() -> Vec<(String, Ipv4Addr, u32)> {
-    let mut out = Vec::new();
-    let mut head: *mut libc::ifaddrs = std::ptr::null_mut();
-    // SAFETY: getifaddrs fills `head` with a list freed below by freeifaddrs; each entry's
-    // pointers are checked for null before use and not kept past the free.
-    unsafe {
-        if libc::getifaddrs(&mut head) != 0 {
-            return out;
-        }
-        let mut cur = head;
-        while !cur.is_null() {
-            let ifa = &*cur;
-            cur = ifa.ifa_next;
-            if ifa.ifa_addr.is_null()
-                || ifa.ifa_netmask.is_null()
-                || i32::from((*ifa.ifa_addr).sa_family) != libc::AF_INET
-            {
-                continue;
-            }
-            let name = std::ffi::CStr::from_ptr(ifa.ifa_name).to_string_lossy();
-            if !name.starts_with(IFACE_PREFIX) {
-                continue;
-            }
-            let addr = &*(ifa.ifa_addr as *const libc::sockaddr_in);
-            let mask = &*(ifa.ifa_netmask as *const libc::sockaddr_in);
-            out.push((
-                name.into_owned(),
-                Ipv4Addr::from(u32::from_be(addr.sin_addr.s_addr)),
-                u32::from_be(mask.sin_addr.s_addr),
-            ));
-        }
-        libc::freeifaddrs(head);
-    }
-    out
+    if_addrs::get_if_addrs()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|i| i.name.starts_with(IFACE_PREFIX))
+        .filter_map(|i| match i.addr {
+            if_addrs::IfAddr::V4(a) => Some((i.name, a.ip, u32::from(a.netmask))),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Every 10 s: the rules reloaded when the confined projects changed or the table is gone
@@ -495,16 +471,12 @@ async fn upkeep(r: Arc<Resolver>) {
     let mut loaded: Option<Vec<String>> = None;
     loop {
         let (now, _) = rules::confined(&r.cfg.policies);
-        let present = std::process::Command::new("nft")
-            .args(["list", "table", "inet", rules::TABLE])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        if loaded.as_ref() != Some(&now) || !present {
+        // One nft call: None when the table is gone (someone flushed the ruleset).
+        let counts = rules::refused_counts();
+        if loaded.as_ref() != Some(&now) || counts.is_none() {
             match rules::apply(&r.cfg.policies) {
-                Ok(warnings) => {
-                    for w in warnings {
+                Ok(applied) => {
+                    for w in applied.warnings {
                         (r.log)(&w);
                     }
                     (r.log)(&format!("rules loaded for: {}", now.join(" ")));
@@ -513,7 +485,7 @@ async fn upkeep(r: Arc<Resolver>) {
                 Err(e) => (r.log)(&format!("{e:#}")),
             }
         }
-        let counts = rules::refused_counts();
+        let counts = counts.unwrap_or_default();
         let mut all = r.blocked.lock().await;
         for p in &now {
             let Some((_, n)) = counts.iter().find(|(t, _)| *t == policy::tag(p)) else {

@@ -88,11 +88,20 @@ pub(crate) fn confined(dir: &Path) -> (Vec<String>, Vec<String>) {
     (out, warnings)
 }
 
+/// What `apply` loaded.
+pub(crate) struct Applied {
+    /// The confined projects, whose bridges now reach their own sets.
+    pub(crate) confined: Vec<String>,
+    /// Policies that could not be read (confined with nothing allowed).
+    pub(crate) warnings: Vec<String>,
+}
+
 /// Loads the rules for the projects in `dir`; an error says what the kernel or nft refused.
-pub(crate) fn apply(dir: &Path) -> Result<Vec<String>> {
-    let (projects, warnings) = confined(dir);
-    nft(&render(&projects)).context("cannot load the egress rules")?;
-    Ok(warnings)
+/// When it returns Ok, every confined project's rules are in the kernel (one transaction).
+pub(crate) fn apply(dir: &Path) -> Result<Applied> {
+    let (confined, warnings) = confined(dir);
+    nft(&render(&confined)).context("cannot load the egress rules")?;
+    Ok(Applied { confined, warnings })
 }
 
 /// Runs one `nft -f -` transaction: all of it takes effect or none.
@@ -124,36 +133,27 @@ pub(crate) fn nft(script: &str) -> Result<String> {
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-/// Whether the project's rules are loaded now (its forward rule names its bridge).
-pub(crate) fn loaded(project: &str) -> Result<bool> {
+/// Refused connection attempts per project tag, from the table's counters; None when the
+/// table is not loaded.
+pub(crate) fn refused_counts() -> Option<Vec<(String, u64)>> {
     let out = Command::new("nft")
-        .args(["list", "chain", "inet", TABLE, "forward"])
+        .args(["-j", "list", "table", "inet", TABLE])
         .output()
-        .context("cannot run nft (the nftables package)")?;
-    Ok(out.status.success()
-        && String::from_utf8_lossy(&out.stdout)
-            .contains(&format!("\"{}\"", policy::iface(project))))
-}
-
-/// Refused connection attempts per project tag, from the table's counters.
-pub(crate) fn refused_counts() -> Vec<(String, u64)> {
-    let Ok(out) = Command::new("nft")
-        .args(["-j", "list", "counters", "table", "inet", TABLE])
-        .output()
-    else {
-        return Vec::new();
-    };
+        .ok()
+        .filter(|o| o.status.success())?;
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
-    v["nftables"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|o| {
-            let c = &o["counter"];
-            let tag = c["name"].as_str()?.strip_prefix("refused_")?;
-            Some((tag.to_string(), c["packets"].as_u64()?))
-        })
-        .collect()
+    Some(
+        v["nftables"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|o| {
+                let c = &o["counter"];
+                let tag = c["name"].as_str()?.strip_prefix("refused_")?;
+                Some((tag.to_string(), c["packets"].as_u64()?))
+            })
+            .collect(),
+    )
 }
 
 #[cfg(test)]
